@@ -1,0 +1,33 @@
+@{
+    RootModule           = 'Restore.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    CompatiblePSEditions = @('Core', 'Desktop')
+    GUID                 = '6f0b9c52-3f0d-4e0c-9d84-1c1b0f0f2a6e'
+    Author               = 'Restore contributors'
+    CompanyName          = 'Restore contributors'
+    Copyright            = '(c) Restore contributors. MIT License.'
+    Description          = 'Restores Kubernetes clusters, namespaces and single resources from Velero-format backups, client-side, without a Velero server.'
+    PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess     = @('Restore.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-Backup'
+        'Get-BackupItem'
+        'Get-Restore'
+        'Get-RestoreItem'
+        'Get-RestoreLog'
+        'Get-RestorePlan'
+        'New-Restore'
+        'Remove-Restore'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Kubernetes', 'Velero', 'Backup', 'Restore', 'DisasterRecovery', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ReleaseNotes = 'See README.md.'
+        }
+    }
+}
