@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json.Nodes;
+
+namespace Restore.Engine.Actions;
+
+/// <summary>
+/// A per-kind fix-up applied to an item before it is created, matching one of Velero's built-in
+/// restore item actions (spec §4.6). One small class per action, each in its own file.
+/// </summary>
+public interface IRestoreItemAction
+{
+    /// <summary>Velero's registration name, such as <c>velero.io/pod</c>; used in logs and plans.</summary>
+    string Name { get; }
+
+    /// <summary>True when the action handles items of <paramref name="groupResource"/> (e.g. <c>pods</c>, <c>jobs.batch</c>).</summary>
+    bool AppliesTo(string groupResource);
+
+    /// <summary>Changes <see cref="RestoreItemActionContext.Item"/> in place and says what else to do.</summary>
+    RestoreItemActionResult Execute(RestoreItemActionContext context);
+}
+
+/// <summary>Everything an action may look at while fixing one item.</summary>
+public sealed class RestoreItemActionContext
+{
+    private readonly List<string> warnings = new();
+
+    /// <summary>Creates a context for one item.</summary>
+    public RestoreItemActionContext(JsonObject item, JsonObject itemFromBackup, string groupResource, string sourceNamespace, string targetNamespace, RestoreActionOptions options, IClusterState? cluster)
+    {
+        Item = item ?? throw new ArgumentNullException(nameof(item));
+        ItemFromBackup = itemFromBackup ?? throw new ArgumentNullException(nameof(itemFromBackup));
+        GroupResource = groupResource;
+        SourceNamespace = sourceNamespace;
+        TargetNamespace = targetNamespace;
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        Cluster = cluster;
+    }
+
+    /// <summary>The working copy, already through the metadata reset (spec §4.4 step 8). Actions change it in place.</summary>
+    public JsonObject Item { get; }
+
+    /// <summary>The object exactly as backed up (with <c>status</c>); never change it.</summary>
+    public JsonObject ItemFromBackup { get; }
+
+    /// <summary>Group-resource of the item, such as <c>persistentvolumeclaims</c>.</summary>
+    public string GroupResource { get; }
+
+    /// <summary>Namespace in the backup; empty for cluster-scoped items.</summary>
+    public string SourceNamespace { get; }
+
+    /// <summary>Namespace the item will be restored into (after mapping); empty for cluster-scoped items.</summary>
+    public string TargetNamespace { get; }
+
+    /// <summary>Restore-wide settings the actions read.</summary>
+    public RestoreActionOptions Options { get; }
+
+    /// <summary>Live view of the target cluster; null when planning offline or restoring into a folder.</summary>
+    public IClusterState? Cluster { get; }
+
+    /// <summary>Warnings the action raised for this item (they go to the results under the item's namespace).</summary>
+    public IReadOnlyList<string> Warnings => warnings;
+
+    /// <summary>Adds a warning for this item.</summary>
+    public void AddWarning(string message) => warnings.Add(message);
+}
+
+/// <summary>What an action decided beyond its in-place changes.</summary>
+public sealed class RestoreItemActionResult
+{
+    /// <summary>Nothing more to do.</summary>
+    public static RestoreItemActionResult Continue { get; } = new(false, null, Array.Empty<AdditionalItem>());
+
+    /// <summary>Creates a result.</summary>
+    public RestoreItemActionResult(bool skip, string? skipReason, IReadOnlyList<AdditionalItem> additionalItems)
+    {
+        Skip = skip;
+        SkipReason = skipReason;
+        AdditionalItems = additionalItems ?? Array.Empty<AdditionalItem>();
+    }
+
+    /// <summary>True when the item must not be restored (recorded as skipped).</summary>
+    public bool Skip { get; }
+
+    /// <summary>Why the item is skipped, for the plan and the log.</summary>
+    public string? SkipReason { get; }
+
+    /// <summary>Items from the backup that must be restored too (read from the unversioned path, label selectors bypassed).</summary>
+    public IReadOnlyList<AdditionalItem> AdditionalItems { get; }
+
+    /// <summary>A result that skips the item.</summary>
+    public static RestoreItemActionResult SkipItem(string reason) => new(true, reason, Array.Empty<AdditionalItem>());
+
+    /// <summary>A result that asks for additional items.</summary>
+    public static RestoreItemActionResult WithAdditionalItems(params AdditionalItem[] items) => new(false, null, items);
+}
+
+/// <summary>An item an action wants restored too, named by its place in the backup.</summary>
+public sealed class AdditionalItem
+{
+    /// <summary>Creates a reference.</summary>
+    public AdditionalItem(string groupResource, string @namespace, string name)
+    {
+        GroupResource = groupResource;
+        Namespace = @namespace;
+        Name = name;
+    }
+
+    /// <summary>Group-resource, such as <c>persistentvolumes</c>.</summary>
+    public string GroupResource { get; }
+
+    /// <summary>Source namespace; empty for cluster-scoped items.</summary>
+    public string Namespace { get; }
+
+    /// <summary>Item name.</summary>
+    public string Name { get; }
+}
+
+/// <summary>Restore-wide settings that actions read.</summary>
+public sealed class RestoreActionOptions
+{
+    /// <summary>Source namespace to target namespace.</summary>
+    public IReadOnlyDictionary<string, string> NamespaceMapping { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Keep every Service nodePort (spec §4.6).</summary>
+    public bool PreserveNodePorts { get; init; }
+
+    /// <summary>The restore's <c>restorePVs</c>; null counts as yes for snapshot restores.</summary>
+    public bool? RestorePersistentVolumes { get; init; }
+
+    /// <summary>Old storage class to new storage class.</summary>
+    public IReadOnlyDictionary<string, string> StorageClassMapping { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Old image part to new image part (every occurrence is replaced).</summary>
+    public IReadOnlyDictionary<string, string> ImageMapping { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Old node name to new node name, for the PVC selected-node annotation.</summary>
+    public IReadOnlyDictionary<string, string> NodeMapping { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>Read-only facts about the target cluster that some actions need.</summary>
+public interface IClusterState
+{
+    /// <summary>Names of the ServiceAccounts in <paramref name="namespace"/>.</summary>
+    IReadOnlyCollection<string> GetServiceAccountNames(string @namespace);
+
+    /// <summary>True when a PersistentVolume with this name exists.</summary>
+    bool PersistentVolumeExists(string name);
+
+    /// <summary>True when a StorageClass with this name exists.</summary>
+    bool StorageClassExists(string name);
+}
