@@ -1,0 +1,69 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Restore.Engine.Records;
+
+/// <summary>
+/// Velero's encoding of its <c>*.json.gz</c> and <c>*-results.gz</c> files (spec §1.4): one gzip
+/// member holding compact JSON and a trailing newline. Readers accept the literal <c>null</c>.
+/// </summary>
+public static class GzipJson
+{
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        WriteIndented = false,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Encodes <paramref name="node"/> (null writes <c>null</c>) as gzip bytes.</summary>
+    public static byte[] Encode(JsonNode? node)
+    {
+        var json = (node?.ToJsonString(Compact) ?? "null") + "\n";
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            gzip.Write(bytes, 0, bytes.Length);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Gzips plain text (used for log files).</summary>
+    public static byte[] EncodeText(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var bytes = Encoding.UTF8.GetBytes(text ?? string.Empty);
+            gzip.Write(bytes, 0, bytes.Length);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Decompresses gzip bytes to text.</summary>
+    public static string DecodeText(byte[] gzipBytes)
+    {
+        if (gzipBytes is null)
+        {
+            throw new ArgumentNullException(nameof(gzipBytes));
+        }
+
+        using var input = new GZipStream(new MemoryStream(gzipBytes), CompressionMode.Decompress);
+        using var reader = new StreamReader(input, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Decodes gzip JSON; <c>null</c> or an empty payload gives null.</summary>
+    public static JsonNode? Decode(byte[] gzipBytes)
+    {
+        var text = DecodeText(gzipBytes);
+        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+    }
+}
