@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -52,13 +53,16 @@ internal static class ItemJson
             return null;
         }
 
-        if (value.TryGetValue<long>(out var whole))
+        // The JSON text works for every backing type (parsed element, boxed int, long or double).
+        var text = value.ToJsonString();
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
         {
             return whole;
         }
 
-        var number = value.GetValue<double>();
-        return number is >= long.MinValue and <= long.MaxValue ? (long)number : null;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number is >= long.MinValue and <= long.MaxValue
+            ? (long)number
+            : null;
     }
 
     /// <summary>True when <paramref name="node"/> is the JSON literal <c>true</c>.</summary>

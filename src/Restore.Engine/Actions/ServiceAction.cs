@@ -138,13 +138,12 @@ public sealed class ServiceAction : IRestoreItemAction
             if (declared is not null && declared.GetValueKind() != JsonValueKind.Null)
             {
                 // Velero decodes this into an *int32: anything but a whole number is a decoding error.
-                var value = ItemJson.AsInteger(declared);
-                if (value is null || declared.GetValueKind() != JsonValueKind.Number || !IsWholeInt32(declared))
+                if (declared.GetValueKind() != JsonValueKind.Number || !IsWholeInt32(declared))
                 {
                     throw new RestoreItemActionException($"the {LastAppliedAnnotation} annotation has a spec.healthCheckNodePort that is not a whole number: {declared.ToJsonString()}");
                 }
 
-                if (value != 0)
+                if (ItemJson.AsInteger(declared) != 0)
                 {
                     return;
                 }
@@ -240,7 +239,7 @@ public sealed class ServiceAction : IRestoreItemAction
     }
 
     private static bool IsWholeInt32(JsonNode node) =>
-        node is JsonValue v && v.TryGetValue<int>(out _);
+        int.TryParse(node.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 
     private static string PortKey(JsonObject port)
     {

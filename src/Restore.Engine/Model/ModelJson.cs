@@ -119,13 +119,15 @@ internal static class ModelJson
             return null;
         }
 
-        if (v.TryGetValue<long>(out var whole))
+        var text = v.ToJsonString();
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole))
         {
             return whole;
         }
 
-        var number = v.GetValue<double>();
-        return number is >= long.MinValue and <= long.MaxValue ? (long)number : null;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number is >= long.MinValue and <= long.MaxValue
+            ? (long)number
+            : null;
     }
 
     /// <summary>An RFC 3339 timestamp (Kubernetes <c>metav1.Time</c>), or null.</summary>

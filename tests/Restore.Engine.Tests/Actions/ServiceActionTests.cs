@@ -128,4 +128,20 @@ public class ServiceActionTests
         Assert.Contains(expectedMessagePart, ex.Message, System.StringComparison.Ordinal);
         Assert.Contains(LastApplied, ex.Message, System.StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NumbersSetFromCodeAreReadLikeParsedOnes()
+    {
+        var context = Context("""{'metadata':{'managedFields':[{'fieldsV1':{'f:spec':{'f:ports':{'k:{\'port\':80,\'protocol\':\'TCP\'}':{'f:nodePort':{}}}}}}]},'spec':{'ports':[{'protocol':'TCP'},{'protocol':'TCP'}]}}""", "services");
+        var ports = context.Item["spec"]!["ports"]!.AsArray();
+        ports[0]!["port"] = 80;
+        ports[0]!["nodePort"] = 30080;
+        ports[1]!["port"] = 81L;
+        ports[1]!["nodePort"] = 30081.0;
+
+        Run(new ServiceAction(), context);
+
+        Assert.Equal(30080, ports[0]!["nodePort"]!.GetValue<int>());
+        Assert.Null(ports[1]!["nodePort"]);
+    }
 }
