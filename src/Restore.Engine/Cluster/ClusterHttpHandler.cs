@@ -165,6 +165,11 @@ internal static class ClusterHttpHandler
 
             if (settings.ProxyUrl is not null)
             {
+                if (IsNetFramework && settings.ProxyUrl.Scheme.StartsWith("socks", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new KubeConfigException($"The proxy-url of {settings.DisplayName} is a SOCKS proxy, which Windows PowerShell 5.1 (.NET Framework) cannot use; use PowerShell 7 or an HTTP proxy.");
+                }
+
                 handler.Proxy = CreateProxy(settings.ProxyUrl);
                 handler.UseProxy = true;
             }

@@ -103,6 +103,11 @@ public sealed partial class KubernetesClient
                 {
                     throw;
                 }
+                catch (Exception ex) when (cancellationToken.IsCancellationRequested && (ex is IOException or ObjectDisposedException or HttpRequestException))
+                {
+                    // A body read aborted by the caller's cancellation surfaces as an I/O error on some runtimes.
+                    throw new OperationCanceledException("The Kubernetes API call was cancelled.", ex, cancellationToken);
+                }
                 catch (Exception ex) when (timeout.IsCancellationRequested && (ex is OperationCanceledException or IOException or ObjectDisposedException or HttpRequestException))
                 {
                     failure = new AttemptFailure(

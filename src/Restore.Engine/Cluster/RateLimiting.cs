@@ -110,7 +110,9 @@ internal sealed class TokenBucketRateLimiter
 
             Refill();
             _tokens -= 1;
-            if (_tokens >= 0)
+
+            // Tolerate floating-point dust so a refilled token is not "a femtosecond away".
+            if (_tokens >= -1e-9)
             {
                 return Task.CompletedTask;
             }
