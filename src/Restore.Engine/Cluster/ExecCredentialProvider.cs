@@ -328,6 +328,14 @@ internal sealed class ExecCredentialProvider : IDisposable
             }
         }
 
+        // A child the plugin started may keep its output open after it exits: do not wait on that forever.
+        var streams = Task.WhenAll(stdoutTask, stderrTask);
+        if (await Task.WhenAny(streams, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken)).ConfigureAwait(false) != streams)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new CredentialException($"The exec credential plugin '{command}' exited but its output did not end.");
+        }
+
         var stdout = await stdoutTask.ConfigureAwait(false);
         var stderr = await stderrTask.ConfigureAwait(false);
         process.WaitForExit();

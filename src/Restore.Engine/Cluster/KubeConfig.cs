@@ -111,7 +111,10 @@ public sealed class KubeConfig
     internal static ClusterConnectionSettings Load(string? kubeconfigPathOrList, string? context, KubeConfigEnvironment environment)
     {
         var config = Read(kubeconfigPathOrList, environment);
-        if (config is not null)
+        var isEmpty = config is null || (config._contextOrder.Count == 0 && config.CurrentContext is null);
+
+        // As kubectl: an empty configuration in a pod means "use the service account".
+        if (config is not null && !(isEmpty && string.IsNullOrEmpty(context) && InClusterConfig.IsAvailable(environment)))
         {
             return config.GetConnectionSettings(context);
         }

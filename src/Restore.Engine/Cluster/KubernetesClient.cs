@@ -249,6 +249,11 @@ public sealed partial class KubernetesClient : IDisposable
     }
 
     /// <summary>Creates an object.</summary>
+    /// <remarks>
+    /// A create that is retried after an ambiguous failure (dropped connection, 5xx, timeout) may have
+    /// succeeded the first time and then report AlreadyExists; <see cref="KubernetesApiException.Attempts"/>
+    /// greater than 1 tells the caller to compare the live object.
+    /// </remarks>
     /// <exception cref="KubernetesAlreadyExistsException">An object with that name exists.</exception>
     public Task<JsonObject> CreateAsync(ApiResourceInfo resource, string? ns, JsonObject obj, CancellationToken cancellationToken) =>
         CreateAsync(resource, ns, obj, null, cancellationToken);

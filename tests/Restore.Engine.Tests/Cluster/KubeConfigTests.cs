@@ -363,6 +363,17 @@ public class KubeConfigTests
     }
 
     [Fact]
+    public void AnEmptyKubeconfigInAPodUsesTheServiceAccount()
+    {
+        using var home = new TempDir();
+        home.Write(Path.Combine("sa", "token"), "sa-token");
+        home.Write(Path.Combine(".kube", "config"), "apiVersion: v1\nkind: Config\n");
+        var env = Env(home, new() { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" }, Path.Combine(home.Path, "sa"));
+
+        Assert.True(KubeConfig.Load(null, null, env).IsInCluster);
+    }
+
+    [Fact]
     public void AKubeconfigWinsOverInCluster()
     {
         using var home = new TempDir();

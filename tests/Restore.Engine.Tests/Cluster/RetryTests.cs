@@ -66,9 +66,9 @@ public class RetryTests
     }
 
     [Fact]
-    public async Task RetriesADroppedConnection()
+    public async Task RetriesADroppedConnectionOnANewClientCertificateSession()
     {
-        await using var server = await TestKubeServer.StartAsync((context, _, index) =>
+        await using var server = await TestKubeServer.StartAsync((context, seen, index) =>
         {
             if (index == 0)
             {
@@ -76,15 +76,19 @@ public class RetryTests
                 return Task.CompletedTask;
             }
 
-            return TestKubeServer.Json(context, 200, Pod);
+            return seen.ClientCertificateTrusted
+                ? TestKubeServer.Json(context, 200, Pod)
+                : TestKubeServer.Json(context, 401, TestKubeServer.Status(401, "Unauthorized", "Unauthorized"));
         });
+        var (certificate, key) = server.Certificates.IssueClient("restorer", TestKeyForm.RsaPkcs1);
         var clock = new FakeClock();
-        using var client = Client(server, clock: clock);
+        using var client = Client(server, new ClusterCredentials { ClientCertificateData = certificate, ClientKeyData = key }, clock: clock);
 
         var pod = await client.GetAsync(Resources.Pods, "shop", "web", CancellationToken.None);
 
         Assert.Equal("web", (string?)pod["metadata"]!["name"]);
         Assert.Equal(2, server.RequestCount);
+        Assert.All(server.Requests, r => Assert.Equal("restorer", r.ClientCertificateSubject));
         Assert.Single(clock.Delays);
     }
 
