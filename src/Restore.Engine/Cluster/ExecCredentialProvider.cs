@@ -53,6 +53,7 @@ internal sealed class ExecCredentialProvider : IDisposable
     // Refresh slightly early so a request does not leave with a credential that expires in flight.
     private static readonly TimeSpan ExpirySkew = TimeSpan.FromSeconds(5);
     private static readonly PropertyInfo? ArgumentListProperty = typeof(ProcessStartInfo).GetProperty("ArgumentList");
+    private static readonly MethodInfo? KillTreeMethod = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
 
     private readonly ExecCredentialSettings _settings;
     private readonly ClusterConnectionSettings _cluster;
@@ -384,10 +385,19 @@ internal sealed class ExecCredentialProvider : IDisposable
         {
             if (!process.HasExited)
             {
-                process.Kill();
+                // Kill(entireProcessTree) (.NET Core 3.0+) also ends what a wrapper script started;
+                // .NET Framework only has Kill().
+                if (KillTreeMethod is not null)
+                {
+                    KillTreeMethod.Invoke(process, new object[] { true });
+                }
+                else
+                {
+                    process.Kill();
+                }
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or TargetInvocationException)
         {
             // Already gone.
         }

@@ -260,17 +260,42 @@ public class ExecPluginTests
     }
 
     [UnixShellFact]
-    public async Task CancellationStopsARunningPlugin()
+    public async Task CancellationStopsARunningPluginAndItsChildren()
     {
         using var dir = new TempDir();
-        using var provider = Provider(CountingPlugin(dir, sleep: "30"), new FakeClock());
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var sleep = "29." + Random.Shared.Next(100000, 999999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var provider = Provider(CountingPlugin(dir, sleep: sleep), new FakeClock());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         var watch = Stopwatch.StartNew();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => provider.GetAsync(null, cancel.Token));
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+        Assert.Equal(1, Runs(dir));
+
+        // The script's own child (sleep) must not be left behind.
+        var deadline = Stopwatch.StartNew();
+        while (SleepersWith(sleep) > 0 && deadline.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, SleepersWith(sleep));
     }
+
+    private static int SleepersWith(string argument) => Directory.GetDirectories("/proc")
+        .Where(d => int.TryParse(Path.GetFileName(d), out _))
+        .Count(d =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(d, "cmdline")) == "sleep\0" + argument + "\0";
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
 
     [Theory]
     [InlineData("simple", "simple")]
