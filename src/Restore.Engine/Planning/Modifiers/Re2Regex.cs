@@ -532,7 +532,7 @@ public sealed class Re2Regex
             // General categories map one to one; script names (\p{Greek}) have no .NET equivalent.
             if (!Regex.IsMatch(name, @"\A(L[ultmo]?|M[nce]?|N[dlo]?|P[cdseifo]?|S[mcko]?|Z[slp]?|C[cfson]?)\z"))
             {
-                throw Error("invalid character class range", _p.Substring(start, _pos - start));
+                throw Error("unsupported Unicode class (only general categories such as \\p{L} or \\p{Nd} are translated, not scripts)", _p.Substring(start, _pos - start));
             }
 
             return (negated ? "\\P{" : "\\p{") + name + "}";

@@ -241,7 +241,8 @@ public sealed class ResourceModifierSet
 
         log ??= NullEngineLog.Instance;
         var errors = new List<string>();
-        var snapshot = (JsonObject)obj.DeepClone();
+        // With one rule its conditions are tested before its own patches anyway, so no copy is needed.
+        var snapshot = Rules.Count > 1 ? (JsonObject)obj.DeepClone() : obj;
         foreach (var rule in Rules)
         {
             string? error = rule.Conditions.Match(snapshot, groupResource ?? string.Empty, sourceNamespace, out bool matched);
