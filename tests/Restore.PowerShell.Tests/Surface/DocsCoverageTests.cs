@@ -64,9 +64,11 @@ public class DocsCoverageTests
         var page = ModuleUnderTest.DocsPage(name);
         foreach (var output in cmdlet.OutputTypes)
         {
+            // [OutputType(typeof(void))] is how a cmdlet says it writes nothing; platyPS pages call that "None".
+            var expected = output.TypeFullName == "System.Void" ? "None" : output.TypeFullName;
             Assert.True(
-                page.Outputs.Any(o => string.Equals(o.TypeName, output.TypeFullName, StringComparison.Ordinal)),
-                $"docs/{name}.md: OUTPUTS has no '### {output.TypeFullName}' ([OutputType] of the cmdlet); it lists {string.Join(", ", page.Outputs.Select(o => o.TypeName))}.");
+                page.Outputs.Any(o => string.Equals(o.TypeName, expected, StringComparison.Ordinal)),
+                $"docs/{name}.md: OUTPUTS has no '### {expected}' ([OutputType] of the cmdlet); it lists {string.Join(", ", page.Outputs.Select(o => o.TypeName))}.");
         }
     }
 
