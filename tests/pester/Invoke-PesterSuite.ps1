@@ -25,8 +25,8 @@ param(
     [string] $ResultPath
 )
 
+# No strict mode: Pester's result object differs slightly between 5.x releases.
 $ErrorActionPreference = 'Stop'
-Set-StrictMode -Version Latest
 
 if (-not (Test-Path -LiteralPath $ModuleManifest -PathType Leaf)) {
     throw "The module manifest '$ModuleManifest' does not exist. Run ./build.ps1 first."

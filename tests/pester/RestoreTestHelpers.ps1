@@ -19,7 +19,7 @@ function Get-RestoreManifestPath {
     $repoRoot = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
     $layout = Join-Path -Path $repoRoot -ChildPath 'out/Restore'
     $candidate = Get-ChildItem -LiteralPath $layout -Directory -ErrorAction SilentlyContinue |
-        Where-Object { Test-Path -LiteralPath (Join-Path -Path $_.FullName -ChildPath 'Restore.psd1') -PathType Leaf } |
+        Where-Object { ($_.Name -as [version]) -and (Test-Path -LiteralPath (Join-Path -Path $_.FullName -ChildPath 'Restore.psd1') -PathType Leaf) } |
         Sort-Object -Property { [version]$_.Name } -Descending |
         Select-Object -First 1
     if (-not $candidate) {
