@@ -26,17 +26,27 @@ public class PesterSuiteTests
     public void PesterSuitePassesAgainstTheBuiltModule()
     {
         var results = Path.Combine(Path.GetTempPath(), "restore-pester-" + Guid.NewGuid().ToString("N") + ".xml");
-        var (exitCode, text) = PesterLocator.Run(
-            PesterLocator.Pwsh!,
-            new[]
-            {
-                "-NoProfile", "-NonInteractive", "-File", Path.Combine(PesterDirectory, "Invoke-PesterSuite.ps1"),
-                "-ModuleManifest", Path.Combine(ModuleUnderTest.LayoutDirectory, "Restore.psd1"),
-                "-PesterModule", PesterLocator.PesterModule!,
-                "-ResultPath", results,
-            },
-            Timeout,
-            ModuleUnderTest.RepoRoot);
+        int exitCode;
+        string text;
+        try
+        {
+            (exitCode, text) = PesterLocator.Run(
+                PesterLocator.Pwsh!,
+                new[]
+                {
+                    "-NoProfile", "-NonInteractive", "-File", Path.Combine(PesterDirectory, "Invoke-PesterSuite.ps1"),
+                    "-ModuleManifest", Path.Combine(ModuleUnderTest.LayoutDirectory, "Restore.psd1"),
+                    "-PesterModule", PesterLocator.PesterModule!,
+                    "-ResultPath", results,
+                },
+                Timeout,
+                ModuleUnderTest.RepoRoot);
+        }
+        finally
+        {
+            File.Delete(results);
+        }
+
         output.WriteLine(text);
 
         var summary = Regex.Match(text, @"PESTER-SUMMARY result=(\w+) total=(\d+) passed=(\d+) failed=(\d+)");
