@@ -1,31 +1,68 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using Restore.HelpBuilder.Markdown;
+using Restore.HelpBuilder.Metadata;
 
 namespace Restore.HelpBuilder;
 
-/// <summary>Entry point: <c>--docs DIR --assembly DLL --out DIR</c>.</summary>
+/// <summary>Entry point: <c>--docs DIR --assembly DLL --out DIR [--reference PATH]...</c>.</summary>
 public static class Program
 {
-    /// <summary>Writes the module's help files.</summary>
+    private const string Usage = "usage: Restore.HelpBuilder --docs DIR --assembly DLL --out DIR [--reference FILE-OR-DIR]...";
+
+    /// <summary>Writes the module's help files. Exit code 0 on success, 1 on a docs or assembly problem, 2 on bad arguments.</summary>
     public static int Main(string[] args)
     {
+        string? docs = null;
+        string? assembly = null;
         string? outDir = null;
-        for (var i = 0; i < args.Length - 1; i++)
+        var references = new List<string>();
+        for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--out")
+            if (i + 1 >= args.Length)
             {
-                outDir = args[i + 1];
+                Console.Error.WriteLine($"Restore.HelpBuilder: '{args[i]}' needs a value. {Usage}");
+                return 2;
+            }
+
+            switch (args[i])
+            {
+                case "--docs": docs = args[++i]; break;
+                case "--assembly": assembly = args[++i]; break;
+                case "--out": outDir = args[++i]; break;
+                case "--reference": references.Add(args[++i]); break;
+                default:
+                    Console.Error.WriteLine($"Restore.HelpBuilder: unknown argument '{args[i]}'. {Usage}");
+                    return 2;
             }
         }
 
-        if (outDir is null)
+        if (docs is null || assembly is null || outDir is null)
         {
-            Console.Error.WriteLine("usage: Restore.HelpBuilder --docs DIR --assembly DLL --out DIR");
+            Console.Error.WriteLine($"Restore.HelpBuilder: --docs, --assembly and --out are required. {Usage}");
             return 2;
         }
 
-        Directory.CreateDirectory(outDir);
-        File.WriteAllText(Path.Combine(outDir, "Restore.PowerShell.dll-Help.xml"), "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<helpItems schema=\"maml\" xmlns=\"http://msh\" />\n");
-        return 0;
+        try
+        {
+            using var reader = CmdletAssemblyReader.Open(assembly, references);
+            var cmdlets = reader.ReadCmdlets();
+            var result = HelpGenerator.Generate(docs, cmdlets);
+            foreach (var warning in result.Warnings)
+            {
+                // Plain text, not MSBuild's "warning XX:" format: gaps are the surface tests' job to fail on.
+                Console.WriteLine("Restore.HelpBuilder: note: " + warning);
+            }
+
+            var written = HelpGenerator.Write(result, HelpGenerator.MamlFileName(assembly), outDir);
+            Console.WriteLine($"Restore.HelpBuilder: help for {cmdlets.Count} cmdlet(s) written to {string.Join(", ", written)}");
+            return 0;
+        }
+        catch (Exception e) when (e is HelpFormatException or IOException or BadImageFormatException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine("Restore.HelpBuilder: error: " + e.Message);
+            return 1;
+        }
     }
 }

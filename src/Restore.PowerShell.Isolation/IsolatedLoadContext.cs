@@ -74,14 +74,22 @@ public sealed class IsolatedLoadContext : AssemblyLoadContext
     }
 
     // Names only: reading each file's version up front would slow every module import.
+    // Only assemblies in the runtime's own folder count: a host's private copies (a test runner's
+    // YamlDotNet, a framework-dependent pwsh's Newtonsoft.Json) must not stand in for ours. In a
+    // self-contained pwsh that folder is pwsh's, which is the platform there.
     private static Dictionary<string, string> ReadPlatformAssemblyPaths()
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location);
         if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string list)
         {
             foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             {
-                result[Path.GetFileNameWithoutExtension(path)] = path;
+                if (string.IsNullOrEmpty(runtimeDirectory)
+                    || string.Equals(Path.GetDirectoryName(path), runtimeDirectory, StringComparison.OrdinalIgnoreCase))
+                {
+                    result[Path.GetFileNameWithoutExtension(path)] = path;
+                }
             }
         }
 

@@ -1,0 +1,98 @@
+#!/usr/bin/env pwsh
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Builds the Restore module and lays it out, ready to import, at out/Restore/<version>/.
+.DESCRIPTION
+    Runs `dotnet build` on the cmdlet project, which compiles the engine, the cmdlets, the
+    load-context isolation and the help builder, then lays out the module:
+
+        out/Restore/<version>/                Restore.psd1, Restore.Format.ps1xml, Restore.PowerShell.dll
+        out/Restore/<version>/dependencies/   Restore.Engine and the third-party assemblies
+        out/Restore/<version>/en-US/          help generated from docs/
+
+    (Debug builds go to out/Debug/Restore/<version>/.) The layout is then checked against
+    src/Restore.PowerShell/ModuleLayout.txt; any missing file stops the script with its name.
+    The script writes the path of the laid-out Restore.psd1 to the pipeline, so
+    `Import-Module (./build.ps1)` builds and imports in one step.
+.PARAMETER Configuration
+    Release (default) or Debug.
+.PARAMETER Test
+    After building, runs every test: `dotnet test Restore.sln -c <Configuration>`.
+.PARAMETER Clean
+    Removes earlier build output (dotnet clean and the layout folder) before building.
+.EXAMPLE
+    ./build.ps1
+.EXAMPLE
+    ./build.ps1 -Test
+.EXAMPLE
+    Import-Module (./build.ps1) -Force
+#>
+[CmdletBinding()]
+[OutputType([string])]
+param(
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release',
+
+    [switch] $Test,
+
+    [switch] $Clean
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+function Invoke-Dotnet {
+    param([Parameter(Mandatory)] [string[]] $Arguments)
+
+    Write-Host "> dotnet $($Arguments -join ' ')" -ForegroundColor Cyan
+    & dotnet @Arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "'dotnet $($Arguments -join ' ')' failed with exit code $LASTEXITCODE."
+    }
+}
+
+if (-not (Get-Command -Name dotnet -CommandType Application -ErrorAction SilentlyContinue)) {
+    throw 'The .NET SDK (dotnet) is not on PATH. Install the .NET 10 SDK: https://dot.net/download'
+}
+
+$root = $PSScriptRoot
+$version = (Import-PowerShellDataFile -LiteralPath (Join-Path -Path $root -ChildPath 'module/Restore.psd1')).ModuleVersion
+$outRoot = if ($Configuration -eq 'Release') { Join-Path -Path $root -ChildPath 'out' } else { Join-Path -Path $root -ChildPath "out/$Configuration" }
+$moduleDirectory = Join-Path -Path $outRoot -ChildPath "Restore/$version"
+$project = Join-Path -Path $root -ChildPath 'src/Restore.PowerShell/Restore.PowerShell.csproj'
+
+if ($Clean) {
+    Invoke-Dotnet -Arguments @('clean', (Join-Path -Path $root -ChildPath 'Restore.sln'), '--configuration', $Configuration, '--nologo', '--verbosity', 'quiet')
+    $layoutRoot = Join-Path -Path $outRoot -ChildPath 'Restore'
+    if (Test-Path -LiteralPath $layoutRoot) {
+        Remove-Item -LiteralPath $layoutRoot -Recurse -Force
+    }
+}
+
+Invoke-Dotnet -Arguments @('build', $project, '--configuration', $Configuration, '--nologo')
+
+# The build already fails on a missing file; checking again here also catches a stale or partial folder.
+$expected = Get-Content -LiteralPath (Join-Path -Path $root -ChildPath 'src/Restore.PowerShell/ModuleLayout.txt') |
+    ForEach-Object { $_.Trim() } |
+    Where-Object { $_ -and -not $_.StartsWith('#') }
+$missing = @($expected | Where-Object { -not (Test-Path -LiteralPath (Join-Path -Path $moduleDirectory -ChildPath $_) -PathType Leaf) })
+if ($missing.Count -gt 0) {
+    throw "The module layout at '$moduleDirectory' is incomplete. Missing: $($missing -join ', ')"
+}
+
+$allowedAtRoot = @('Restore.psd1', 'Restore.Format.ps1xml', 'Restore.PowerShell.dll')
+$unexpected = @(Get-ChildItem -LiteralPath $moduleDirectory -File | Where-Object { $_.Name -notin $allowedAtRoot } | ForEach-Object Name)
+if ($unexpected.Count -gt 0) {
+    throw "The module root '$moduleDirectory' holds unexpected files: $($unexpected -join ', '). Third-party assemblies belong in dependencies/."
+}
+
+$manifestPath = Join-Path -Path $moduleDirectory -ChildPath 'Restore.psd1'
+Write-Host "Restore $version is laid out at $moduleDirectory" -ForegroundColor Green
+Write-Host "Import it with: Import-Module '$manifestPath'" -ForegroundColor Green
+
+if ($Test) {
+    Invoke-Dotnet -Arguments @('test', (Join-Path -Path $root -ChildPath 'Restore.sln'), '--configuration', $Configuration, '--nologo')
+}
+
+$manifestPath

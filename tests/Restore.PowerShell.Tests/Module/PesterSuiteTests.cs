@@ -1,0 +1,71 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Restore.TestSupport;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Restore.PowerShell.Tests.Module;
+
+/// <summary>
+/// Runs tests/pester against the built module in a child pwsh. Skipped, with the reason, when
+/// pwsh or Pester 5 is missing (RESTORE_PWSH / RESTORE_PESTER_MODULE, see tests/pester/README.md).
+/// </summary>
+public class PesterSuiteTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
+    private readonly ITestOutputHelper output;
+
+    public PesterSuiteTests(ITestOutputHelper output) => this.output = output;
+
+    private static string PesterDirectory => Path.Combine(ModuleUnderTest.RepoRoot, "tests", "pester");
+
+    [PesterFact]
+    public void PesterSuitePassesAgainstTheBuiltModule()
+    {
+        var results = Path.Combine(Path.GetTempPath(), "restore-pester-" + Guid.NewGuid().ToString("N") + ".xml");
+        int exitCode;
+        string text;
+        try
+        {
+            (exitCode, text) = PesterLocator.Run(
+                PesterLocator.Pwsh!,
+                new[]
+                {
+                    "-NoProfile", "-NonInteractive", "-File", Path.Combine(PesterDirectory, "Invoke-PesterSuite.ps1"),
+                    "-ModuleManifest", Path.Combine(ModuleUnderTest.LayoutDirectory, "Restore.psd1"),
+                    "-PesterModule", PesterLocator.PesterModule!,
+                    "-ResultPath", results,
+                },
+                Timeout,
+                ModuleUnderTest.RepoRoot);
+        }
+        finally
+        {
+            File.Delete(results);
+        }
+
+        output.WriteLine(text);
+
+        var summary = Regex.Match(text, @"PESTER-SUMMARY result=(\w+) total=(\d+) passed=(\d+) failed=(\d+)");
+        Assert.True(exitCode == 0 && summary.Success, $"The Pester suite failed (exit code {exitCode}):\n{Tail(text, 150)}");
+        Assert.Equal("Passed", summary.Groups[1].Value);
+        Assert.Equal("0", summary.Groups[4].Value);
+        Assert.True(int.Parse(summary.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, "Pester ran no test.");
+    }
+
+    [Fact]
+    public void PesterSuiteIsPresent()
+    {
+        // Guards the Pester test above: a renamed folder or runner would otherwise only show up where pwsh exists.
+        Assert.True(File.Exists(Path.Combine(PesterDirectory, "Invoke-PesterSuite.ps1")));
+        var tests = Directory.GetFiles(PesterDirectory, "*.Tests.ps1");
+        Assert.Contains(tests, t => Path.GetFileName(t) == "Module.Tests.ps1");
+        Assert.All(tests, t => Assert.Contains("Describe ", File.ReadAllText(t), StringComparison.Ordinal));
+    }
+
+    private static string Tail(string text, int lines) =>
+        string.Join("\n", text.Split('\n').TakeLast(lines));
+}
