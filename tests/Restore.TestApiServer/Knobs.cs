@@ -106,9 +106,13 @@ public sealed class ForbidRule
 
     internal bool Matches(string verb, string group, string resource, string subresource, string ns, string user)
     {
+        // Like RBAC, a rule for "deployments" does not cover "deployments/status"; both
+        // "deployments.apps/status" and "deployments/status.apps" name the subresource.
         var qualified = ApiErrors.Qualified(group, resource);
-        var withSub = subresource.Length == 0 ? qualified : ApiErrors.Qualified(group, resource + "/" + subresource);
-        return (Resource == "*" || Resource == qualified || Resource == withSub || (group.Length == 0 && Resource == resource))
+        var matchesResource = subresource.Length == 0
+            ? Resource == qualified
+            : Resource == qualified + "/" + subresource || Resource == ApiErrors.Qualified(group, resource + "/" + subresource);
+        return (Resource == "*" || matchesResource)
             && (Verb is null || Verb == verb)
             && (Namespace is null || Namespace == ns)
             && (User is null || User == user);
