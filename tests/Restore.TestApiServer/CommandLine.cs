@@ -19,7 +19,9 @@ public sealed class CommandLine
           --version <gitVersion>         version /version reports (default v1.32.4)
           --latency-ms <n>               latency added to every request
           --latency-jitter-ms <n>        random extra latency 0..n
-          --fail <code>[:rate[:retryAfter]]  fail requests with a status (repeatable), e.g. --fail 503:0.1:2
+          --fail <code>[:rate[:retryAfter[:verb[:resource]]]]
+                                         fail requests with a status (repeatable), e.g. --fail 503:0.1:2
+                                         or --fail 429:0.2:1:create:configmaps
           --reset-rate <rate>            abort this fraction of connections
           --hang-rate <rate>             hold this fraction of requests (see --hang-ms)
           --hang-ms <n>                  how long held requests wait (default: until the client gives up)
@@ -126,7 +128,9 @@ public sealed class CommandLine
                     {
                         StatusCode = Int(arg, parts[0]),
                         Rate = parts.Length > 1 ? Rate(arg, parts[1]) : 1.0,
-                        RetryAfterSeconds = parts.Length > 2 ? Int(arg, parts[2]) : null,
+                        RetryAfterSeconds = parts.Length > 2 && parts[2].Length > 0 ? Int(arg, parts[2]) : null,
+                        Verb = parts.Length > 3 && parts[3].Length > 0 ? parts[3] : null,
+                        Resource = parts.Length > 4 && parts[4].Length > 0 ? parts[4] : null,
                     });
                     break;
                 case "--reset-rate":

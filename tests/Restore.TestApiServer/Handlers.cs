@@ -209,7 +209,7 @@ internal sealed partial class ApiHandler
                 await WriteJsonAsync(context, 201, Reviews.SelfSubjectReview(t, user)).ConfigureAwait(false);
                 return;
             case ResourceBehaviour.SelfSubjectAccessReview:
-                var review = Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false), "SelfSubjectAccessReview");
+                var review = await ReadObjectAsync(context, t).ConfigureAwait(false);
                 await WriteJsonAsync(context, 201, Reviews.SelfSubjectAccessReview(t, review, user, knobs)).ConfigureAwait(false);
                 return;
         }
@@ -382,9 +382,14 @@ internal sealed partial class ApiHandler
     private async Task<JsonObject> ReadObjectAsync(HttpContext context, ResourceType t)
     {
         var contentType = (context.Request.ContentType ?? string.Empty).Split(';')[0].Trim();
+        if (contentType == Protobuf.MediaType)
+        {
+            return Protobuf.Decode(await ReadBodyAsync(context).ConfigureAwait(false));
+        }
+
         if (contentType.Length > 0 && contentType != "application/json" && contentType != "*/*")
         {
-            throw ApiErrors.UnsupportedMediaType(contentType, new[] { "application/json" });
+            throw ApiErrors.UnsupportedMediaType(contentType, new[] { "application/json", Protobuf.MediaType });
         }
 
         return Json.ParseObject(await ReadBodyAsync(context).ConfigureAwait(false), "the body of the request for " + t.Kind);

@@ -1,5 +1,5 @@
 using System;
-using System.IO;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -171,56 +171,26 @@ public sealed class TestApiServer : IAsyncDisposable
     /// certificate, different users); <paramref name="currentContext"/> picks the current one.
     /// </summary>
     public void WriteKubeconfig(string path, KubeconfigAuth currentContext = KubeconfigAuth.Token, string? @namespace = null)
+        => Kubeconfig.Write(path, Kubeconfig.Yaml(new[] { this }, ContextName(currentContext), @namespace));
+
+    /// <summary>
+    /// Writes one kubeconfig for several servers (fan-out tests): each server contributes its cluster,
+    /// its two contexts and users, so the servers need distinct <see cref="TestApiServerOptions.ClusterName"/>s.
+    /// </summary>
+    public static void WriteKubeconfig(string path, IReadOnlyList<TestApiServer> servers, string? currentContext = null, string? @namespace = null)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
+        ArgumentNullException.ThrowIfNull(servers);
+        if (servers.Count == 0)
         {
-            Directory.CreateDirectory(directory);
+            throw new ArgumentException("Give at least one server.", nameof(servers));
         }
 
-        File.WriteAllText(path, KubeconfigYaml(currentContext, @namespace));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        Kubeconfig.Write(path, Kubeconfig.Yaml(servers, currentContext ?? servers[0].ContextName(KubeconfigAuth.Token), @namespace));
     }
 
-    /// <summary>The kubeconfig <see cref="WriteKubeconfig"/> writes.</summary>
+    /// <summary>The kubeconfig <see cref="WriteKubeconfig(string, KubeconfigAuth, string?)"/> writes.</summary>
     public string KubeconfigYaml(KubeconfigAuth currentContext = KubeconfigAuth.Token, string? @namespace = null)
-    {
-        static string B64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
-        var cluster = Options.ClusterName;
-        var ns = string.IsNullOrEmpty(@namespace) ? string.Empty : $"\n    namespace: {@namespace}";
-        return $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: {cluster}
-              cluster:
-                server: {Server}
-                certificate-authority-data: {B64(CaCertificatePem)}
-            contexts:
-            - name: {ContextName(KubeconfigAuth.Token)}
-              context:
-                cluster: {cluster}
-                user: {cluster}-{TokenUser}{ns}
-            - name: {ContextName(KubeconfigAuth.ClientCertificate)}
-              context:
-                cluster: {cluster}
-                user: {cluster}-{ClientCertificateUser}{ns}
-            current-context: {ContextName(currentContext)}
-            preferences: {"{}"}
-            users:
-            - name: {cluster}-{TokenUser}
-              user:
-                token: {Token}
-            - name: {cluster}-{ClientCertificateUser}
-              user:
-                client-certificate-data: {B64(ClientCertificatePem)}
-                client-key-data: {B64(ClientKeyPem)}
-
-            """;
-    }
+        => Kubeconfig.Yaml(new[] { this }, ContextName(currentContext), @namespace);
 
     /// <summary>A handler that trusts only this server's CA and presents the client certificate when asked to.</summary>
     public SocketsHttpHandler CreateHandler(KubeconfigAuth auth = KubeconfigAuth.Token)

@@ -8,6 +8,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.TestApiServer;
+using Restore.TestSupport;
 using Xunit;
 
 namespace Restore.Engine.Tests.ApiServer;
@@ -227,6 +228,24 @@ public class MultiServerTests
         Assert.DoesNotContain(west.Journal.Entries, e => e.Path.Contains("only-east", StringComparison.Ordinal) && e.StatusCode == 200);
     }
 
+    [KubectlFact]
+    public async Task OneKubeconfigReachesBothClusters()
+    {
+        var servers = await Task.WhenAll(
+            TestApiServer.TestApiServer.StartAsync(new TestApiServerOptions { ClusterName = "east" }),
+            TestApiServer.TestApiServer.StartAsync(new TestApiServerOptions { ClusterName = "west" }));
+        await using var east = servers[0];
+        await using var west = servers[1];
+        east.Store.Create("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"only-east","namespace":"default"}}""");
+        using var kubectl = new KubectlRunner(servers);
+
+        Assert.Equal(new KubectlResult(0, "configmap/only-east\n", string.Empty), await kubectl.RunAsync("get", "configmap", "only-east", "-o", "name"));
+        Assert.Equal(new KubectlResult(0, "configmap/only-east\n", string.Empty), await kubectl.RunAsync("--context", "east-cert", "get", "configmap", "only-east", "-o", "name"));
+        Assert.Equal(new KubectlResult(1, string.Empty, "Error from server (NotFound): configmaps \"only-east\" not found\n"), await kubectl.RunAsync("--context", "west-cert", "get", "configmap", "only-east"));
+        Assert.Contains(west.Journal.Entries, e => e.User == "cert-user" && e.Name == "only-east" && e.StatusCode == 404);
+        Assert.Throws<ArgumentException>(() => Kubeconfig.Yaml(new[] { east, east }, "east-token", null));
+    }
+
     [Fact]
     public async Task KubeconfigHasOneContextPerAuthMethod()
     {
@@ -249,7 +268,7 @@ public class CommandLineTests
     {
         var line = CommandLine.Parse(new[]
         {
-            "--port", "6443", "--kubeconfig", "/tmp/kc", "--context", "cert", "--latency-ms", "5", "--fail", "503:0.1:2", "--fail", "500",
+            "--port", "6443", "--kubeconfig", "/tmp/kc", "--context", "cert", "--latency-ms", "5", "--fail", "503:0.1:2", "--fail", "429:0.5::create:deployments.apps",
             "--reset-rate", "0.05", "--hang-rate", "0.01", "--hang-ms", "3000", "--forbid", "secrets:create:shop", "--namespace-termination-ms", "200",
             "--crd-establish-ms", "100", "--velero-crds", "--snapshot-crds", "--no-defaults", "--anonymous", "--seed", "7", "--no-http2",
         });
@@ -259,6 +278,7 @@ public class CommandLineTests
         Assert.Equal(TimeSpan.FromMilliseconds(5), line.Latency);
         Assert.Equal(4, line.Faults.Count);
         Assert.Equal((503, 0.1, (int?)2), (line.Faults[0].StatusCode, line.Faults[0].Rate, line.Faults[0].RetryAfterSeconds));
+        Assert.Equal((429, 0.5, (int?)null, "create", "deployments.apps"), (line.Faults[1].StatusCode, line.Faults[1].Rate, line.Faults[1].RetryAfterSeconds, line.Faults[1].Verb, line.Faults[1].Resource));
         Assert.Equal(FaultAction.ResetConnection, line.Faults[2].Action);
         Assert.Equal(TimeSpan.FromSeconds(3), line.Faults[3].HangFor);
         Assert.Equal(("secrets", "create", "shop"), (line.Forbidden[0].Resource, line.Forbidden[0].Verb, line.Forbidden[0].Namespace));

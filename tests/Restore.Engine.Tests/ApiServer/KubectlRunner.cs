@@ -31,6 +31,14 @@ public sealed class KubectlRunner : IDisposable
         server.WriteKubeconfig(KubeconfigPath, auth);
     }
 
+    /// <summary>One kubeconfig for several servers (contexts &lt;cluster&gt;-token and &lt;cluster&gt;-cert each).</summary>
+    public KubectlRunner(IReadOnlyList<TestApiServer.TestApiServer> servers)
+    {
+        directory = System.IO.Directory.CreateTempSubdirectory("kubectl-");
+        KubeconfigPath = Path.Combine(directory.FullName, "kubeconfig");
+        TestApiServer.TestApiServer.WriteKubeconfig(KubeconfigPath, servers);
+    }
+
     public string KubeconfigPath { get; }
 
     public string Directory => directory.FullName;

@@ -269,6 +269,24 @@ public class KubectlTests : IClassFixture<ApiServerFixture>, IDisposable
     }
 
     [KubectlFact]
+    public async Task ImperativeCreatesSendProtobufAndWork()
+    {
+        Assert.Equal(new KubectlResult(0, "namespace/imperative created\n", string.Empty), await kubectl.RunAsync("create", "namespace", "imperative"));
+        Assert.Equal(new KubectlResult(0, "configmap/settings created\n", string.Empty), await kubectl.RunAsync("create", "configmap", "settings", "-n", "imperative", "--from-literal=a=b"));
+        Assert.Equal(new KubectlResult(0, "secret/login created\n", string.Empty), await kubectl.RunAsync("create", "secret", "generic", "login", "-n", "imperative", "--from-literal=password=hunter2"));
+        Assert.Equal(new KubectlResult(0, "serviceaccount/robot created\n", string.Empty), await kubectl.RunAsync("create", "serviceaccount", "robot", "-n", "imperative"));
+
+        Assert.Equal("imperative", Server.Store.Get("namespaces", null, "imperative")!["metadata"]!["labels"]!["kubernetes.io/metadata.name"]!.ToString());
+        Assert.Equal("""{"a":"b"}""", Server.Store.Get("configmaps", "imperative", "settings")!["data"]!.ToJsonString());
+        Assert.Equal("aHVudGVyMg==", Server.Store.Get("secrets", "imperative", "login")!["data"]!["password"]!.ToString());
+        Assert.Contains(Server.Journal.Entries, e => e.Verb == "create" && e.Resource == "configmaps" && e.StatusCode == 201);
+
+        Server.Knobs.Forbid("secrets", verb: "delete");
+        Assert.Equal(new KubectlResult(1, "no\n", string.Empty), await kubectl.RunAsync("auth", "can-i", "delete", "secrets"));
+        Assert.Equal(new KubectlResult(0, "yes\n", string.Empty), await kubectl.RunAsync("auth", "can-i", "create", "secrets"));
+    }
+
+    [KubectlFact]
     public async Task HumanOutputUsesServerSideTables()
     {
         var result = await kubectl.RunAsync("get", "namespace", "default");
