@@ -76,6 +76,9 @@ public sealed class ApiException : Exception
     /// <summary>details.retryAfterSeconds and the Retry-After header.</summary>
     public int? RetryAfterSeconds { get; }
 
+    /// <summary>Write "details":{} even when empty, as errors built by NewGenericServerResponse, NewTooManyRequests or NewTimeoutError carry it.</summary>
+    public bool AlwaysWriteDetails { get; init; }
+
     /// <summary>The Status object, fields in the order Kubernetes writes them, empty fields omitted as Go's omitempty does.</summary>
     public JsonObject ToStatus()
     {
@@ -113,7 +116,13 @@ public sealed class ApiException : Exception
             var causes = new JsonArray();
             foreach (var cause in Causes)
             {
-                var item = new JsonObject { ["reason"] = cause.Reason, ["message"] = cause.Message };
+                var item = new JsonObject();
+                if (cause.Reason.Length > 0)
+                {
+                    item["reason"] = cause.Reason;
+                }
+
+                item["message"] = cause.Message;
                 if (cause.Field.Length > 0)
                 {
                     item["field"] = cause.Field;
@@ -131,7 +140,7 @@ public sealed class ApiException : Exception
         }
 
         // Go writes details whenever the server set it (even empty for some errors); we keep it only when it says something.
-        if (details.Count > 0)
+        if (details.Count > 0 || AlwaysWriteDetails)
         {
             status["details"] = details;
         }
@@ -150,7 +159,7 @@ public static class ApiErrors
 
     /// <summary>404 for a path the server does not serve.</summary>
     public static ApiException PathNotFound()
-        => new(404, "NotFound", "the server could not find the requested resource");
+        => new(404, "NotFound", "the server could not find the requested resource") { AlwaysWriteDetails = true };
 
     /// <summary>409: <c>configmaps "x" already exists</c>.</summary>
     public static ApiException AlreadyExists(string group, string resource, string name)
@@ -200,11 +209,12 @@ public static class ApiErrors
     public static ApiException Unknown(string message) => new(500, "", message);
 
     /// <summary>500 InternalError.</summary>
-    public static ApiException InternalError(string message) => new(500, "InternalError", "Internal error occurred: " + message);
+    public static ApiException InternalError(string message)
+        => new(500, "InternalError", "Internal error occurred: " + message, causes: new[] { new StatusCause(string.Empty, message, string.Empty) });
 
     /// <summary>429 TooManyRequests with a retry hint.</summary>
     public static ApiException TooManyRequests(int retryAfterSeconds)
-        => new(429, "TooManyRequests", "The server has received too many requests and has asked us to try again later", retryAfterSeconds: retryAfterSeconds);
+        => new(429, "TooManyRequests", "The server has received too many requests and has asked us to try again later", retryAfterSeconds: retryAfterSeconds) { AlwaysWriteDetails = true };
 
     /// <summary>503 ServiceUnavailable.</summary>
     public static ApiException ServiceUnavailable(int? retryAfterSeconds)
@@ -212,7 +222,7 @@ public static class ApiErrors
 
     /// <summary>504 Timeout.</summary>
     public static ApiException Timeout(int? retryAfterSeconds)
-        => new(504, "Timeout", "Timeout: request did not complete within requested timeout - context deadline exceeded", retryAfterSeconds: retryAfterSeconds);
+        => new(504, "Timeout", "Timeout: request did not complete within requested timeout - context deadline exceeded", retryAfterSeconds: retryAfterSeconds) { AlwaysWriteDetails = true };
 
     /// <summary>410 Expired, for a watch or continue token that is too old.</summary>
     public static ApiException Expired(string message) => new(410, "Expired", message);
@@ -223,7 +233,7 @@ public static class ApiErrors
         429 => TooManyRequests(retryAfterSeconds ?? 1),
         503 => ServiceUnavailable(retryAfterSeconds),
         504 => Timeout(retryAfterSeconds),
-        500 => new ApiException(500, "InternalError", "Internal error occurred: injected failure", retryAfterSeconds: retryAfterSeconds),
+        500 => new ApiException(500, "InternalError", "Internal error occurred: injected failure", causes: new[] { new StatusCause(string.Empty, "injected failure", string.Empty) }, retryAfterSeconds: retryAfterSeconds),
         409 => new ApiException(409, "Conflict", "Operation cannot be fulfilled: injected conflict", retryAfterSeconds: retryAfterSeconds),
         _ => new ApiException(code, "", $"the server responded with the status code {code.ToString(CultureInfo.InvariantCulture)} but did not return more information", retryAfterSeconds: retryAfterSeconds),
     };

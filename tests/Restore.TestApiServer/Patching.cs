@@ -134,11 +134,11 @@ public static class Patching
             }
             catch (PatchFailedException)
             {
-                throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request");
+                throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request") { AlwaysWriteDetails = true };
             }
         }
 
-        return document as JsonObject ?? throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request");
+        return document as JsonObject ?? throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request") { AlwaysWriteDetails = true };
     }
 
     private static JsonNode? Value(JsonObject op, string name)

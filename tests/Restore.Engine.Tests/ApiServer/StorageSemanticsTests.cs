@@ -142,6 +142,13 @@ public class StorageSemanticsTests : IClassFixture<ApiServerFixture>
     }
 
     [Fact]
+    public async Task UnknownResourceInAServedGroupIsTheGenericNotFoundStatus()
+    {
+        var response = await api.GetAsync("/api/v1/namespaces/default/widgets");
+        Assert.Equal("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}""", response.Body);
+    }
+
+    [Fact]
     public async Task ClusterScopedCreateDropsNamespaceAndNamespacedMismatchIsBadRequest()
     {
         var pc = await api.PostAsync("/apis/scheduling.k8s.io/v1/priorityclasses", """{"apiVersion":"scheduling.k8s.io/v1","kind":"PriorityClass","metadata":{"name":"high","namespace":"x"},"value":1000}""");
