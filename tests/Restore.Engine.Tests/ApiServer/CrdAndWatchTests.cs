@@ -66,7 +66,7 @@ public class CrdTests : IClassFixture<ApiServerFixture>
     [Fact]
     public async Task EstablishDelayKeepsTheResourceUnservedUntilThen()
     {
-        fixture.Server.Knobs.CrdEstablishDelay = TimeSpan.FromMilliseconds(400);
+        fixture.Server.Knobs.CrdEstablishDelay = TimeSpan.FromMilliseconds(1500);
         try
         {
             await api.PostAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", Crd("slowthings", "SlowThing", "Cluster", withStatus: false));

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Restore.Engine.Tests.ApiServer;
 
-public class NamespaceLifecycleTests : IClassFixture<ApiServerFixture>
+public class NamespaceLifecycleTests : IClassFixture<ApiServerFixture>, IDisposable
 {
     private readonly ApiServerFixture fixture;
     private readonly ApiClient api;
@@ -16,10 +16,12 @@ public class NamespaceLifecycleTests : IClassFixture<ApiServerFixture>
         api = fixture.Client;
     }
 
+    public void Dispose() => fixture.Server.Knobs.Reset();
+
     [Fact]
     public async Task DeletedNamespaceTerminatesForTheConfiguredTimeThenDisappearsWithItsContents()
     {
-        fixture.Server.Knobs.NamespaceTerminationDelay = TimeSpan.FromMilliseconds(600);
+        fixture.Server.Knobs.NamespaceTerminationDelay = TimeSpan.FromMilliseconds(1500);
         var ns = await api.NamespaceAsync("terminating");
         await api.PostAsync($"/api/v1/namespaces/{ns}/configmaps", ApiClient.ConfigMap("inside", ns));
         var watch = Stopwatch.StartNew();
@@ -43,9 +45,8 @@ public class NamespaceLifecycleTests : IClassFixture<ApiServerFixture>
             await Task.Delay(50);
         }
 
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(550), $"removed after {watch.Elapsed}");
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(1450), $"removed after {watch.Elapsed}");
         Assert.Equal(404, (await api.GetAsync($"/api/v1/namespaces/{ns}/configmaps/inside")).Status);
-        fixture.Server.Knobs.NamespaceTerminationDelay = TimeSpan.Zero;
     }
 
     [Fact]
