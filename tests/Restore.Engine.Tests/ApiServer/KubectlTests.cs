@@ -246,6 +246,14 @@ public class KubectlTests : IClassFixture<ApiServerFixture>, IDisposable
         Assert.Equal(new KubectlResult(0, "namespace \"waited\" deleted\n", string.Empty), result);
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(0.9), $"kubectl returned after {watch.Elapsed}");
         Assert.Null(Server.Store.Get("namespaces", null, "waited"));
+
+        // A watch enters the journal when it ends, which the server notices just after kubectl exits.
+        var deadline = Stopwatch.StartNew();
+        while (!Server.Journal.Entries.Any(e => e.Verb == "watch" && e.Resource == "namespaces") && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
         Assert.Contains(Server.Journal.Entries, e => e.Verb == "watch" && e.Resource == "namespaces");
     }
 
