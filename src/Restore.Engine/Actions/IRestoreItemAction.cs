@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
+using Restore.Engine.Model;
 
 namespace Restore.Engine.Actions;
 
@@ -17,6 +18,9 @@ public interface IRestoreItemAction
     bool AppliesTo(string groupResource);
 
     /// <summary>Changes <see cref="RestoreItemActionContext.Item"/> in place and says what else to do.</summary>
+    /// <exception cref="RestoreItemActionException">
+    /// The item cannot be prepared (Velero: <c>error preparing &lt;resourceID&gt;: &lt;err&gt;</c>); the item is not restored.
+    /// </exception>
     RestoreItemActionResult Execute(RestoreItemActionContext context);
 }
 
@@ -136,6 +140,22 @@ public sealed class RestoreActionOptions
 
     /// <summary>Old node name to new node name, for the PVC selected-node annotation.</summary>
     public IReadOnlyDictionary<string, string> NodeMapping { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The restore's <c>metadata.uid</c> (any string unique to this restore will do). The CSI actions
+    /// derive the names of restored VolumeSnapshots and VolumeSnapshotContents from it, as Velero does.
+    /// </summary>
+    public string RestoreUid { get; init; } = string.Empty;
+
+    /// <summary>
+    /// True to run the CSI actions (<c>velero.io/csi-*</c>), as a Velero server started with the
+    /// <c>EnableCSI</c> feature flag does. Defaults to true: a backup that holds CSI snapshots was
+    /// taken by a server with the flag on. Set false to mimic a server without it.
+    /// </summary>
+    public bool CsiActionsEnabled { get; init; } = true;
+
+    /// <summary>What the backup says about volumes: volume info, snapshots, pod volume backups.</summary>
+    public BackupVolumeData BackupVolumes { get; init; } = BackupVolumeData.Empty;
 }
 
 /// <summary>Read-only facts about the target cluster that some actions need.</summary>
