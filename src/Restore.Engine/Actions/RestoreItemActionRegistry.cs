@@ -6,40 +6,16 @@ namespace Restore.Engine.Actions;
 
 /// <summary>
 /// The restore item actions the planner runs, in the order it runs them (spec §4.4 step 9:
-/// plugin-registry order, which for Velero's built-ins is their registration order).
+/// plugin-registry order, which for Velero's built-ins is the sorted name order of its plugin server).
 /// </summary>
 public sealed class RestoreItemActionRegistry
 {
     /// <summary>
-    /// Velero's built-in restore item action names in registration order
-    /// (<c>pkg/cmd/server/plugin/plugin.go</c>; v1 actions first, then the v2 CSI actions).
-    /// <see cref="Default"/> sorts the built-ins by this list, so the order does not depend on
-    /// the order they are listed in <see cref="CreateBuiltIns"/>.
+    /// Velero's built-in restore item action names in the order Velero runs them: its plugin server lists
+    /// each kind's names sorted, and the v1 actions come before the v2 (CSI) ones
+    /// (see <see cref="BuiltInRestoreItemActions.RunOrder"/>). <see cref="Default"/> sorts by this list.
     /// </summary>
-    public static IReadOnlyList<string> VeleroRegistrationOrder { get; } = new[]
-    {
-        "velero.io/job",
-        "velero.io/pod",
-        "velero.io/pod-volume-restore",
-        "velero.io/init-restore-hook",
-        "velero.io/service",
-        "velero.io/service-account",
-        "velero.io/add-pvc-from-pod",
-        "velero.io/change-storage-class",
-        "velero.io/change-image-name",
-        "velero.io/role-bindings",
-        "velero.io/cluster-role-bindings",
-        "velero.io/crd-preserve-fields",
-        "velero.io/pvc",
-        "velero.io/apiservice",
-        "velero.io/admission-webhook-configuration",
-        "velero.io/secret",
-        "velero.io/dataupload",
-        "velero.io/csi-pvc-restorer",
-        "velero.io/csi-volumesnapshot-restorer",
-        "velero.io/csi-volumesnapshotcontent-restorer",
-        "velero.io/csi-volumesnapshotclass-restorer",
-    };
+    public static IReadOnlyList<string> VeleroRegistrationOrder => BuiltInRestoreItemActions.RunOrder;
 
     private static readonly Lazy<RestoreItemActionRegistry> DefaultInstance = new(() => new RestoreItemActionRegistry(OrderByRegistration(CreateBuiltIns())));
 
@@ -92,8 +68,5 @@ public sealed class RestoreItemActionRegistry
             .ToArray();
     }
 
-    // The actions helper adds one instance per built-in action here (any order: Default sorts them).
-    private static IEnumerable<IRestoreItemAction> CreateBuiltIns() => new List<IRestoreItemAction>
-    {
-    };
+    private static IEnumerable<IRestoreItemAction> CreateBuiltIns() => BuiltInRestoreItemActions.Create();
 }

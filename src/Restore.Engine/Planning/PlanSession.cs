@@ -119,6 +119,9 @@ internal sealed partial class PlanSession
             StorageClassMapping = spec.StorageClassMapping ?? new Dictionary<string, string>(),
             ImageMapping = spec.ImageMapping ?? new Dictionary<string, string>(),
             NodeMapping = spec.NodeMapping ?? new Dictionary<string, string>(),
+            RestoreUid = request.RestoreUid,
+            CsiActionsEnabled = request.CsiActionsEnabled,
+            BackupVolumes = request.BackupVolumes,
         };
         PrepareModifiers();
 
@@ -461,11 +464,12 @@ internal sealed partial class PlanSession
         }
     }
 
+    /// <summary>Marks an item skipped; a listed item is <c>skipped</c> without Velero warnings or errors, else <c>failed</c> (spec §4.4 step 5).</summary>
     private void Skip(PlannedItem item, string reason, bool recorded, PlanTier? tier)
     {
         item.Decision = PlanDecision.Skipped;
         item.Reason = reason;
-        item.ResourceListAction = recorded ? (item.Warnings.Count + item.Errors.Count == 0 ? "skipped" : "failed") : null;
+        item.ResourceListAction = recorded ? (item.VeleroMessageCount == 0 ? "skipped" : "failed") : null;
         plan.Summary.Skipped++;
         Emit(item, tier);
     }
@@ -483,12 +487,18 @@ internal sealed partial class PlanSession
     private void AddError(PlannedItem item, ResultMessage error)
     {
         item.AddError(error);
+        item.VeleroMessageCount++;
         results.Errors.Add(error);
     }
 
-    private void AddWarning(PlannedItem item, ResultMessage warning)
+    private void AddWarning(PlannedItem item, ResultMessage warning, bool counts = true)
     {
         item.AddWarning(warning);
+        if (counts)
+        {
+            item.VeleroMessageCount++;
+        }
+
         results.Warnings.Add(warning);
     }
 

@@ -150,6 +150,9 @@ public sealed class PlannedItem
     /// <inheritdoc />
     public override string ToString() => $"{Order} {Decision} {ResourceId}" + (Reason is null ? string.Empty : " (" + Reason + ")");
 
+    /// <summary>Warnings and errors Velero itself would raise for the item (decides skipped versus failed).</summary>
+    internal int VeleroMessageCount { get; set; }
+
     internal void AddWarning(ResultMessage m) => warnings.Add(m);
 
     internal void AddError(ResultMessage m) => errors.Add(m);

@@ -43,8 +43,20 @@ public sealed class RestorePlanRequest
     /// <summary>The backup's <c>status.formatVersion</c> (<c>1.1.0</c>); decides whether API group version choice applies.</summary>
     public string? BackupFormatVersion { get; init; }
 
-    /// <summary>Restore-wide settings for the actions (volume data, restore uid, CSI switch…). When null the planner
-    /// builds them from the spec (mappings, <c>restorePVs</c>, <c>preserveNodePorts</c>).</summary>
+    /// <summary>What the backup says about volumes (volume info, snapshots, pod volume backups); decides PersistentVolumes (spec §4.7).</summary>
+    public BackupVolumeData BackupVolumes { get; init; } = BackupVolumeData.Empty;
+
+    /// <summary>The restore's uid; the CSI actions derive snapshot names from it.</summary>
+    public string RestoreUid { get; init; } = string.Empty;
+
+    /// <summary>Run the CSI actions, as a Velero server with the <c>EnableCSI</c> feature flag (default true).</summary>
+    public bool CsiActionsEnabled { get; init; } = true;
+
+    /// <summary>Makes clone names for renamed PersistentVolumes; null for <c>velero-clone-&lt;uuid&gt;</c>.</summary>
+    public Func<string>? CloneNameFactory { get; init; }
+
+    /// <summary>Restore-wide settings for the actions. When null (normal) the planner builds them from the spec
+    /// (mappings, <c>restorePVs</c>, <c>preserveNodePorts</c>) and this request.</summary>
     public RestoreActionOptions? ActionOptions { get; init; }
 
     /// <summary>Live view of the target cluster for actions and PV decisions; null offline.</summary>
