@@ -1,0 +1,837 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Restore.Engine.Planning.Patching;
+
+/// <summary>A strategic merge patch could not be applied.</summary>
+public sealed class StrategicMergePatchException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public StrategicMergePatchException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>
+/// Kubernetes strategic merge patch (the apply side of <c>StrategicMergeMapPatch</c>, with parallel-list merging and
+/// unmatched nulls ignored, as the API server and Velero use it). Lists tagged <c>patchStrategy: merge</c> in the
+/// built-in types are merged by their merge key (containers by <c>name</c>, container ports by
+/// <c>containerPort</c>, volume mounts by <c>mountPath</c>, service ports by <c>port</c>, ...); other lists
+/// are replaced; maps are merged recursively. Directives: <c>$patch: replace|delete</c> on maps,
+/// <c>$patch: replace|delete</c> elements in merged lists, <c>$retainKeys</c>, <c>$setElementOrder/&lt;list&gt;</c>
+/// and <c>$deleteFromPrimitiveList/&lt;list&gt;</c>.
+/// </summary>
+/// <remarks>
+/// Velero only knows the kinds of its scheme (core/v1, apps/v1, batch/v1, snapshot.storage.k8s.io/v1,
+/// velero.io and group snapshots) and fails with "no kind registered" for others. This implementation goes
+/// further: other kinds get the generic rules (maps merge, lists are replaced, object metadata as usual);
+/// <see cref="IsKnownKind"/> tells the caller which case applies. Fields unknown to the schema are also
+/// handled generically instead of failing.
+/// </remarks>
+public static class StrategicMergePatch
+{
+    private const string DirectiveMarker = "$patch";
+    private const string RetainKeysDirective = "$retainKeys";
+    private const string DeleteFromPrimitiveListPrefix = "$deleteFromPrimitiveList";
+    private const string SetElementOrderPrefix = "$setElementOrder";
+
+    /// <summary>True when Velero's scheme registers the kind, so Velero itself could apply the patch.</summary>
+    public static bool IsKnownKind(string apiVersion, string kind) => StrategicMergeSchema.IsKnown(apiVersion, kind);
+
+    /// <summary>
+    /// Applies <paramref name="patch"/> to a copy of <paramref name="target"/> using the patch metadata of
+    /// <paramref name="apiVersion"/>/<paramref name="kind"/>, and returns the result. The inputs are not modified.
+    /// </summary>
+    /// <exception cref="StrategicMergePatchException">The patch is malformed for this object.</exception>
+    public static JsonObject Apply(JsonObject target, JsonObject patch, string apiVersion, string kind)
+    {
+        return Apply(target, patch, StrategicMergeSchema.For(apiVersion ?? string.Empty, kind ?? string.Empty));
+    }
+
+    /// <summary>Applies a patch with an explicit schema (tests use Kubernetes' own test types).</summary>
+    internal static JsonObject Apply(JsonObject target, JsonObject patch, SmpType schema)
+    {
+        var original = (JsonObject)target.DeepClone();
+        var patchCopy = (JsonObject)patch.DeepClone();
+        return MergeMap(original, patchCopy, schema);
+    }
+
+    private static JsonObject MergeMap(JsonObject original, JsonObject patch, SmpType schema)
+    {
+        if (patch.TryGetPropertyValue(DirectiveMarker, out var directive))
+        {
+            if (IsString(directive, "replace"))
+            {
+                patch.Remove(DirectiveMarker);
+                return patch;
+            }
+
+            if (IsString(directive, "delete"))
+            {
+                return new JsonObject();
+            }
+
+            throw BadPatchType(directive, patch);
+        }
+
+        ApplyRetainKeys(original, patch);
+        MergeSetElementOrderLists(original, patch, schema);
+
+        foreach (var pair in patch.ToList())
+        {
+            string key = pair.Key;
+            JsonNode? patchValue = pair.Value;
+            bool isDeleteList = false;
+            if (key.StartsWith(DeleteFromPrimitiveListPrefix, StringComparison.Ordinal))
+            {
+                key = ExtractKey(key, DeleteFromPrimitiveListPrefix);
+                isDeleteList = true;
+            }
+
+            if (patchValue is null)
+            {
+                original.Remove(key);
+                continue;
+            }
+
+            if (!original.TryGetPropertyValue(key, out var originalValue)
+                || JsonValues.GoTypeOf(originalValue) != JsonValues.GoTypeOf(patchValue))
+            {
+                if (!isDeleteList)
+                {
+                    var copy = patchValue.DeepClone();
+                    DiscardNulls(copy);
+                    SetOrDelete(original, key, RemoveDirectives(copy, out bool keep), keep);
+                }
+
+                continue;
+            }
+
+            var field = schema.Lookup(key);
+            switch (originalValue)
+            {
+                case JsonObject originalObject when field.Strategy == "replace":
+                    original[key] = patchValue.DeepClone();
+                    break;
+                case JsonObject originalObject:
+                    var mergedObject = MergeMap(originalObject, (JsonObject)patchValue.DeepClone(), field.Type);
+                    if (!ReferenceEquals(mergedObject, originalObject))
+                    {
+                        original[key] = mergedObject;
+                    }
+
+                    break;
+                case JsonArray originalArray:
+                    // The merge takes the original elements out of the array, so a new array is always stored.
+                    original[key] = MergeSliceHandler(originalArray, (JsonArray)patchValue.DeepClone(), field, isDeleteList);
+                    break;
+                default:
+                    SetOrDelete(original, key, RemoveDirectives(patchValue.DeepClone(), out bool keepScalar), keepScalar);
+                    break;
+            }
+        }
+
+        return original;
+    }
+
+    private static void SetOrDelete(JsonObject obj, string key, JsonNode? value, bool keep)
+    {
+        if (keep)
+        {
+            obj[key] = value;
+        }
+        else
+        {
+            obj.Remove(key);
+        }
+    }
+
+    private static JsonArray MergeSliceHandler(JsonArray original, JsonArray patch, SmpField field, bool isDeleteList, SliceAlias? alias = null)
+    {
+        if (field.Strategy == "merge" || isDeleteList)
+        {
+            return MergeSlice(original, patch, field.Type, field.MergeKey, isDeleteList, alias);
+        }
+
+        // A list without the merge strategy is replaced by the patch list as is.
+        return patch;
+    }
+
+    private static JsonArray MergeSlice(JsonArray originalArray, JsonArray patchArray, SmpType schema, string mergeKey, bool isDeleteList, SliceAlias? alias)
+    {
+        var original = Items(originalArray);
+        var patch = Items(patchArray);
+        if (original.Count == 0 && patch.Count == 0)
+        {
+            return ToArray(original);
+        }
+
+        var kind = SliceElementType(original, patch);
+        List<JsonNode?> merged;
+        if (kind != GoType.Map)
+        {
+            if (isDeleteList)
+            {
+                return ToArray(original.Where(v => !patch.Any(d => JsonValues.GoScalarEquals(v, d))).ToList());
+            }
+
+            merged = DeduplicateScalars(original.Concat(patch).ToList());
+        }
+        else
+        {
+            if (mergeKey.Length == 0)
+            {
+                throw new StrategicMergePatchException($"cannot merge lists without merge key for {schema.Name}");
+            }
+
+            bool replaced;
+            (original, patch, replaced) = MergeSliceWithSpecialElements(original, patch, mergeKey, alias);
+            merged = MergeSliceWithoutSpecialElements(original, patch, mergeKey, schema, replaced ? null : alias);
+        }
+
+        var (patchItems, serverOnly) = Partition(merged, patch, mergeKey, kind);
+        return ToArray(NormalizeElementOrder(patchItems, serverOnly, patch, original, mergeKey, kind));
+    }
+
+    private static (List<JsonNode?> Original, List<JsonNode?> Patch, bool Replaced) MergeSliceWithSpecialElements(List<JsonNode?> original, List<JsonNode?> patch, string mergeKey, SliceAlias? alias)
+    {
+        var withoutSpecial = new List<JsonNode?>();
+        bool replace = false;
+        foreach (var v in patch)
+        {
+            var typed = (JsonObject)v!;
+            if (!typed.TryGetPropertyValue(DirectiveMarker, out var directive))
+            {
+                withoutSpecial.Add(v);
+                continue;
+            }
+
+            if (IsString(directive, "delete"))
+            {
+                if (!typed.TryGetPropertyValue(mergeKey, out var mergeValue))
+                {
+                    throw NoMergeKey(typed, mergeKey);
+                }
+
+                while (FindMapByKey(original, mergeKey, mergeValue, out _) is int index)
+                {
+                    alias?.RemoveAt(index, original.Count);
+                    original.RemoveAt(index);
+                }
+            }
+            else if (IsString(directive, "replace"))
+            {
+                replace = true;
+            }
+            else if (IsString(directive, "merge"))
+            {
+                throw new StrategicMergePatchException("merging lists cannot yet be specified in the patch");
+            }
+            else
+            {
+                throw BadPatchType(directive, typed);
+            }
+        }
+
+        return replace ? (withoutSpecial, new List<JsonNode?>(), true) : (original, withoutSpecial, false);
+    }
+
+    private static List<JsonNode?> MergeSliceWithoutSpecialElements(List<JsonNode?> original, List<JsonNode?> patch, string mergeKey, SmpType schema, SliceAlias? alias)
+    {
+        // Work on a copy of the list so the caller's original order (the server order) stays available.
+        var result = new List<JsonNode?>(original);
+        foreach (var v in patch)
+        {
+            var typed = (JsonObject)v!;
+            if (!typed.TryGetPropertyValue(mergeKey, out var mergeValue))
+            {
+                throw NoMergeKey(typed, mergeKey);
+            }
+
+            if (FindMapByKey(result, mergeKey, mergeValue, out var found) is int index)
+            {
+                result[index] = MergeMap((JsonObject)found!.DeepClone(), (JsonObject)typed.DeepClone(), schema);
+                alias?.Set(index, result[index]);
+            }
+            else
+            {
+                alias?.Append(result.Count, v);
+                result.Add(v);
+            }
+        }
+
+        return result;
+    }
+
+    private static int? FindMapByKey(List<JsonNode?> list, string key, JsonNode? value, out JsonObject? found)
+    {
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list[i] is not JsonObject typed)
+            {
+                throw new StrategicMergePatchException($"value for key {i} is not a map");
+            }
+
+            if (typed.TryGetPropertyValue(key, out var candidate) && JsonValues.GoScalarEquals(candidate, value))
+            {
+                found = typed;
+                return i;
+            }
+        }
+
+        found = null;
+        return null;
+    }
+
+    private static (List<JsonNode?> PatchItems, List<JsonNode?> ServerOnly) Partition(List<JsonNode?> merged, List<JsonNode?> partitionBy, string mergeKey, GoType kind)
+    {
+        var patchItems = new List<JsonNode?>();
+        var serverOnly = new List<JsonNode?>();
+        foreach (var v in merged)
+        {
+            bool inPatch;
+            if (mergeKey.Length == 0 || kind != GoType.Map)
+            {
+                inPatch = partitionBy.Any(p => JsonValues.GoScalarEquals(p, v));
+            }
+            else
+            {
+                if (v is not JsonObject typed)
+                {
+                    throw BadArgType("map[string]interface {}", v);
+                }
+
+                if (!typed.TryGetPropertyValue(mergeKey, out var mergeValue))
+                {
+                    throw NoMergeKey(typed, mergeKey);
+                }
+
+                inPatch = FindMapByKey(partitionBy, mergeKey, mergeValue, out _) is not null;
+            }
+
+            (inPatch ? patchItems : serverOnly).Add(v);
+        }
+
+        return (patchItems, serverOnly);
+    }
+
+    private static List<JsonNode?> NormalizeElementOrder(List<JsonNode?> patch, List<JsonNode?> serverOnly, List<JsonNode?> patchOrder, List<JsonNode?> serverOrder, string mergeKey, GoType kind)
+    {
+        patch = NormalizeSliceOrder(patch, patchOrder, mergeKey, kind);
+        serverOnly = NormalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
+
+        // Interleave server-only items into the patch items, keeping each list's order and following the
+        // server order where both items are known to it.
+        var result = new List<JsonNode?>(patch.Count + serverOnly.Count);
+        int i = 0, j = 0;
+        while (i < serverOnly.Count || j < patch.Count)
+        {
+            if (i >= serverOnly.Count)
+            {
+                result.Add(patch[j++]);
+            }
+            else if (j >= patch.Count)
+            {
+                result.Add(serverOnly[i++]);
+            }
+            else
+            {
+                int li = IndexOf(serverOrder, serverOnly[i], mergeKey, kind);
+                int ri = IndexOf(serverOrder, patch[j], mergeKey, kind);
+                if (li >= 0 && ri >= 0 && li < ri)
+                {
+                    result.Add(serverOnly[i++]);
+                }
+                else
+                {
+                    result.Add(patch[j++]);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static List<JsonNode?> NormalizeSliceOrder(List<JsonNode?> toSort, List<JsonNode?> order, string mergeKey, GoType kind)
+    {
+        var toDelete = new List<JsonNode?>();
+        if (kind == GoType.Map)
+        {
+            foreach (var list in new[] { toSort, order })
+            {
+                foreach (var item in list)
+                {
+                    if (item is not JsonObject m)
+                    {
+                        throw BadArgType("map[string]interface {}", item);
+                    }
+
+                    if (!m.ContainsKey(mergeKey))
+                    {
+                        throw NoMergeKey(m, mergeKey);
+                    }
+                }
+            }
+
+            var keep = new List<JsonNode?>();
+            foreach (var item in toSort)
+            {
+                var m = (JsonObject)item!;
+                (m.TryGetPropertyValue(DirectiveMarker, out var d) && IsString(d, "delete") ? toDelete : keep).Add(item);
+            }
+
+            toSort = keep;
+        }
+
+        // Insertion sort, as Go's stable sort does for short lists, with the same comparison.
+        var sorted = new List<JsonNode?>(toSort);
+        for (int i = 1; i < sorted.Count; i++)
+        {
+            for (int j = i; j > 0 && Less(sorted[j], sorted[j - 1]); j--)
+            {
+                (sorted[j], sorted[j - 1]) = (sorted[j - 1], sorted[j]);
+            }
+        }
+
+        sorted.AddRange(toDelete);
+        return sorted;
+
+        bool Less(JsonNode? a, JsonNode? b)
+        {
+            int ia = IndexOf(order, a, mergeKey, kind);
+            if (ia >= 0)
+            {
+                int ib = IndexOf(order, b, mergeKey, kind);
+                if (ib >= 0)
+                {
+                    return ia < ib;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    private static int IndexOf(List<JsonNode?> list, JsonNode? item, string mergeKey, GoType kind)
+    {
+        JsonNode? Value(JsonNode? x) => kind == GoType.Map ? (x as JsonObject)?[mergeKey] : x;
+        var wanted = Value(item);
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (JsonValues.GoScalarEquals(wanted, Value(list[i])))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static GoType SliceElementType(List<JsonNode?> a, List<JsonNode?> b)
+    {
+        GoType? previous = null;
+        foreach (var v in a.Concat(b))
+        {
+            var current = JsonValues.GoTypeOf(v);
+            if (previous is null)
+            {
+                if (current == GoType.Slice)
+                {
+                    throw new StrategicMergePatchException("lists of lists are not supported");
+                }
+
+                previous = current;
+            }
+            else if (previous != current)
+            {
+                throw new StrategicMergePatchException($"list element types are not identical: [{GoFormat(a)} {GoFormat(b)}]");
+            }
+        }
+
+        return previous ?? throw new StrategicMergePatchException("no elements in any of the given slices");
+    }
+
+    private static List<JsonNode?> DeduplicateScalars(List<JsonNode?> s)
+    {
+        // Go's in-place algorithm: a duplicate is overwritten by the last element.
+        int length = s.Count - 1;
+        for (int i = 0; i < length; i++)
+        {
+            for (int j = i + 1; j <= length; j++)
+            {
+                if (JsonValues.GoScalarEquals(s[i], s[j]))
+                {
+                    s[j] = s[length];
+                    s.RemoveAt(length);
+                    length--;
+                    j--;
+                }
+            }
+        }
+
+        return s;
+    }
+
+    private static void ApplyRetainKeys(JsonObject original, JsonObject patch)
+    {
+        if (!patch.TryGetPropertyValue(RetainKeysDirective, out var retainNode))
+        {
+            return;
+        }
+
+        patch.Remove(RetainKeysDirective);
+        if (retainNode is not JsonArray retainList)
+        {
+            throw new StrategicMergePatchException("invalid patch format of retainKeys");
+        }
+
+        var retain = new HashSet<string>(
+            retainList.Where(v => v is JsonValue && v.GetValueKind() == JsonValueKind.String).Select(v => v!.GetValue<string>()),
+            StringComparer.Ordinal);
+        foreach (var pair in patch)
+        {
+            if (pair.Value is null
+                || pair.Key.StartsWith(DeleteFromPrimitiveListPrefix, StringComparison.Ordinal)
+                || pair.Key.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (!retain.Contains(pair.Key))
+            {
+                throw new StrategicMergePatchException("invalid patch format of retainKeys");
+            }
+        }
+
+        foreach (var key in original.Select(p => p.Key).Where(k => !retain.Contains(k)).ToList())
+        {
+            original.Remove(key);
+        }
+    }
+
+    private static void MergeSetElementOrderLists(JsonObject original, JsonObject patch, SmpType schema)
+    {
+        foreach (var pair in patch.ToList())
+        {
+            if (!pair.Key.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            patch.Remove(pair.Key);
+            if (pair.Value is not JsonArray orderArray)
+            {
+                throw BadArgType("[]interface {}", pair.Value);
+            }
+
+            string listKey = ExtractKey(pair.Key, SetElementOrderPrefix);
+            bool foundOriginal = original.TryGetPropertyValue(listKey, out var originalNode);
+            bool foundPatch = patch.TryGetPropertyValue(listKey, out var patchNode);
+            if (foundOriginal && originalNode is not JsonArray)
+            {
+                throw BadArgType("[]interface {}", originalNode);
+            }
+
+            if (foundPatch && patchNode is not JsonArray)
+            {
+                throw BadArgType("[]interface {}", patchNode);
+            }
+
+            var field = schema.Lookup(listKey);
+            var order = Items(orderArray);
+            var originalItems = foundOriginal ? Items((JsonArray)originalNode!.DeepClone()) : new List<JsonNode?>();
+            var patchItems = foundPatch ? Items((JsonArray)patchNode!.DeepClone()) : new List<JsonNode?>();
+            ValidatePatchWithSetOrderList(patchItems, order, field.MergeKey);
+
+            JsonArray merged;
+            if (foundOriginal && !foundPatch)
+            {
+                merged = (JsonArray)originalNode!.DeepClone();
+            }
+            else if (!foundOriginal && foundPatch)
+            {
+                merged = (JsonArray)RemoveDirectives(patchNode!.DeepClone(), out _)!;
+            }
+            else if (foundOriginal && foundPatch)
+            {
+                // Go's merge works on the same backing array as the original list, and that mutated array is then
+                // the "server order" below; the alias reproduces it so element order matches Kubernetes exactly.
+                var alias = new SliceAlias(originalItems);
+                merged = MergeSliceHandler((JsonArray)originalNode!.DeepClone(), (JsonArray)patchNode!.DeepClone(), field, isDeleteList: false, alias);
+                originalItems = alias.Backing;
+            }
+            else
+            {
+                continue;
+            }
+
+            var kind = SliceElementType(originalItems, patchItems);
+            var mergedItems = Items(merged);
+            var (inOrder, serverOnly) = Partition(mergedItems, order, field.MergeKey, field.MergeKey.Length == 0 ? GoType.String : GoType.Map);
+            original[listKey] = ToArray(NormalizeElementOrder(inOrder, serverOnly, order, originalItems, field.MergeKey, kind));
+            patch.Remove(listKey);
+        }
+    }
+
+    private static void ValidatePatchWithSetOrderList(List<JsonNode?> patchList, List<JsonNode?> order, string mergeKey)
+    {
+        if (order.Count == 0 || patchList.Count == 0)
+        {
+            return;
+        }
+
+        var nonDelete = patchList;
+        if (mergeKey.Length > 0)
+        {
+            nonDelete = new List<JsonNode?>();
+            foreach (var v in patchList)
+            {
+                if (v is not JsonObject m)
+                {
+                    throw BadArgType("map[string]interface {}", v);
+                }
+
+                if (!(m.TryGetPropertyValue(DirectiveMarker, out var d) && IsString(d, "delete")))
+                {
+                    nonDelete.Add(v);
+                }
+            }
+        }
+
+        int patchIndex = 0, orderIndex = 0;
+        while (patchIndex < nonDelete.Count && orderIndex < order.Count)
+        {
+            if (nonDelete[patchIndex] is JsonObject withDirective && withDirective.ContainsKey(DirectiveMarker))
+            {
+                patchIndex++;
+                continue;
+            }
+
+            if (MergeKeyValueEqual(nonDelete[patchIndex], order[orderIndex], mergeKey))
+            {
+                patchIndex++;
+            }
+
+            orderIndex++;
+        }
+
+        if (patchIndex < nonDelete.Count && orderIndex >= order.Count)
+        {
+            throw new StrategicMergePatchException($"The order in patch list:\n{GoFormat(patchList)}\n doesn't match $setElementOrder list:\n{GoFormat(order)}\n");
+        }
+    }
+
+    private static bool MergeKeyValueEqual(JsonNode? left, JsonNode? right, string mergeKey)
+    {
+        if (mergeKey.Length == 0)
+        {
+            return JsonValues.GoScalarEquals(left, right);
+        }
+
+        if (left is not JsonObject l)
+        {
+            throw BadArgType("map[string]interface {}", left);
+        }
+
+        if (right is not JsonObject r)
+        {
+            throw BadArgType("map[string]interface {}", right);
+        }
+
+        if (!l.TryGetPropertyValue(mergeKey, out var lv))
+        {
+            throw NoMergeKey(l, mergeKey);
+        }
+
+        if (!r.TryGetPropertyValue(mergeKey, out var rv))
+        {
+            throw NoMergeKey(r, mergeKey);
+        }
+
+        return JsonValues.GoScalarEquals(lv, rv);
+    }
+
+    private static string ExtractKey(string key, string prefix)
+    {
+        int slash = key.IndexOf('/');
+        if (slash < 0 || key.Substring(0, slash) != prefix)
+        {
+            throw new StrategicMergePatchException(prefix == DeleteFromPrimitiveListPrefix
+                ? "invalid patch format of primitive list"
+                : "invalid patch format of setElementOrder list");
+        }
+
+        return key.Substring(slash + 1);
+    }
+
+    /// <summary>Removes maps carrying <c>$patch</c> (and list elements that are such maps); false when the value itself is one.</summary>
+    private static JsonNode? RemoveDirectives(JsonNode? node, out bool keep)
+    {
+        keep = true;
+        switch (node)
+        {
+            case JsonObject obj:
+                if (obj.ContainsKey(DirectiveMarker))
+                {
+                    keep = false;
+                    return null;
+                }
+
+                foreach (var pair in obj.ToList())
+                {
+                    obj.Remove(pair.Key);
+                    var cleaned = RemoveDirectives(pair.Value, out bool keepChild);
+                    if (keepChild)
+                    {
+                        obj[pair.Key] = cleaned;
+                    }
+                }
+
+                return obj;
+            case JsonArray array:
+                var items = Items(array);
+                var result = new JsonArray();
+                foreach (var item in items)
+                {
+                    var cleaned = RemoveDirectives(item, out bool keepItem);
+                    if (keepItem)
+                    {
+                        result.Add(cleaned);
+                    }
+                }
+
+                return result;
+            default:
+                return node;
+        }
+    }
+
+    private static void DiscardNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Where(p => p.Value is null).Select(p => p.Key).ToList())
+                {
+                    obj.Remove(key);
+                }
+
+                foreach (var pair in obj)
+                {
+                    DiscardNulls(pair.Value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    DiscardNulls(item);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Detaches the elements of an array so they can be re-parented.</summary>
+    private static List<JsonNode?> Items(JsonArray array)
+    {
+        var items = array.ToList();
+        array.Clear();
+        return items;
+    }
+
+    private static JsonArray ToArray(List<JsonNode?> items)
+    {
+        var array = new JsonArray();
+        foreach (var item in items)
+        {
+            array.Add(item is null ? null : item.Parent is null ? item : item.DeepClone());
+        }
+
+        return array;
+    }
+
+    /// <summary>
+    /// Mirrors a Go slice header sharing its backing array with the original list: deletions shift the backing
+    /// array in place and appends write into it while the capacity (the original length) allows.
+    /// </summary>
+    private sealed class SliceAlias
+    {
+        private bool _shared = true;
+
+        public SliceAlias(List<JsonNode?> original) => Backing = new List<JsonNode?>(original);
+
+        public List<JsonNode?> Backing { get; }
+
+        public void RemoveAt(int index, int length)
+        {
+            if (!_shared)
+            {
+                return;
+            }
+
+            for (int i = index; i < length - 1; i++)
+            {
+                Backing[i] = Backing[i + 1];
+            }
+        }
+
+        public void Set(int index, JsonNode? value)
+        {
+            if (_shared)
+            {
+                Backing[index] = value;
+            }
+        }
+
+        public void Append(int length, JsonNode? value)
+        {
+            if (_shared && length < Backing.Count)
+            {
+                Backing[length] = value;
+            }
+            else
+            {
+                _shared = false;
+            }
+        }
+    }
+
+    private static bool IsString(JsonNode? node, string value) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == value;
+
+    private static StrategicMergePatchException BadPatchType(JsonNode? directive, JsonObject map) =>
+        new($"unknown patch type: {GoFormat(directive)} in map: {GoFormat(map)}");
+
+    private static StrategicMergePatchException NoMergeKey(JsonObject map, string key) =>
+        new($"map: {GoFormat(map)} does not contain declared merge key: {key}");
+
+    private static StrategicMergePatchException BadArgType(string expected, JsonNode? actual) =>
+        new($"expected a {expected}, but received a {GoTypeName(actual)}");
+
+    private static string GoTypeName(JsonNode? node) => JsonValues.GoTypeOf(node) switch
+    {
+        GoType.Map => "map[string]interface {}",
+        GoType.Slice => "[]interface {}",
+        GoType.String => "string",
+        GoType.Bool => "bool",
+        GoType.Int => "int64",
+        GoType.Float => "float64",
+        _ => "%!s(<nil>)",
+    };
+
+    /// <summary>Renders a value the way Go's <c>%v</c> prints decoded JSON (maps with sorted keys).</summary>
+    internal static string GoFormat(JsonNode? node) => node switch
+    {
+        null => "<nil>",
+        JsonObject obj => "map[" + string.Join(" ", obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + GoFormat(p.Value))) + "]",
+        JsonArray array => GoFormat(array.ToList()),
+        _ => node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : node.ToJsonString(),
+    };
+
+    private static string GoFormat(List<JsonNode?> items) => "[" + string.Join(" ", items.Select(GoFormat)) + "]";
+}
