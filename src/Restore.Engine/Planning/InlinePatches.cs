@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restore.Engine.Cluster;
 using Restore.Engine.Model;
+using Restore.Engine.Planning.Patching;
 
 namespace Restore.Engine.Planning;
 
@@ -62,6 +63,63 @@ internal static partial class InlinePatches
         return null;
     }
 
+    /// <summary>Compiles the valid patches of a spec (validation reports the others).</summary>
+    public static List<CompiledPatch> Compile(IEnumerable<ObjectPatchSpec>? patches, IResourceCatalog catalog)
+    {
+        var result = new List<CompiledPatch>();
+        foreach (var patch in patches ?? Array.Empty<ObjectPatchSpec>())
+        {
+            if (Check(patch, catalog) is not null || !ObjectSelector.TryParse(patch.Target, catalog, out var target, out _))
+            {
+                continue;
+            }
+
+            var type = patch.Type.ToLowerInvariant();
+            var document = ParseDocument(patch.Patch);
+            result.Add(new CompiledPatch(patch, target!, type, type == "json" ? JsonPatch.FromJson(document) : null, document as JsonObject));
+        }
+
+        return result;
+    }
+
+    /// <summary>Applies every matching patch in order; a failing patch leaves the object as it was and adds an error.</summary>
+    public static JsonObject Apply(IReadOnlyList<CompiledPatch> patches, JsonObject obj, string groupResource, string sourceNamespace, string name, List<string> errors)
+    {
+        foreach (var p in patches)
+        {
+            if (!p.Target.Matches(groupResource, sourceNamespace, name))
+            {
+                continue;
+            }
+
+            try
+            {
+                var apiVersion = obj["apiVersion"] is JsonValue a && a.TryGetValue<string>(out var av) ? av : string.Empty;
+                var kind = obj["kind"] is JsonValue k && k.TryGetValue<string>(out var kv) ? kv : string.Empty;
+                var patched = p.Type switch
+                {
+                    "json" => p.Json!.Apply(obj),
+                    "merge" => JsonMergePatch.Apply(obj, p.Document),
+                    _ => StrategicMergePatch.Apply(obj, p.Document!, apiVersion, kind),
+                };
+                if (patched is JsonObject result)
+                {
+                    obj = result;
+                }
+                else
+                {
+                    errors.Add($"error applying the {p.Type} patch for \"{p.Spec.Target}\": the result is not an object");
+                }
+            }
+            catch (Exception ex) when (ex is JsonPatchException or StrategicMergePatchException or InvalidOperationException or ArgumentException)
+            {
+                errors.Add($"error applying the {p.Type} patch for \"{p.Spec.Target}\": {ex.Message}");
+            }
+        }
+
+        return obj;
+    }
+
     /// <summary>Parses patch text as JSON, or as YAML when it is not JSON.</summary>
     internal static JsonNode? ParseDocument(string text)
     {
@@ -78,6 +136,29 @@ internal static partial class InlinePatches
             }
         }
 
-        return YamlJson.Parse(text ?? string.Empty, "the patch");
+        return Model.YamlJson.Parse(text ?? string.Empty, "the patch");
     }
+}
+
+/// <summary>A checked inline patch.</summary>
+internal sealed class CompiledPatch
+{
+    public CompiledPatch(ObjectPatchSpec spec, ObjectSelector target, string type, JsonPatch? json, JsonObject? document)
+    {
+        Spec = spec;
+        Target = target;
+        Type = type;
+        Json = json;
+        Document = document;
+    }
+
+    public ObjectPatchSpec Spec { get; }
+
+    public ObjectSelector Target { get; }
+
+    public string Type { get; }
+
+    public JsonPatch? Json { get; }
+
+    public JsonObject? Document { get; }
 }

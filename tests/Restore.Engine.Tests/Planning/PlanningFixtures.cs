@@ -178,7 +178,9 @@ internal static class Planner
     public static IEnumerable<PlannedItem> Created(this RestorePlan plan) => plan.Items.Where(i => i.Decision == PlanDecision.Create);
 
     public static PlannedItem Item(this RestorePlan plan, string groupResource, string name) =>
-        plan.Items.Single(i => i.GroupResource == groupResource && i.Name == name && !i.IsNamespace);
+        plan.Items.Where(i => i.GroupResource == groupResource && i.Name == name && !i.IsNamespace)
+            .OrderBy(i => i.IsAdditionalItem && i.ResourceListAction is null ? 1 : 0)
+            .First();
 
     public static PlannedItem Namespace(this RestorePlan plan, string target) =>
         plan.Items.Single(i => i.IsNamespace && i.TargetName == target);
