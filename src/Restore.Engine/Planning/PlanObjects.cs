@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,6 +15,8 @@ internal static class PlanObjects
     {
         "generateName", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences",
     };
+
+    private static readonly HashSet<string> ResetFieldSet = new(ResetMetadataFields, StringComparer.Ordinal);
 
     public static string? GetString(JsonNode? node, params string[] path)
     {
@@ -54,17 +57,30 @@ internal static class PlanObjects
             return $"metadata was of type {KindName(meta)}, expected map[string]any";
         }
 
-        foreach (var field in ResetMetadataFields)
+        // One pass over the (few) metadata keys instead of a lookup per reset field.
+        List<string>? remove = null;
+        foreach (var kv in metadata)
         {
-            metadata.Remove(field);
+            if (ResetFieldSet.Contains(kv.Key))
+            {
+                (remove ??= new List<string>()).Add(kv.Key);
+            }
+        }
+
+        if (remove is not null)
+        {
+            foreach (var key in remove)
+            {
+                metadata.Remove(key);
+            }
         }
 
         obj.Remove("status");
         return null;
     }
 
-    /// <summary>Sets the two restore labels (spec §3.5).</summary>
-    public static void AddRestoreLabels(JsonObject obj, string restoreName, string backupName)
+    /// <summary>Sets the two restore labels (spec §3.5); the values must already be valid label values (<see cref="RestoreLabels.GetValidName"/>).</summary>
+    public static void AddRestoreLabels(JsonObject obj, string restoreLabelValue, string backupLabelValue)
     {
         var metadata = obj["metadata"] as JsonObject;
         if (metadata is null)
@@ -79,8 +95,8 @@ internal static class PlanObjects
             metadata["labels"] = labels;
         }
 
-        labels[RestoreLabels.BackupName] = RestoreLabels.GetValidName(backupName);
-        labels[RestoreLabels.RestoreName] = RestoreLabels.GetValidName(restoreName);
+        labels[RestoreLabels.BackupName] = backupLabelValue;
+        labels[RestoreLabels.RestoreName] = restoreLabelValue;
     }
 
     /// <summary>Completed pods (Succeeded/Failed) and finished jobs are not restored (spec §4.4 step 4).</summary>

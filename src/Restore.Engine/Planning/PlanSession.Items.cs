@@ -39,7 +39,7 @@ internal sealed partial class PlanSession
         var mustHave = MustHave.Contains(gr);
 
         // 1-2. Filters again: additional items reach this point without the collection's checks.
-        if (!resourceFilter.ShouldInclude(gr) && !mustHave)
+        if (!IncludesResource(gr) && !mustHave)
         {
             Exclude(item, $"the resource {gr} is excluded by the restore's resource filter", tier);
             return;
@@ -47,7 +47,7 @@ internal sealed partial class PlanSession
 
         if (targetNamespace.Length > 0)
         {
-            if (!namespaceFilter.ShouldInclude(objectNamespace) && !mustHave)
+            if (!IncludesNamespace(objectNamespace) && !mustHave)
             {
                 Exclude(item, $"the namespace {objectNamespace} is not included by the restore's namespace filter", tier);
                 return;
@@ -144,7 +144,7 @@ internal sealed partial class PlanSession
             metadata["namespace"] = targetNamespace;
         }
 
-        PlanObjects.AddRestoreLabels(obj, request.RestoreName, backupName);
+        PlanObjects.AddRestoreLabels(obj, restoreLabel, backupLabel);
 
         // 13. The group-resource the object is sent as (an action may change its group or kind).
         if (!ResolveTarget(obj, item, gr, resourceId, tier))

@@ -41,6 +41,10 @@ internal sealed partial class PlanSession
     private readonly Queue<PlannedItem> output = new();
     private readonly Dictionary<string, string> namespaceMapping;
     private readonly string backupName;
+    private readonly string backupLabel;
+    private readonly string restoreLabel;
+    private readonly Dictionary<string, bool> resourceDecisions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> namespaceDecisions = new(StringComparer.Ordinal);
     private ResourceFilter resourceFilter = null!;
     private ResourceFilter? statusFilter;
     private NamespaceFilter namespaceFilter = null!;
@@ -62,6 +66,8 @@ internal sealed partial class PlanSession
         log = request.Log;
         namespaceMapping = spec.NamespaceMapping ?? new Dictionary<string, string>(StringComparer.Ordinal);
         backupName = spec.BackupName ?? string.Empty;
+        backupLabel = RestoreLabels.GetValidName(backupName);
+        restoreLabel = RestoreLabels.GetValidName(request.RestoreName);
     }
 
     /// <summary>Runs the plan, yielding items in plan order.</summary>
@@ -227,7 +233,7 @@ internal sealed partial class PlanSession
             }
 
             var inBackup = contents.GroupResources.Contains(gr);
-            if (!resourceFilter.ShouldInclude(gr) && !MustHave.Contains(gr))
+            if (!IncludesResource(gr) && !MustHave.Contains(gr))
             {
                 order.Add(new ResourceOrderEntry(entry, gr, group, "excluded"));
                 if (inBackup && accountedResources.Add(gr))
@@ -280,7 +286,7 @@ internal sealed partial class PlanSession
         var gr = resource.GroupResource;
         var items = new ArraySegmentList(all, start, end);
         string? reason = null;
-        if (ns.Length > 0 && !namespaceFilter.ShouldInclude(ns) && !MustHave.Contains(gr))
+        if (ns.Length > 0 && !IncludesNamespace(ns) && !MustHave.Contains(gr))
         {
             reason = $"the namespace {ns} is not included by the restore's namespace filter";
         }
@@ -431,6 +437,29 @@ internal sealed partial class PlanSession
         s.Warnings = results.Warnings.Count;
         s.Errors = results.Errors.Count;
         log.Info("planning completed", ("create", s.ToCreate.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("warnings", s.Warnings.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("errors", s.Errors.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    // Filter answers are cached: a restore asks the same few questions for every item.
+    private bool IncludesResource(string gr)
+    {
+        if (!resourceDecisions.TryGetValue(gr, out var include))
+        {
+            include = resourceFilter.ShouldInclude(gr);
+            resourceDecisions[gr] = include;
+        }
+
+        return include;
+    }
+
+    private bool IncludesNamespace(string ns)
+    {
+        if (!namespaceDecisions.TryGetValue(ns, out var include))
+        {
+            include = namespaceFilter.ShouldInclude(ns);
+            namespaceDecisions[ns] = include;
+        }
+
+        return include;
     }
 
     private string Target(string sourceNamespace) =>

@@ -29,10 +29,11 @@ public enum PlanDecision
 /// </summary>
 public sealed class PlannedItem
 {
-    private readonly List<ResultMessage> warnings = new();
-    private readonly List<ResultMessage> errors = new();
-    private readonly List<string> notes = new();
-    private readonly List<string> actions = new();
+    // Most items have no messages: the lists are created on first use.
+    private List<ResultMessage>? warnings;
+    private List<ResultMessage>? errors;
+    private List<string>? notes;
+    private List<string>? actions;
 
     internal PlannedItem(string groupResource, string sourceNamespace, string name)
     {
@@ -112,16 +113,16 @@ public sealed class PlannedItem
     public bool WaitForEstablished { get; internal set; }
 
     /// <summary>Names of the restore item actions that ran on the item, in order.</summary>
-    public IReadOnlyList<string> Actions => actions;
+    public IReadOnlyList<string> Actions => (IReadOnlyList<string>?)actions ?? Array.Empty<string>();
 
     /// <summary>Warnings the item raises, with their results bucket.</summary>
-    public IReadOnlyList<ResultMessage> Warnings => warnings;
+    public IReadOnlyList<ResultMessage> Warnings => (IReadOnlyList<ResultMessage>?)warnings ?? Array.Empty<ResultMessage>();
 
     /// <summary>Errors the item raises, with their results bucket.</summary>
-    public IReadOnlyList<ResultMessage> Errors => errors;
+    public IReadOnlyList<ResultMessage> Errors => (IReadOnlyList<ResultMessage>?)errors ?? Array.Empty<ResultMessage>();
 
     /// <summary>Advice that is not part of Velero's results (for example, a volume whose data cannot be restored client-side).</summary>
-    public IReadOnlyList<string> Notes => notes;
+    public IReadOnlyList<string> Notes => (IReadOnlyList<string>?)notes ?? Array.Empty<string>();
 
     /// <summary>The object to send, compact UTF-8 JSON; null when nothing is sent or the plan dropped objects.</summary>
     public byte[]? ObjectUtf8 { get; internal set; }
@@ -153,13 +154,13 @@ public sealed class PlannedItem
     /// <summary>Warnings and errors Velero itself would raise for the item (decides skipped versus failed).</summary>
     internal int VeleroMessageCount { get; set; }
 
-    internal void AddWarning(ResultMessage m) => warnings.Add(m);
+    internal void AddWarning(ResultMessage m) => (warnings ??= new List<ResultMessage>()).Add(m);
 
-    internal void AddError(ResultMessage m) => errors.Add(m);
+    internal void AddError(ResultMessage m) => (errors ??= new List<ResultMessage>()).Add(m);
 
-    internal void AddNote(string note) => notes.Add(note);
+    internal void AddNote(string note) => (notes ??= new List<string>()).Add(note);
 
-    internal void AddAction(string name) => actions.Add(name);
+    internal void AddAction(string name) => (actions ??= new List<string>()).Add(name);
 
     internal void SetObject(JsonNode node) => ObjectUtf8 = Serialize(node);
 
