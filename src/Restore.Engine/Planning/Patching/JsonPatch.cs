@@ -128,9 +128,9 @@ public sealed class JsonPatch
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json);
+            node = JsonValues.Parse(json);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        catch (JsonException)
         {
             throw new JsonPatchException(JsonPatchErrorKind.Invalid, "invalid state detected");
         }

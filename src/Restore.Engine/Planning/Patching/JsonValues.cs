@@ -73,6 +73,51 @@ public static class JsonValues
         };
     }
 
+    /// <summary>
+    /// Parses JSON text like Go's decoder into maps: a repeated member name keeps the last value (System.Text.Json's
+    /// own <see cref="JsonNode.Parse(string, JsonNodeOptions?, JsonDocumentOptions)"/> would fail on it later).
+    /// Nesting up to 512 levels is allowed.
+    /// </summary>
+    /// <exception cref="JsonException">The text is not valid JSON.</exception>
+    public static JsonNode? Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 512 });
+        return FromElement(document.RootElement);
+    }
+
+    private static JsonNode? FromElement(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var obj = new JsonObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    obj[property.Name] = FromElement(property.Value);
+                }
+
+                return obj;
+            case JsonValueKind.Array:
+                var array = new JsonArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    array.Add(FromElement(item));
+                }
+
+                return array;
+            case JsonValueKind.String:
+                return JsonValue.Create(element.GetString());
+            case JsonValueKind.Number:
+                return JsonValue.Create(element.Clone());
+            case JsonValueKind.True:
+                return JsonValue.Create(true);
+            case JsonValueKind.False:
+                return JsonValue.Create(false);
+            default:
+                return null;
+        }
+    }
+
     /// <summary>True for a missing value or JSON null.</summary>
     public static bool IsNull(JsonNode? node) => node is null || (node is JsonValue && node.GetValueKind() == JsonValueKind.Null);
 

@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Restore.Engine.Planning.Patching;
 
@@ -19,7 +19,7 @@ namespace Restore.Engine.Planning.Patching;
 /// quoted scalars are always strings. Only the first document is read. Integers become <see cref="long"/>
 /// values and floats <see cref="double"/> values inside the nodes.
 /// </summary>
-public static class YamlJson
+public static partial class YamlJson
 {
     private const int MaxDepth = 512;
 
@@ -27,30 +27,25 @@ public static class YamlJson
         @"\A[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\z", RegexOptions.CultureInvariant);
 
     /// <summary>Parses the first YAML document; an empty document gives null.</summary>
+    /// <param name="yaml">The YAML or JSON text.</param>
+    /// <param name="rejectDuplicateKeys">Fail on a key repeated in one mapping (go-yaml's strict mode); otherwise the last one wins.</param>
     /// <exception cref="FormatException">The text is not valid YAML, or holds a value JSON cannot represent.</exception>
-    public static JsonNode? Parse(string yaml)
+    public static JsonNode? Parse(string yaml, bool rejectDuplicateKeys = false)
     {
         if (yaml is null)
         {
             throw new ArgumentNullException(nameof(yaml));
         }
 
-        var stream = new YamlStream();
+        var reader = new EventReader(new Parser(new StringReader(yaml)), rejectDuplicateKeys);
         try
         {
-            stream.Load(new MergingParser(new Parser(new StringReader(yaml))));
+            return reader.ReadFirstDocument();
         }
         catch (YamlException ex)
         {
             throw new FormatException("yaml: " + Describe(ex), ex);
         }
-
-        if (stream.Documents.Count == 0)
-        {
-            return null;
-        }
-
-        return Convert(stream.Documents[0].RootNode, 0);
     }
 
     /// <summary>
@@ -91,85 +86,26 @@ public static class YamlJson
     private static string Describe(YamlException ex) =>
         $"line {ex.Start.Line}, column {ex.Start.Column}: {ex.InnerException?.Message ?? ex.Message}";
 
-    private static JsonNode? Convert(YamlNode node, int depth)
-    {
-        if (depth > MaxDepth)
-        {
-            throw new FormatException("yaml: document nests too deeply (recursive alias?)");
-        }
-
-        switch (node)
-        {
-            case YamlMappingNode mapping:
-                var obj = new JsonObject();
-                foreach (var entry in mapping.Children)
-                {
-                    obj[KeyString(entry.Key)] = Convert(entry.Value, depth + 1);
-                }
-
-                return obj;
-            case YamlSequenceNode sequence:
-                var array = new JsonArray();
-                foreach (var item in sequence.Children)
-                {
-                    array.Add(Convert(item, depth + 1));
-                }
-
-                return array;
-            case YamlScalarNode scalar:
-                return Scalar(scalar);
-            default:
-                throw new FormatException($"yaml: unsupported node at line {node.Start.Line}");
-        }
-    }
-
-    private static string KeyString(YamlNode key)
-    {
-        if (key is not YamlScalarNode scalar)
-        {
-            throw new FormatException($"yaml: unsupported map key at line {key.Start.Line}: keys must be scalars");
-        }
-
-        var value = Scalar(scalar);
-        if (value is null)
-        {
-            throw new FormatException($"yaml: unsupported map key of type: <nil> at line {key.Start.Line}");
-        }
-
-        if (value is JsonValue jv && jv.TryGetValue<string>(out var s))
-        {
-            return s;
-        }
-
-        return ScalarAsGoString(value) ?? value.ToJsonString();
-    }
-
-    private static JsonNode? Scalar(YamlScalarNode scalar)
+    private static JsonNode? Scalar(Scalar scalar)
     {
         string text = scalar.Value ?? string.Empty;
         string tag = scalar.Tag.IsEmpty ? string.Empty : scalar.Tag.Value;
-        bool plain = scalar.Style == YamlDotNet.Core.ScalarStyle.Plain || scalar.Style == YamlDotNet.Core.ScalarStyle.Any;
-
+        bool plain = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any;
         switch (tag)
         {
             case "tag:yaml.org,2002:str":
             case "tag:yaml.org,2002:binary":
+            case "!":
                 return JsonValue.Create(text);
             case "":
-            case "!":
-                if (!plain || tag == "!")
-                {
-                    return JsonValue.Create(text);
-                }
-
-                return Resolve(text, scalar);
+                return plain ? Resolve(text, scalar.Start.Line) : JsonValue.Create(text);
             default:
                 // Other explicit tags (!!int, !!bool, !!null, !!float, custom) resolve like a plain scalar.
-                return Resolve(text, scalar);
+                return Resolve(text, scalar.Start.Line);
         }
     }
 
-    private static JsonNode? Resolve(string text, YamlScalarNode scalar)
+    private static JsonNode? Resolve(string text, long line)
     {
         switch (text)
         {
@@ -215,7 +151,7 @@ public static class YamlJson
             case "-.inf":
             case "-.Inf":
             case "-.INF":
-                throw new FormatException($"json: unsupported value: {text} (line {scalar.Start.Line}); JSON has no NaN or infinity");
+                throw new FormatException($"json: unsupported value: {text} (line {line}); JSON has no NaN or infinity");
         }
 
         char first = text[0];
@@ -249,7 +185,7 @@ public static class YamlJson
             {
                 if (double.IsInfinity(f))
                 {
-                    throw new FormatException($"json: unsupported value: +Inf (line {scalar.Start.Line}): {text} is too large");
+                    throw new FormatException($"json: unsupported value: +Inf (line {line}): {text} is too large");
                 }
 
                 return JsonValue.Create(f);

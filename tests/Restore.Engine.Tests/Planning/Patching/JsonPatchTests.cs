@@ -84,6 +84,12 @@ public class JsonPatchTests
     }
 
     [Fact]
+    public void RepeatedMembersKeepTheLastValueAsInGo()
+    {
+        Assert.Equal("{'a':{'b':2}}", Apply("{}", "[{'op':'add','path':'/a','value':{'b':1,'b':2}}]"));
+    }
+
+    [Fact]
     public void FailingPatchLeavesInputUntouched()
     {
         var doc = JsonNode.Parse("{\"a\":1}");

@@ -47,6 +47,29 @@ public class YamlJsonTests
     }
 
     [Fact]
+    public void DuplicateKeysKeepTheLastUnlessStrict()
+    {
+        Assert.Equal("{\"a\":2}", YamlJson.Parse("a: 1\na: 2")!.ToJsonString());
+        var ex = Assert.Throws<FormatException>(() => YamlJson.Parse("a: 1\na: 2", rejectDuplicateKeys: true));
+        Assert.Contains("key \"a\" already set in map", ex.Message, StringComparison.Ordinal);
+        // Keys brought in by a merge key are not duplicates; an explicit key after the merge wins.
+        Assert.Equal("{\"b\":{\"x\":1},\"c\":{\"x\":2}}", YamlJson.Parse("b: &m {x: 1}\nc:\n  <<: *m\n  x: 2", rejectDuplicateKeys: true)!.ToJsonString());
+    }
+
+    [Fact]
+    public void AliasExpansionIsBounded()
+    {
+        var sb = new System.Text.StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 9; i++)
+        {
+            sb.Append($"a{i}: &a{i} [").Append(string.Join(", ", System.Linq.Enumerable.Repeat($"*a{i - 1}", 10))).Append("]\n");
+        }
+
+        var ex = Assert.Throws<FormatException>(() => YamlJson.Parse(sb.ToString()));
+        Assert.Contains("too large", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EmptyDocumentIsNull()
     {
         Assert.Null(YamlJson.Parse(""));
