@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
 
@@ -12,12 +11,28 @@ internal sealed partial class PlanSession
     private void PrepareModifiers()
     {
         inlinePatches = InlinePatches.Compile(spec.Patches, catalog);
+        if (request.ResourceModifiers is { } modifiers)
+        {
+            notes.AddRange(modifiers.Warnings);
+        }
+        else if (spec.ResourceModifier is { IsConfigMap: true } reference)
+        {
+            notes.Add($"the resource modifier ConfigMap {reference.Name} was not supplied to the planner, so no resource modifier is applied");
+        }
     }
 
-    /// <summary>Runs the modifiers then the inline patches; returns the error texts (the item is restored anyway).</summary>
+    /// <summary>
+    /// Runs the resource modifiers (conditions see the original namespace, before mapping and before the restore labels),
+    /// then the inline patches; returns the error texts. The item is restored with whatever applied.
+    /// </summary>
     private List<string> ApplyModifiers(ref JsonObject obj, string gr, string objectNamespace, string sourceNamespace, string name)
     {
         var errors = new List<string>();
+        if (request.ResourceModifiers is { } modifiers)
+        {
+            errors.AddRange(modifiers.Apply(obj, gr, objectNamespace, log));
+        }
+
         if (inlinePatches.Count > 0)
         {
             obj = InlinePatches.Apply(inlinePatches, obj, gr, sourceNamespace, name, errors);

@@ -296,7 +296,9 @@ internal sealed partial class PlanSession
         }
         else if (ns.Length == 0 && spec.IncludeClusterResources != true && !namespaceFilter.IncludeEverything)
         {
-            reason = "cluster-scoped items are restored automatically only when every namespace is included; set includeClusterResources to true to restore them";
+            reason = gr == NamespacesResource
+                ? "namespace objects are cluster-scoped and only some namespaces are included; a namespace is still created when an item is restored into it"
+                : "cluster-scoped items are restored automatically only when every namespace is included; set includeClusterResources to true to restore them";
         }
 
         if (reason is not null)

@@ -4,6 +4,7 @@ using Restore.Engine.Archive;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
 using Restore.Engine.Model;
+using Restore.Engine.Planning.Modifiers;
 
 namespace Restore.Engine.Planning;
 
@@ -66,10 +67,11 @@ public sealed class RestorePlanRequest
     public RestoreItemActionRegistry Actions { get; init; } = RestoreItemActionRegistry.Default;
 
     /// <summary>
-    /// The text (YAML or JSON) of the resource modifier rules the spec's <c>resourceModifier</c> ConfigMap holds
-    /// (its single data value), read by the caller; null when there is none.
+    /// The resource modifier rules of the spec's <c>resourceModifier</c> ConfigMap, read and validated by the caller
+    /// (<see cref="ResourceModifierSet.FromConfigMap"/>; a failure there is a validation error of the restore);
+    /// null when the restore has none.
     /// </summary>
-    public string? ResourceModifierRules { get; init; }
+    public ResourceModifierSet? ResourceModifiers { get; init; }
 
     /// <summary>Keep the excluded items in <see cref="RestorePlan.Items"/> (default) or drop them to save memory.</summary>
     public bool IncludeExcludedItems { get; init; } = true;

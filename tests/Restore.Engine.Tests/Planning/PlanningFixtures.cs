@@ -169,7 +169,7 @@ internal static class Planner
             CatalogIsLive = live,
             BackupVolumes = volumes ?? BackupVolumeData.Empty,
             BackupFormatVersion = formatVersion,
-            ResourceModifierRules = modifierRules,
+            ResourceModifiers = modifierRules is null ? null : Restore.Engine.Planning.Modifiers.ResourceModifierSet.Parse(modifierRules),
             CloneNameFactory = () => "velero-clone-test",
         };
         return new RestorePlanner().Plan(request, CancellationToken.None);
