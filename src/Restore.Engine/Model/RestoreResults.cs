@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -154,32 +155,73 @@ public sealed class ResultMessages
         }
     }
 
-    internal JsonObject ToNode()
+    /// <summary>Writes the Result as Go's encoder does: keys sorted, empty parts omitted.</summary>
+    internal void WriteGo(StringBuilder sb)
     {
-        // Keys sorted byte-wise and empty parts omitted, as Go's encoder writes the omitempty struct.
-        var o = new JsonObject();
+        sb.Append('{');
+        var first = true;
+        void Key(string key)
+        {
+            if (!first)
+            {
+                sb.Append(',');
+            }
+
+            first = false;
+            GoJson.Quote(sb, key);
+            sb.Append(':');
+        }
+
+        void List(List<string> items)
+        {
+            sb.Append('[');
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (i > 0)
+                {
+                    sb.Append(',');
+                }
+
+                GoJson.Quote(sb, items[i]);
+            }
+
+            sb.Append(']');
+        }
+
         if (cluster.Count > 0)
         {
-            o["cluster"] = new JsonArray(cluster.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray());
+            Key("cluster");
+            List(cluster);
         }
 
         if (namespaces.Count > 0)
         {
-            var ns = new JsonObject();
+            Key("namespaces");
+            sb.Append('{');
+            var firstNs = true;
             foreach (var kv in namespaces)
             {
-                ns[kv.Key] = new JsonArray(kv.Value.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray());
+                if (!firstNs)
+                {
+                    sb.Append(',');
+                }
+
+                firstNs = false;
+                GoJson.Quote(sb, kv.Key);
+                sb.Append(':');
+                List(kv.Value);
             }
 
-            o["namespaces"] = ns;
+            sb.Append('}');
         }
 
         if (velero.Count > 0)
         {
-            o["velero"] = new JsonArray(velero.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray());
+            Key("velero");
+            List(velero);
         }
 
-        return o;
+        sb.Append('}');
     }
 
     internal static ResultMessages FromNode(JsonNode? node)
@@ -251,8 +293,62 @@ public sealed class RestoreResults
         return r;
     }
 
-    /// <summary>Compact JSON with sorted keys and a trailing newline, as Velero's encoder writes it.</summary>
-    public string ToJson() =>
-        new JsonObject { ["errors"] = Errors.ToNode(), ["warnings"] = Warnings.ToNode() }
-            .ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    /// <summary>
+    /// Compact JSON with sorted keys and a trailing newline, exactly as Go's <c>json.Encoder</c> writes it
+    /// (HTML characters <c>&lt; &gt; &amp;</c> and U+2028/U+2029 escaped, other non-ASCII text kept).
+    /// </summary>
+    public string ToJson()
+    {
+        var sb = new StringBuilder();
+        sb.Append("{\"errors\":");
+        Errors.WriteGo(sb);
+        sb.Append(",\"warnings\":");
+        Warnings.WriteGo(sb);
+        return sb.Append("}\n").ToString();
+    }
+}
+
+/// <summary>Go <c>encoding/json</c> string quoting (with HTML escaping, Go's default).</summary>
+internal static class GoJson
+{
+    private const string Hex = "0123456789abcdef";
+
+    public static void Quote(StringBuilder sb, string text)
+    {
+        sb.Append('"');
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '<':
+                case '>':
+                case '&':
+                case '\u2028':
+                case '\u2029':
+                    Unicode(sb, c);
+                    break;
+                default:
+                    if (c < 0x20)
+                    {
+                        Unicode(sb, c);
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+    }
+
+    private static void Unicode(StringBuilder sb, char c) =>
+        sb.Append("\\u").Append(Hex[(c >> 12) & 0xF]).Append(Hex[(c >> 8) & 0xF]).Append(Hex[(c >> 4) & 0xF]).Append(Hex[c & 0xF]);
 }

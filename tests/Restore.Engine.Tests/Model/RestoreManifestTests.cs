@@ -247,4 +247,13 @@ public class RestoreManifestTests
         Assert.Equal(json, again.ToJson());
         Assert.Equal(0, RestoreResults.Parse("null").Errors.Count);
     }
+
+    [Fact]
+    public void Results_escape_strings_like_go()
+    {
+        var r = new RestoreResults();
+        r.Warnings.AddVelero("a<b>&\"c\"\\ \n\u0001 é \u2028");
+        Assert.Equal("{\"errors\":{},\"warnings\":{\"velero\":[\"a\\u003cb\\u003e\\u0026\\\"c\\\"\\\\ \\n\\u0001 é \\u2028\"]}}\n", r.ToJson());
+        Assert.Equal("a<b>&\"c\"\\ \n\u0001 é \u2028", RestoreResults.Parse(r.ToJson()).Warnings.Velero[0]);
+    }
 }
