@@ -74,14 +74,17 @@ public sealed class RestoreManifest
 
     /// <summary>Reads a manifest from YAML text (the first document).</summary>
     /// <exception cref="FormatException">The text is not valid YAML or not a Restore.</exception>
-    public static RestoreManifest ParseYaml(string yaml) => FromNode(YamlJson.Parse(yaml, "the Restore manifest"));
+    public static RestoreManifest ParseYaml(string yaml) => FromNode(ManifestYaml.Parse(yaml, "the Restore manifest"));
 
     /// <summary>Writes the manifest as JSON (indented by default, like <c>kubectl get -o json</c>).</summary>
-    public string ToJson(bool indented = true) =>
-        ToNode().ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    /// <param name="indented">Two-space indentation (true) or compact JSON.</param>
+    /// <param name="veleroOnly">Leave out this module's spec extensions, for a manifest a Velero server accepts.</param>
+    public string ToJson(bool indented = true, bool veleroOnly = false) =>
+        ToNode(!veleroOnly).ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>Writes the manifest as YAML (block style; strings that would read back as another type are quoted).</summary>
-    public string ToYaml() => YamlJson.Write(ToNode());
+    /// <param name="veleroOnly">Leave out this module's spec extensions, for a manifest a Velero server accepts.</param>
+    public string ToYaml(bool veleroOnly = false) => ManifestYaml.Write(ToNode(!veleroOnly));
 
     /// <summary>A deep copy.</summary>
     public RestoreManifest Clone() => new()
@@ -159,7 +162,7 @@ public sealed class RestoreManifest
     }
 
     /// <summary>Builds the object tree in Kubernetes field order.</summary>
-    internal JsonObject ToNode()
+    internal JsonObject ToNode(bool includeExtensions = true)
     {
         var meta = new JsonObject();
         RestoreSpecJson.Put(meta, "name", Name);
@@ -173,7 +176,7 @@ public sealed class RestoreManifest
             ["apiVersion"] = ApiVersion,
             ["kind"] = Kind,
             ["metadata"] = meta,
-            ["spec"] = RestoreSpecJson.WriteSpec(Spec),
+            ["spec"] = RestoreSpecJson.WriteSpec(Spec, includeExtensions),
         };
         var status = Status is null ? null : RestoreSpecJson.WriteStatus(Status);
         if (status is not null && status.Count > 0)

@@ -110,7 +110,7 @@ internal static class RestoreSpecJson
         return s;
     }
 
-    public static JsonObject WriteSpec(RestoreSpec s)
+    public static JsonObject WriteSpec(RestoreSpec s, bool includeExtensions = true)
     {
         var o = new JsonObject();
         Put(o, "backupName", s.BackupName);
@@ -173,6 +173,11 @@ internal static class RestoreSpecJson
             }
 
             o["uploaderConfig"] = uc;
+        }
+
+        if (!includeExtensions)
+        {
+            return o;
         }
 
         PutList(o, "objects", s.Objects);

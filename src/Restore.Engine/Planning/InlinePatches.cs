@@ -136,7 +136,7 @@ internal static partial class InlinePatches
             }
         }
 
-        return Model.YamlJson.Parse(text ?? string.Empty, "the patch");
+        return ManifestYaml.Parse(text ?? string.Empty, "the patch");
     }
 }
 

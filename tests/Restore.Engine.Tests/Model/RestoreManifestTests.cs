@@ -135,6 +135,21 @@ public class RestoreManifestTests
     }
 
     [Fact]
+    public void Velero_only_output_leaves_out_the_extensions()
+    {
+        var m = RestoreManifest.Parse(Yaml);
+        var json = m.ToJson(veleroOnly: true);
+        foreach (var key in new[] { "objects", "resourcePriorities", "storageClassMapping", "imageMapping", "nodeMapping", "patches", "description", "namespaceMatching", "enableApiGroupVersions", "apiGroupVersionPriorities" })
+        {
+            Assert.DoesNotContain("\"" + key + "\"", json);
+            Assert.Contains("\"" + key + "\"", m.ToJson());
+        }
+
+        Assert.Contains("\"uploaderConfig\"", json);
+        Assert.DoesNotContain("description:", m.ToYaml(veleroOnly: true));
+    }
+
+    [Fact]
     public void Tri_state_booleans_survive_a_round_trip()
     {
         foreach (var value in new bool?[] { null, true, false })

@@ -16,7 +16,7 @@ namespace Restore.Engine.Model;
 /// <c>null</c>/<c>~</c>, <c>true</c>/<c>false</c> and JSON-style numbers become JSON nulls, booleans and
 /// numbers (numbers keep their source text); everything else, and every quoted scalar, is a string.
 /// </summary>
-internal static class YamlJson
+internal static class ManifestYaml
 {
     private static readonly Regex JsonNumber = new(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant);
 
