@@ -282,6 +282,12 @@ internal sealed partial class PlanSession
         {
             if (request.CatalogIsLive)
             {
+                var versions = catalog.GetServedVersions(group);
+                if (catalog.FindByGroupResource(item.TargetGroupResource) is not null && versions.Count > 0)
+                {
+                    item.AddNote($"the cluster serves {item.TargetGroupResource} at {string.Join(", ", versions)} but not at {apiVersion}; set enableApiGroupVersions to restore at a served version");
+                }
+
                 Fail(item, ResultMessage.ForItem(item.TargetNamespace, $"error restoring {resourceId}: the server could not find the requested resource"), recorded: true, tier);
                 return false;
             }

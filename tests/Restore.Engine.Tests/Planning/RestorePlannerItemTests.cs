@@ -294,6 +294,16 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
+    public void A_version_the_live_cluster_does_not_serve_fails_with_a_hint()
+    {
+        var b = new TestBackup().Add("horizontalpodautoscalers.autoscaling", K8s.Obj("autoscaling/v2beta2", "HorizontalPodAutoscaler", "a", "hpa"));
+        var plan = Planner.Plan(b, new RestoreSpec(), catalog: StaticResourceCatalog.CreateDefault(), live: true);
+        var hpa = plan.Item("horizontalpodautoscalers.autoscaling", "hpa");
+        Assert.Equal(PlanDecision.Failed, hpa.Decision);
+        Assert.Contains(hpa.Notes, n => n.Contains("serves horizontalpodautoscalers.autoscaling at v2, v1 but not at autoscaling/v2beta2"));
+    }
+
+    [Fact]
     public void Automanaged_api_services_are_skipped() // §10.61
     {
         var svc = K8s.Obj("apiregistration.k8s.io/v1", "APIService", null, "v1.apps", K8s.Labels("kube-aggregator.kubernetes.io/automanaged=onstart"));
