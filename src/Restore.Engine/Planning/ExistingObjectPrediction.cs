@@ -1,0 +1,119 @@
+using System;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Restore.Engine.Planning.Patching;
+
+namespace Restore.Engine.Planning;
+
+/// <summary>What happens to a planned object that already exists in the cluster (spec §6).</summary>
+public enum ExistingObjectOutcome
+{
+    /// <summary>The live object equals the planned one: nothing is sent (with policy <c>update</c>, only the restore labels are patched). Listed as <c>skipped</c>.</summary>
+    Unchanged,
+
+    /// <summary>The live object differs and is left alone with a warning. Listed as <c>failed</c>.</summary>
+    Conflict,
+
+    /// <summary>The live object is merge-patched to the planned one (policy <c>update</c>, or any ServiceAccount). Listed as <c>updated</c>.</summary>
+    Updated,
+}
+
+/// <summary>The predicted handling of one existing object.</summary>
+public sealed class ExistingObjectPrediction
+{
+    internal ExistingObjectPrediction(ExistingObjectOutcome outcome, string resourceListAction, string? warning, byte[]? mergePatchUtf8)
+    {
+        Outcome = outcome;
+        ResourceListAction = resourceListAction;
+        Warning = warning;
+        MergePatchUtf8 = mergePatchUtf8;
+    }
+
+    /// <summary>The outcome.</summary>
+    public ExistingObjectOutcome Outcome { get; }
+
+    /// <summary><c>skipped</c>, <c>failed</c> or <c>updated</c>, as the restored resource list would say if every call succeeds.</summary>
+    public string ResourceListAction { get; }
+
+    /// <summary>The namespace (or cluster) warning Velero raises, or null.</summary>
+    public string? Warning { get; }
+
+    /// <summary>For <see cref="ExistingObjectOutcome.Updated"/> under policy <c>update</c>: the RFC 7386 merge patch from the live object (restore labels blanked) to the planned one; null for ServiceAccounts, which the executor merges.</summary>
+    public byte[]? MergePatchUtf8 { get; }
+}
+
+/// <summary>
+/// Spec §6 for the plan's predicted outcome: compares a planned object with its live counterpart the way
+/// Velero does (live object through the metadata reset with <c>managedFields</c> kept, restore labels copied
+/// from the planned object, semantic deep equality) and applies the existing-resource policy.
+/// ServiceAccounts are merged by the executor (secrets, image pull secrets, missing labels and annotations);
+/// the prediction only says they are updated.
+/// </summary>
+public static class ExistingObjects
+{
+    /// <summary>Predicts the handling of <paramref name="item"/> when <paramref name="liveObjectJson"/> already exists.</summary>
+    /// <param name="item">A planned item with its object (<see cref="PlannedItem.ObjectUtf8"/>).</param>
+    /// <param name="liveObjectJson">The live object as JSON text.</param>
+    /// <param name="existingResourcePolicy">The restore's <c>existingResourcePolicy</c>: empty, <c>none</c> or <c>update</c>.</param>
+    /// <exception cref="ArgumentException">The item has no object, or the live JSON is not an object.</exception>
+    public static ExistingObjectPrediction Predict(PlannedItem item, string liveObjectJson, string? existingResourcePolicy)
+    {
+        if (item is null)
+        {
+            throw new ArgumentNullException(nameof(item));
+        }
+
+        var desired = item.ParseObject() ?? throw new ArgumentException("the planned item has no object", nameof(item));
+        JsonObject live;
+        try
+        {
+            live = JsonNode.Parse(liveObjectJson ?? string.Empty) as JsonObject ?? throw new ArgumentException("the live object is not a JSON object", nameof(liveObjectJson));
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException("the live object is not valid JSON: " + ex.Message, nameof(liveObjectJson), ex);
+        }
+
+        return Predict(desired, live, item.TargetGroupResource, existingResourcePolicy);
+    }
+
+    internal static ExistingObjectPrediction Predict(JsonObject desired, JsonObject live, string targetGroupResource, string? policy)
+    {
+        PlanObjects.ResetMetadataAndStatus(live);
+        var labels = PlanObjects.GetObject(desired, "metadata", "labels");
+        PlanObjects.AddRestoreLabels(
+            live,
+            PlanObjects.GetString(labels, RestoreLabels.RestoreName) ?? string.Empty,
+            PlanObjects.GetString(labels, RestoreLabels.BackupName) ?? string.Empty);
+        if (JsonValues.DeepEquals(live, desired))
+        {
+            return new ExistingObjectPrediction(ExistingObjectOutcome.Unchanged, "skipped", null, null);
+        }
+
+        var kind = PlanObjects.GetString(desired, "kind") ?? string.Empty;
+        var name = PlanObjects.Name(desired);
+        if (targetGroupResource == "serviceaccounts")
+        {
+            // The executor merges ServiceAccounts (union of secrets, missing labels and annotations); no plain patch.
+            return new ExistingObjectPrediction(ExistingObjectOutcome.Updated, "updated", null, null);
+        }
+
+        if (policy == "update")
+        {
+            // The patch goes from the live object with its restore labels blanked, so they are always set.
+            if (PlanObjects.GetObject(live, "metadata", "labels") is JsonObject liveLabels)
+            {
+                liveLabels[RestoreLabels.RestoreName] = string.Empty;
+                liveLabels[RestoreLabels.BackupName] = string.Empty;
+            }
+
+            var patch = JsonMergePatch.Create(live, desired) ?? new JsonObject();
+            return new ExistingObjectPrediction(ExistingObjectOutcome.Updated, "updated", null, PlannedItem.Serialize(patch));
+        }
+
+        var warning = policy == "none"
+            ? $"could not restore, {kind} \"{name}\" already exists. Warning: the in-cluster version is different than the backed-up version"
+            : $"could not restore, {kind}:{name} already exists. Warning: the in-cluster version is different than the backed-up version";
+        return new ExistingObjectPrediction(ExistingObjectOutcome.Conflict, "failed", warning, null);
+    }
+}

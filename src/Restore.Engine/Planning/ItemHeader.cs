@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace Restore.Engine.Planning;
+
+/// <summary>
+/// What the planner needs from an item file before deciding to restore it: validity, kind, apiVersion
+/// and labels. Read with a forward-only reader (no object tree), which also checks the whole file is valid JSON.
+/// </summary>
+internal sealed class ItemHeader
+{
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
+    public string ApiVersion { get; private set; } = string.Empty;
+
+    public string Kind { get; private set; } = string.Empty;
+
+    public string? Namespace { get; private set; }
+
+    public IReadOnlyDictionary<string, string> Labels { get; private set; } = NoLabels;
+
+    /// <summary>Reads the header; returns false with the decode error text (never the file content).</summary>
+    public static bool TryRead(byte[] json, out ItemHeader header, out string? error)
+    {
+        header = new ItemHeader();
+        error = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = "the item is not a JSON object";
+                return false;
+            }
+
+            ReadTop(ref reader, header);
+            if (reader.Read())
+            {
+                error = "invalid JSON: unexpected data after the top-level object";
+                return false;
+            }
+        }
+        catch (JsonException ex)
+        {
+            error = "invalid JSON: " + ex.Message;
+            return false;
+        }
+
+        if (header.Kind.Length == 0)
+        {
+            error = "Object 'Kind' is missing";
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void ReadTop(ref Utf8JsonReader reader, ItemHeader header)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("kind"u8))
+            {
+                reader.Read();
+                header.Kind = reader.TokenType == JsonTokenType.String ? reader.GetString() ?? string.Empty : Skip(ref reader);
+            }
+            else if (reader.ValueTextEquals("apiVersion"u8))
+            {
+                reader.Read();
+                header.ApiVersion = reader.TokenType == JsonTokenType.String ? reader.GetString() ?? string.Empty : Skip(ref reader);
+            }
+            else if (reader.ValueTextEquals("metadata"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadMetadata(ref reader, header);
+                }
+                else
+                {
+                    Skip(ref reader);
+                }
+            }
+            else
+            {
+                reader.Read();
+                Skip(ref reader);
+            }
+        }
+    }
+
+    private static void ReadMetadata(ref Utf8JsonReader reader, ItemHeader header)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("labels"u8))
+            {
+                reader.Read();
+                header.Labels = ReadLabels(ref reader);
+            }
+            else if (reader.ValueTextEquals("namespace"u8))
+            {
+                reader.Read();
+                header.Namespace = reader.TokenType == JsonTokenType.String ? reader.GetString() : Skip(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                Skip(ref reader);
+            }
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string> ReadLabels(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            Skip(ref reader);
+            return NoLabels;
+        }
+
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        var valid = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString() ?? string.Empty;
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                labels[key] = reader.GetString() ?? string.Empty;
+            }
+            else
+            {
+                // Like unstructured.GetLabels, a non-string value means no labels at all.
+                valid = false;
+                Skip(ref reader);
+            }
+        }
+
+        return valid ? labels : NoLabels;
+    }
+
+    // Skips the current value (and its children); returns empty text so callers can use it as a default.
+    private static string Skip(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            reader.Skip();
+        }
+
+        return string.Empty;
+    }
+}

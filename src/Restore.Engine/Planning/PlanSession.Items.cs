@@ -1,0 +1,315 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Restore.Engine.Actions;
+using Restore.Engine.Archive;
+using Restore.Engine.Cluster;
+using Restore.Engine.Model;
+
+namespace Restore.Engine.Planning;
+
+/// <summary>The per-item pipeline: Velero's <c>restoreItem</c> up to the create (spec §4.4).</summary>
+internal sealed partial class PlanSession
+{
+    private const string RestoreStatusAnnotation = "velero.io/restore-status";
+    private PersistentVolumeRestorer? volumes;
+
+    private PersistentVolumeRestorer Volumes => volumes ??= new PersistentVolumeRestorer(actionOptions, request.Cluster, request.CloneNameFactory);
+
+    /// <summary>
+    /// Plans one item (and, through its actions, its additional items). <paramref name="targetNamespace"/> is the
+    /// mapped namespace, empty for cluster-scoped items; <paramref name="original"/> is the file content, from which
+    /// the actions' unchanged copy is read.
+    /// </summary>
+    private void RestoreItem(JsonObject obj, byte[] original, string gr, string targetNamespace, string path, PlanTier tier, string? parentId)
+    {
+        var name = PlanObjects.Name(obj);
+        var objectNamespace = PlanObjects.Namespace(obj);
+        var item = new PlannedItem(gr, targetNamespace.Length > 0 ? objectNamespace : string.Empty, name)
+        {
+            Path = path,
+            TargetNamespace = targetNamespace,
+            ApiVersion = PlanObjects.GetString(obj, "apiVersion") ?? string.Empty,
+            Kind = PlanObjects.GetString(obj, "kind") ?? string.Empty,
+            IsAdditionalItem = parentId is not null,
+            AdditionalItemOf = parentId,
+        };
+        var resourceId = item.ResourceId;
+        var mustHave = MustHave.Contains(gr);
+
+        // 1-2. Filters again: additional items reach this point without the collection's checks.
+        if (!IncludesResource(gr) && !mustHave)
+        {
+            Exclude(item, $"the resource {gr} is excluded by the restore's resource filter", tier);
+            return;
+        }
+
+        if (targetNamespace.Length > 0)
+        {
+            if (!IncludesNamespace(objectNamespace) && !mustHave)
+            {
+                Exclude(item, $"the namespace {objectNamespace} is not included by the restore's namespace filter", tier);
+                return;
+            }
+
+            if (!mustHave)
+            {
+                EnsureNamespace(objectNamespace, targetNamespace, tier, fromNamespaceItem: false);
+            }
+        }
+        else if (spec.IncludeClusterResources == false)
+        {
+            Exclude(item, "includeClusterResources is false, so no cluster-scoped item is restored", tier);
+            return;
+        }
+
+        // 4. Completed pods and jobs are neither restored nor listed.
+        var completed = PlanObjects.IsCompleted(obj, gr, out var completionError);
+        if (completionError is not null)
+        {
+            Fail(item, ResultMessage.ForItem(targetNamespace, $"error checking completion of \"{resourceId}\": {completionError}"), recorded: false, tier);
+            return;
+        }
+
+        if (completed)
+        {
+            Skip(item, gr == "pods" ? "the pod has completed (phase Succeeded or Failed)" : "the job has completed (status.completionTime is set)", recorded: false, tier);
+            return;
+        }
+
+        // 5. De-duplication on (apiVersion/Kind of the backup object, target namespace, name).
+        if (!restoredKeys.Add(item.ResourceListKey + "\n" + targetNamespace + "\n" + name))
+        {
+            Skip(item, $"{resourceId} is already restored earlier in this restore", recorded: false, tier);
+            return;
+        }
+
+        // From here on the item is in the resource list: skipped, failed or created.
+        // 6. Mirror pods belong to their node.
+        if (gr == "pods" && !string.IsNullOrEmpty(PlanObjects.Annotation(obj, "kubernetes.io/config.mirror")))
+        {
+            Skip(item, "mirror pods are not restored", recorded: true, tier);
+            return;
+        }
+
+        if (mustHave)
+        {
+            item.AddNote($"{gr} items hold volume data that only Velero's server-side data movers can restore");
+            Skip(item, "cannot restore data client-side", recorded: true, tier);
+            return;
+        }
+
+        // 7. PersistentVolumes: restore, rename or leave to the claim (before the metadata reset).
+        if (gr == "persistentvolumes" && !PlanPersistentVolume(obj, item, tier))
+        {
+            return;
+        }
+
+        // 8. Save the status, then reset metadata and status.
+        obj.TryGetPropertyValue("status", out var savedStatus);
+        if (PlanObjects.ResetMetadataAndStatus(obj) is string resetError)
+        {
+            Fail(item, ResultMessage.ForItem(targetNamespace, resetError), recorded: true, tier);
+            return;
+        }
+
+        // 9. Restore item actions, in registry order.
+        if (!RunActions(obj, original, item, gr, objectNamespace, targetNamespace, resourceId, tier))
+        {
+            return;
+        }
+
+        // 10. Claims: binding annotations, re-provisioned and renamed volumes.
+        if (gr == "persistentvolumeclaims")
+        {
+            Volumes.ApplyToClaim(obj);
+        }
+
+        // 11. Resource modifiers, then our inline patches; errors do not stop the item.
+        foreach (var error in ApplyModifiers(ref obj, gr, objectNamespace, item.SourceNamespace, name))
+        {
+            AddError(item, ResultMessage.ForItem(targetNamespace, error));
+        }
+
+        // 12. Target namespace and restore labels.
+        if (targetNamespace.Length > 0)
+        {
+            if (obj["metadata"] is not JsonObject metadata)
+            {
+                metadata = new JsonObject();
+                obj["metadata"] = metadata;
+            }
+
+            metadata["namespace"] = targetNamespace;
+        }
+
+        PlanObjects.AddRestoreLabels(obj, restoreLabel, backupLabel);
+
+        // 13. The group-resource the object is sent as (an action may change its group or kind).
+        if (!ResolveTarget(obj, item, gr, resourceId, tier))
+        {
+            return;
+        }
+
+        // 15. Status comes back only when the spec and the object's annotation say so.
+        if (savedStatus is not null && ShouldRestoreStatus(obj, gr))
+        {
+            item.RestoreStatus = true;
+            item.StatusUtf8 = PlannedItem.Serialize(savedStatus);
+        }
+
+        item.WaitForEstablished = item.TargetGroupResource == CrdResource;
+        item.TargetName = PlanObjects.Name(obj);
+        item.Decision = PlanDecision.Create;
+        item.ResourceListAction = "created";
+        item.SetObject(obj);
+        Emit(item, tier);
+    }
+
+    private bool PlanPersistentVolume(JsonObject obj, PlannedItem item, PlanTier tier)
+    {
+        var decision = Volumes.Decide(obj);
+        foreach (var warning in decision.Warnings)
+        {
+            // Our warnings about volume data: in the results, but not counted by Velero's skipped/failed rule.
+            AddWarning(item, ResultMessage.ForItem(string.Empty, warning), counts: false);
+        }
+
+        if (decision.Kind == PersistentVolumeRestoreKind.Reprovision)
+        {
+            Skip(item, decision.Reason, recorded: true, tier);
+            return false;
+        }
+
+        item.TargetName = decision.Name;
+        if (!decision.DataRestored && decision.Warnings.Count > 0)
+        {
+            item.AddNote(decision.Reason);
+        }
+
+        return true;
+    }
+
+    private bool RunActions(JsonObject obj, byte[] original, PlannedItem item, string gr, string sourceNamespace, string targetNamespace, string resourceId, PlanTier tier)
+    {
+        JsonObject? fromBackup = null;
+        foreach (var action in request.Actions.For(gr))
+        {
+            fromBackup ??= JsonNode.Parse(original) as JsonObject ?? new JsonObject();
+            var context = new RestoreItemActionContext(obj, fromBackup, gr, sourceNamespace, targetNamespace, actionOptions, request.Cluster);
+            RestoreItemActionResult result;
+            try
+            {
+                result = action.Execute(context);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Fail(item, ResultMessage.ForItem(targetNamespace, $"error preparing {resourceId}: {ex.Message}"), recorded: true, tier);
+                return false;
+            }
+
+            item.AddAction(action.Name);
+            foreach (var warning in context.Warnings)
+            {
+                AddWarning(item, ResultMessage.ForItem(targetNamespace, warning));
+            }
+
+            if (result.Skip)
+            {
+                Skip(item, result.SkipReason ?? $"skipped by the restore item action {action.Name}", recorded: true, tier);
+                return false;
+            }
+
+            foreach (var additional in result.AdditionalItems)
+            {
+                PlanAdditionalItem(additional, item, targetNamespace, resourceId, tier);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An additional item is read from the unversioned path and restored recursively, bypassing label selectors (spec §5.5).</summary>
+    private void PlanAdditionalItem(AdditionalItem additional, PlannedItem parent, string parentTargetNamespace, string parentId, PlanTier tier)
+    {
+        var path = BackupContents.ItemPath(additional.GroupResource, additional.Namespace, additional.Name);
+        var id = additional.Namespace.Length == 0 ? $"{additional.GroupResource}/{additional.Name}" : $"{additional.GroupResource}/{additional.Namespace}/{additional.Name}";
+        if (!contents.TryGetFile(path, out var bytes))
+        {
+            AddWarning(parent, ResultMessage.ForItem(additional.Namespace, $"stat {path}: no such file or directory"));
+            return;
+        }
+
+        JsonObject? obj;
+        try
+        {
+            obj = JsonNode.Parse(bytes) as JsonObject ?? throw new JsonException("the item is not a JSON object");
+            _ = obj.Count;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            AddError(parent, ResultMessage.ForItem(parentTargetNamespace, $"error restoring additional item {id}: {ex.Message}"));
+            return;
+        }
+
+        RestoreItem(obj, bytes, additional.GroupResource, Target(additional.Namespace), path, tier, parentId);
+    }
+
+    private bool ResolveTarget(JsonObject obj, PlannedItem item, string gr, string resourceId, PlanTier tier)
+    {
+        var apiVersion = PlanObjects.GetString(obj, "apiVersion") ?? string.Empty;
+        var kind = PlanObjects.GetString(obj, "kind") ?? string.Empty;
+        var slash = apiVersion.IndexOf('/');
+        var group = slash < 0 ? string.Empty : apiVersion.Substring(0, slash);
+        var dot = gr.IndexOf('.');
+        var resource = dot < 0 ? gr : gr.Substring(0, dot);
+        var served = catalog.FindByKind(apiVersion, kind);
+        if (kind != item.Kind)
+        {
+            if (served is null)
+            {
+                var gvk = $"{(apiVersion.Length == 0 ? "/" : apiVersion)}, Kind={kind}";
+                Fail(item, ResultMessage.ForItem(item.TargetNamespace, $"error getting GVR for {gvk}: no matches for kind \"{kind}\" in version \"{apiVersion}\""), recorded: true, tier);
+                return false;
+            }
+
+            resource = served.Resource;
+        }
+
+        item.TargetGroupResource = group.Length == 0 ? resource : resource + "." + group;
+        if (served is null)
+        {
+            if (request.CatalogIsLive)
+            {
+                var versions = catalog.GetServedVersions(group);
+                if (catalog.FindByGroupResource(item.TargetGroupResource) is not null && versions.Count > 0)
+                {
+                    item.AddNote($"the cluster serves {item.TargetGroupResource} at {string.Join(", ", versions)} but not at {apiVersion}; set enableApiGroupVersions to restore at a served version");
+                }
+
+                Fail(item, ResultMessage.ForItem(item.TargetNamespace, $"error restoring {resourceId}: the server could not find the requested resource"), recorded: true, tier);
+                return false;
+            }
+
+            item.AddNote($"the offline resource catalog does not know {apiVersion}/{kind}; the target cluster must serve it (or the backup must hold its CustomResourceDefinition)");
+        }
+
+        return true;
+    }
+
+    private bool ShouldRestoreStatus(JsonObject obj, string gr)
+    {
+        var should = statusFilter?.ShouldInclude(gr) ?? false;
+        var annotation = PlanObjects.Annotation(obj, RestoreStatusAnnotation);
+        switch (annotation?.Trim().ToLowerInvariant())
+        {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                return should;
+        }
+    }
+}
