@@ -155,7 +155,7 @@ public sealed class ResultMessages
         }
     }
 
-    /// <summary>Writes the Result as Go's encoder does: keys sorted, empty parts omitted.</summary>
+    /// <summary>Writes the Result as Go's encoder does: struct field order (velero, cluster, namespaces), namespace keys sorted, empty parts omitted.</summary>
     internal void WriteGo(StringBuilder sb)
     {
         sb.Append('{');
@@ -188,6 +188,12 @@ public sealed class ResultMessages
             sb.Append(']');
         }
 
+        if (velero.Count > 0)
+        {
+            Key("velero");
+            List(velero);
+        }
+
         if (cluster.Count > 0)
         {
             Key("cluster");
@@ -213,12 +219,6 @@ public sealed class ResultMessages
             }
 
             sb.Append('}');
-        }
-
-        if (velero.Count > 0)
-        {
-            Key("velero");
-            List(velero);
         }
 
         sb.Append('}');

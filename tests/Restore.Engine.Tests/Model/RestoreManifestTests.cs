@@ -255,7 +255,7 @@ public class RestoreManifestTests
         r.Warnings.Add("b-ns", "w1");
         r.Warnings.Add("a-ns", "w2");
         var json = r.ToJson();
-        Assert.Equal("{\"errors\":{\"cluster\":[\"cluster problem\"],\"namespaces\":{\"shop\":[\"error restoring pods/shop/web-0: boom\"]},\"velero\":[\"velero problem\"]},\"warnings\":{\"namespaces\":{\"a-ns\":[\"w2\"],\"b-ns\":[\"w1\"]}}}\n", json);
+        Assert.Equal("{\"errors\":{\"velero\":[\"velero problem\"],\"cluster\":[\"cluster problem\"],\"namespaces\":{\"shop\":[\"error restoring pods/shop/web-0: boom\"]}},\"warnings\":{\"namespaces\":{\"a-ns\":[\"w2\"],\"b-ns\":[\"w1\"]}}}\n", json);
         var again = RestoreResults.Parse(json);
         Assert.Equal(3, again.Errors.Count);
         Assert.Equal(2, again.Warnings.Count);
