@@ -57,11 +57,31 @@ public sealed class BackupStore
             throw new ArgumentNullException(nameof(backups));
         }
 
+        return SelectLatest(
+            backups.Where(b => string.Equals(b.Schedule, schedule, StringComparison.Ordinal)),
+            b => b.Phase == BackupPhase.Completed || (allowPartiallyFailed && b.Phase == BackupPhase.PartiallyFailed));
+    }
+
+    /// <summary>
+    /// The newest backup by <c>status.startTimestamp</c> (missing times last; ties broken by name, descending,
+    /// where Velero leaves them unordered) among those <paramref name="eligible"/> accepts; null when none.
+    /// </summary>
+    public static Backup? SelectLatest(IEnumerable<Backup> backups, Func<Backup, bool> eligible)
+    {
+        if (backups is null)
+        {
+            throw new ArgumentNullException(nameof(backups));
+        }
+
+        if (eligible is null)
+        {
+            throw new ArgumentNullException(nameof(eligible));
+        }
+
         return backups
-            .Where(b => string.Equals(b.Schedule, schedule, StringComparison.Ordinal))
             .OrderByDescending(b => b.StartTimestamp ?? DateTime.MinValue)
             .ThenByDescending(b => b.Name, StringComparer.Ordinal)
-            .FirstOrDefault(b => b.Phase == BackupPhase.Completed || (allowPartiallyFailed && b.Phase == BackupPhase.PartiallyFailed));
+            .FirstOrDefault(eligible);
     }
 
     /// <summary>Names of the backup folders (common prefixes under <c>backups/</c>), in ordinal order. Cheap: one listing.</summary>
