@@ -54,6 +54,7 @@ public sealed class VeleroBackupBuilder
     private string[]? excludedNamespaces;
     private string[]? includedResources;
     private string[]? excludedResources;
+    private bool? includeClusterResources;
     private string? metadataJson;
     private bool writeMetadata = true;
     private bool writeTarball = true;
@@ -134,6 +135,9 @@ public sealed class VeleroBackupBuilder
     /// <summary>Sets <c>spec.excludedResources</c>.</summary>
     public VeleroBackupBuilder WithExcludedResources(params string[] values) { excludedResources = values; return this; }
 
+    /// <summary>Sets <c>spec.includeClusterResources</c> (null: absent, Velero's "auto").</summary>
+    public VeleroBackupBuilder WithIncludeClusterResources(bool? value) { includeClusterResources = value; return this; }
+
     /// <summary>Sets a label (sorted like a Go map).</summary>
     public VeleroBackupBuilder WithLabel(string key, string value) { labels[key] = value; return this; }
 
@@ -161,7 +165,7 @@ public sealed class VeleroBackupBuilder
     /// <summary>Compression level of the tarball (default Optimal, like Go's default level).</summary>
     public VeleroBackupBuilder WithCompressionLevel(CompressionLevel level) { compression = level; return this; }
 
-    /// <summary>Adds <c>&lt;b&gt;-volumeinfo.json.gz</c> with this JSON (written compact, plus "\n").</summary>
+    /// <summary>Adds <c>&lt;b&gt;-volumeinfo.json.gz</c> with this JSON (written compact in the given key order, plus "\n").</summary>
     public VeleroBackupBuilder WithVolumeInfo(string json) => WithJsonFile(BackupFile.VolumeInfo, json);
 
     /// <summary>Adds <c>&lt;b&gt;-volumesnapshots.json.gz</c>.</summary>
@@ -403,9 +407,10 @@ public sealed class VeleroBackupBuilder
         return obj;
     }
 
+    // Keys keep the given order: these files hold Go structs, whose fields are written in declaration order.
     private VeleroBackupBuilder WithJsonFile(BackupFile file, string json)
     {
-        files[file] = Encoding.UTF8.GetBytes(GoJson.Encoder(JsonNode.Parse(json)));
+        files[file] = Encoding.UTF8.GetBytes(GoJson.Encoder(JsonNode.Parse(json), sortKeys: false));
         return this;
     }
 
@@ -486,6 +491,11 @@ public sealed class VeleroBackupBuilder
         }
 
         spec["ttl"] = ttl;
+        if (includeClusterResources is not null)
+        {
+            spec["includeClusterResources"] = includeClusterResources.Value;
+        }
+
         spec["hooks"] = new JsonObject();
         spec["storageLocation"] = "default";
         spec["defaultVolumesToFsBackup"] = false;

@@ -18,6 +18,12 @@ internal static class ArchivePath
     /// <param name="isDirectory">True when the name ends in <c>/</c>.</param>
     public static string Normalize(string raw, long offset, out bool isDirectory)
     {
+        if (IsPlainRelativePath(raw))
+        {
+            isDirectory = false;
+            return raw;
+        }
+
         if (raw.Length == 0)
         {
             throw new ArchiveFormatException(ArchiveProblem.BadName, $"An entry at offset {offset} has an empty name.", raw, offset);
@@ -64,6 +70,29 @@ internal static class ArchivePath
         }
 
         return string.Join("/", segments);
+    }
+
+    // The common case, every name Velero writes: relative, no empty, "." or ".." segment (nor any segment
+    // starting with '.'), no backslash, no control character, no trailing slash, no drive letter.
+    private static bool IsPlainRelativePath(string raw)
+    {
+        if (raw.Length == 0 || raw[0] == '/' || raw[raw.Length - 1] == '/' || (raw.Length >= 2 && raw[1] == ':'))
+        {
+            return false;
+        }
+
+        var segmentStart = true;
+        foreach (var c in raw)
+        {
+            if (c < 0x20 || c == 0x7f || c == '\\' || (segmentStart && (c == '.' || c == '/')))
+            {
+                return false;
+            }
+
+            segmentStart = c == '/';
+        }
+
+        return true;
     }
 
     private static string Printable(string raw)

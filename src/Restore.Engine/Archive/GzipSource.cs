@@ -7,9 +7,10 @@ using System.Threading.Tasks;
 namespace Restore.Engine.Archive;
 
 /// <summary>
-/// Decompresses a gzip stream and proves it complete: GZipStream neither reports truncation nor checks the
-/// trailer, so the CRC-32 and length of everything decompressed are compared with the last 8 bytes of the
-/// compressed stream. Velero writes one gzip member; a multi-member file fails that comparison.
+/// Decompresses a gzip stream and proves it complete. zlib (behind GZipStream) verifies the CRC-32 and length in
+/// the trailer when it reaches it, but a stream cut short just ends, silently. So the length of everything
+/// decompressed is compared with the trailer's ISIZE, the last 4 bytes of the compressed stream: a truncated
+/// stream ends in other bytes. Velero writes one gzip member; a multi-member file fails that comparison.
 /// </summary>
 internal sealed class GzipSource : IDisposable
 {
@@ -17,7 +18,6 @@ internal sealed class GzipSource : IDisposable
 
     private readonly TailStream compressed;
     private readonly GZipStream gzip;
-    private readonly Crc32 crc = new();
     private bool ended;
 
     private GzipSource(TailStream compressed)
@@ -70,12 +70,12 @@ internal sealed class GzipSource : IDisposable
         }
         catch (InvalidDataException ex)
         {
-            throw new ArchiveFormatException(ArchiveProblem.CorruptGzip, $"The tarball's gzip data is damaged after {compressed.BytesRead} compressed bytes: {ex.Message}", innerException: ex);
+            // zlib's own message ("unsupported compression method") misleads; it means bad data or checksum.
+            throw new ArchiveFormatException(ArchiveProblem.CorruptGzip, $"The tarball's gzip data is damaged (invalid compressed data or checksum) within its first {compressed.BytesRead} compressed bytes.", innerException: ex);
         }
 
         if (read > 0)
         {
-            crc.Append(buffer, offset, read);
             DecompressedBytes += read;
             return read;
         }
@@ -124,13 +124,12 @@ internal sealed class GzipSource : IDisposable
             throw new ArchiveFormatException(ArchiveProblem.Truncated, $"The tarball ends after {compressed.BytesRead} bytes, before the end of its gzip stream: it is truncated.");
         }
 
-        var storedCrc = (uint)(tail[0] | (tail[1] << 8) | (tail[2] << 16) | (tail[3] << 24));
         var storedSize = (uint)(tail[4] | (tail[5] << 8) | (tail[6] << 16) | (tail[7] << 24));
-        if (storedCrc != crc.Value || storedSize != unchecked((uint)DecompressedBytes))
+        if (storedSize != unchecked((uint)DecompressedBytes))
         {
             var why = extra > 0
                 ? $"{(extra > MaxTrailingBytes ? "more than " + MaxTrailingBytes : extra.ToString(System.Globalization.CultureInfo.InvariantCulture))} unexpected bytes follow the compressed data"
-                : "the gzip checksum does not match the data";
+                : "the gzip stream ends before its trailer (the length in the last bytes does not match the data)";
             throw new ArchiveFormatException(extra > 0 ? ArchiveProblem.CorruptGzip : ArchiveProblem.Truncated, $"The tarball is truncated or damaged: {why} ({compressed.BytesRead} compressed bytes, {DecompressedBytes} uncompressed).");
         }
     }

@@ -37,16 +37,30 @@ internal static class TarFormat
             return false;
         }
 
-        long unsignedSum = 0;
-        long signedSum = 0;
-        for (var i = 0; i < BlockSize; i++)
+        long unsignedSum = 8 * ' ';
+        for (var i = 0; i < 148; i++)
         {
-            var b = i is >= 148 and < 156 ? (byte)' ' : block[offset + i];
-            unsignedSum += b;
-            signedSum += (sbyte)b;
+            unsignedSum += block[offset + i];
         }
 
-        return stored == unsignedSum || stored == signedSum;
+        for (var i = 156; i < BlockSize; i++)
+        {
+            unsignedSum += block[offset + i];
+        }
+
+        if (stored == unsignedSum)
+        {
+            return true;
+        }
+
+        // Some old writers summed signed bytes.
+        long signedSum = 8 * ' ';
+        for (var i = 0; i < BlockSize; i++)
+        {
+            signedSum += i is >= 148 and < 156 ? 0 : (sbyte)block[offset + i];
+        }
+
+        return stored == signedSum;
     }
 
     /// <summary>Parses a numeric field: octal digits padded with spaces or NULs, or GNU base-256.</summary>

@@ -294,7 +294,7 @@ public class BackupStoreTests
                 .WithPodVolumeBackups("[]")
                 .AddItem("pods", "a", "p", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}"));
 
-            Assert.Equal("[{\"backupMethod\":\"PodVolumeBackup\",\"pvName\":\"pv-1\",\"pvcName\":\"data\"}]\n", Text(await store.ReadOptionalBackupFileAsync("b1", BackupFile.VolumeInfo, None)));
+            Assert.Equal("[{\"pvcName\":\"data\",\"pvName\":\"pv-1\",\"backupMethod\":\"PodVolumeBackup\"}]\n", Text(await store.ReadOptionalBackupFileAsync("b1", BackupFile.VolumeInfo, None)));
             Assert.Equal("null\n", Text(await store.ReadOptionalBackupFileAsync("b1", BackupFile.VolumeSnapshots, None)));
             Assert.Equal("[]\n", Text(await store.ReadOptionalBackupFileAsync("b1", BackupFile.PodVolumeBackups, None)));
             Assert.Equal("{\"errors\":{},\"warnings\":{}}\n", Text(await store.ReadOptionalBackupFileAsync("b1", BackupFile.Results, None)));
