@@ -134,7 +134,12 @@ public sealed class S3ObjectStore : IObjectStore
     {
         var request = new GetObjectRequest { BucketName = Bucket, Key = CheckKey(key) };
         var response = await Call(() => client.GetObjectAsync(request, cancellationToken), key, cancellationToken).ConfigureAwait(false);
-        return new ResponseStream(response);
+        return new ResponseStream(response, (ex, read) => new StorageException(
+            StorageErrorKind.Unreachable,
+            location,
+            $"The connection to {EndpointDescription} broke while reading '{key}' after {read} of {response.ContentLength} bytes: {Innermost(ex).Message}",
+            key,
+            ex));
     }
 
     /// <inheritdoc />
@@ -337,7 +342,7 @@ public sealed class S3ObjectStore : IObjectStore
             return new StorageException(StorageErrorKind.CredentialsUnavailable, location, $"No AWS credentials were found for s3://{Bucket}: give -Credential (access key id and secret), -ProfileName, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. ({ex.Message})", key, ex);
         }
 
-        var reason = Innermost(ex).Message;
+        var reason = ex is OperationCanceledException ? "the request timed out" : Innermost(ex).Message;
         if (FindInner<AuthenticationException>(ex) is not null)
         {
             return new StorageException(StorageErrorKind.Unreachable, location, $"The TLS connection to {EndpointDescription} failed: its certificate is not trusted ({reason}). Give -CaBundle with the CA certificate that signed it.", key, ex);
@@ -346,15 +351,18 @@ public sealed class S3ObjectStore : IObjectStore
         return new StorageException(StorageErrorKind.Unreachable, location, $"Cannot reach the S3 endpoint {EndpointDescription}: {reason}", key, ex);
     }
 
-    /// <summary>The body of a GetObject response; disposing it releases the response.</summary>
+    /// <summary>The body of a GetObject response; disposing it releases the response. Network failures become <see cref="StorageException"/>.</summary>
     private sealed class ResponseStream : Stream
     {
         private readonly GetObjectResponse response;
         private readonly Stream body;
+        private readonly Func<Exception, long, StorageException> broken;
+        private long read;
 
-        public ResponseStream(GetObjectResponse response)
+        public ResponseStream(GetObjectResponse response, Func<Exception, long, StorageException> broken)
         {
             this.response = response;
+            this.broken = broken;
             body = response.ResponseStream;
         }
 
@@ -372,10 +380,25 @@ public sealed class S3ObjectStore : IObjectStore
             set => throw new NotSupportedException();
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => body.Read(buffer, offset, count);
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            body.ReadAsync(buffer, offset, count, cancellationToken);
+        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var n = await body.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
+                read += n;
+                return n;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                throw broken(ex, read);
+            }
+        }
 
         public override void Flush()
         {

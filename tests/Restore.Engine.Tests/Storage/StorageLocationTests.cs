@@ -237,6 +237,38 @@ public class StorageLocationTests
         }
     }
 
+    [S3rverFact]
+    public async Task AConnectionThatBreaksMidReadIsReportedWithTheKey()
+    {
+        using var server = S3rverServer.Start();
+        var bucket = await server.CreateBucketAsync();
+        var options = server.Options(bucket);
+        using (var raw = S3ObjectStore.Create(options, NullEngineLog.Instance))
+        {
+            await raw.PutAsync("backups/big/big.tar.gz", new byte[32 * 1024 * 1024], None);
+        }
+
+        using var location = StorageLocation.Open(options, NullEngineLog.Instance);
+        using var stream = await location.Store.OpenReadAsync("backups/big/big.tar.gz", None);
+        var buffer = new byte[64 * 1024];
+        Assert.True(await stream.ReadAsync(buffer, 0, buffer.Length) > 0);
+        server.Dispose();
+
+        var error = await Assert.ThrowsAsync<StorageException>(async () =>
+        {
+            while (await stream.ReadAsync(buffer, 0, buffer.Length) > 0)
+            {
+            }
+
+            // A body that ends early without an error would be a silent truncation; the archive reader catches
+            // that too, but the store should not get here.
+            throw new InvalidOperationException("the stream ended without an error");
+        });
+
+        Assert.Equal(StorageErrorKind.Unreachable, error.Kind);
+        Assert.Contains("backups/big/big.tar.gz", error.Message, StringComparison.Ordinal);
+    }
+
     internal static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
