@@ -80,6 +80,7 @@ public sealed class GetBackupCommand : StorageCmdletBase
             return;
         }
 
+        WriteVerbose($"{backups.Count} backup(s) read from {location.Location}.");
         var selected = Filter(backups);
         if (Latest.IsPresent)
         {
