@@ -205,8 +205,9 @@ public sealed class ObjectStoreLayout
     }
 
     /// <summary>
-    /// True when <paramref name="name"/> can be a backup folder name: not empty, no <c>/</c>, not <c>.</c> or <c>..</c>,
-    /// no control characters. Backups are only read, so this is looser than <see cref="IsValidRestoreName"/>.
+    /// True when <paramref name="name"/> can be a backup folder name: not empty, not <c>.</c> or <c>..</c>, no <c>/</c>,
+    /// <c>\</c>, <c>:</c> or control characters (Backup names are Kubernetes names, which have none of these).
+    /// Backups are only read, so this is looser than <see cref="IsValidRestoreName"/>.
     /// </summary>
     public static bool IsValidBackupName(string? name)
     {
@@ -217,7 +218,7 @@ public sealed class ObjectStoreLayout
 
         foreach (var c in name!)
         {
-            if (c == '/' || c == '\\' || char.IsControl(c))
+            if (c == '/' || c == '\\' || c == ':' || char.IsControl(c))
             {
                 return false;
             }

@@ -125,6 +125,8 @@ public class BackupStoreTests
             var missing = await Assert.ThrowsAsync<BackupNotFoundException>(() => store.GetBackupAsync("nope", None));
             var partial = await Assert.ThrowsAsync<BackupNotFoundException>(() => store.GetBackupAsync("partial", None));
             var invalid = await Assert.ThrowsAsync<BackupNotFoundException>(() => store.GetBackupAsync("../etc", None));
+            await Assert.ThrowsAsync<BackupNotFoundException>(() => store.GetBackupAsync("c:backup", None));
+            await Assert.ThrowsAsync<BackupNotFoundException>(() => store.OpenTarballAsync("a\\b", None));
 
             Assert.Contains("There is no backup named 'nope'", missing.Message, StringComparison.Ordinal);
             Assert.Contains("backups/partial/", partial.Message, StringComparison.Ordinal);
