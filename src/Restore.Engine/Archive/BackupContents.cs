@@ -136,6 +136,15 @@ public sealed class BackupContents
         return true;
     }
 
+    /// <summary>Adds a warning found while reading the archive, such as a skipped link or a duplicate entry.</summary>
+    public void AddWarning(string warning)
+    {
+        if (!string.IsNullOrEmpty(warning))
+        {
+            warnings.Add(warning);
+        }
+    }
+
     /// <summary>Items of one group-resource from the unversioned tree: namespaces in byte-wise order, items in file-name order.</summary>
     public IReadOnlyList<BackupItemEntry> GetItems(string groupResource) =>
         groups.TryGetValue(groupResource, out var index) ? index.Items : Array.Empty<BackupItemEntry>();

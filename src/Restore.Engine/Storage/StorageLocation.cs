@@ -1,0 +1,184 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Restore.Engine.Common;
+
+namespace Restore.Engine.Storage;
+
+/// <summary>Where a storage location lives.</summary>
+public enum StorageLocationKind
+{
+    /// <summary>A local or mounted folder.</summary>
+    LocalFolder,
+
+    /// <summary>An S3 bucket (AWS or S3-compatible).</summary>
+    S3,
+}
+
+/// <summary>
+/// An opened backup storage location: the object store plus the key layout under its prefix.
+/// Writes through <see cref="Store"/> are refused unless they go under <c>restores/&lt;name&gt;/</c>.
+/// </summary>
+public sealed class StorageLocation : IDisposable
+{
+    private StorageLocation(StorageLocationOptions options, StorageLocationKind kind, IObjectStore store, ObjectStoreLayout layout, string? bucket, string? folder)
+    {
+        Options = options;
+        Kind = kind;
+        Layout = layout;
+        Bucket = bucket;
+        Folder = folder;
+        Store = new RestoreWriteGuard(store, layout, options.Location);
+    }
+
+    /// <summary>The options the location was opened with (the secret stays inside and out of ToString).</summary>
+    public StorageLocationOptions Options { get; }
+
+    /// <summary>The location string as given.</summary>
+    public string Location => Options.Location;
+
+    /// <summary>Local folder or S3.</summary>
+    public StorageLocationKind Kind { get; }
+
+    /// <summary>The bucket of an S3 location; null for folders.</summary>
+    public string? Bucket { get; }
+
+    /// <summary>The absolute folder of a local location; null for S3.</summary>
+    public string? Folder { get; }
+
+    /// <summary>The key layout (prefix handling per spec §1.1).</summary>
+    public ObjectStoreLayout Layout { get; }
+
+    /// <summary>The object store. Reads go anywhere; writes only under <c>restores/&lt;name&gt;/</c>.</summary>
+    public IObjectStore Store { get; }
+
+    /// <summary>
+    /// Parses the location and builds its store; nothing is contacted yet (see <see cref="VerifyAsync"/>).
+    /// Throws <see cref="StorageException"/> with <see cref="StorageErrorKind.InvalidLocation"/> for a malformed
+    /// location or options that do not fit it.
+    /// </summary>
+    public static StorageLocation Open(StorageLocationOptions options, IEngineLog log)
+    {
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        log ??= NullEngineLog.Instance;
+        var address = StorageAddress.Parse(options.Location);
+        if (address.Bucket is not null)
+        {
+            var s3 = S3ObjectStore.Create(options, log);
+            return new StorageLocation(options, StorageLocationKind.S3, s3, new ObjectStoreLayout(address.Prefix), address.Bucket, null);
+        }
+
+        var s3Only = new List<string>();
+        AddIf(s3Only, !string.IsNullOrEmpty(options.Endpoint), "-Endpoint");
+        AddIf(s3Only, !string.IsNullOrEmpty(options.Region), "-Region");
+        AddIf(s3Only, !string.IsNullOrEmpty(options.AccessKeyId) || options.SecretAccessKey is not null, "-Credential");
+        AddIf(s3Only, !string.IsNullOrEmpty(options.ProfileName), "-ProfileName");
+        AddIf(s3Only, !string.IsNullOrEmpty(options.CaBundlePath), "-CaBundle");
+        AddIf(s3Only, options.SkipCertificateCheck, "-SkipCertificateCheck");
+        if (s3Only.Count > 0)
+        {
+            throw new StorageException(StorageErrorKind.InvalidLocation, options.Location, $"{string.Join(", ", s3Only)} apply only to s3:// locations, and '{options.Location}' is a local folder.");
+        }
+
+        var local = new LocalFolderObjectStore(address.Folder!);
+        return new StorageLocation(options, StorageLocationKind.LocalFolder, local, new ObjectStoreLayout(string.Empty), null, local.RootFolder);
+    }
+
+    /// <summary>
+    /// Confirms the location is usable: the bucket or folder exists and can be listed, and its top level holds
+    /// only Velero's folders (spec §1.1). Throws <see cref="StorageException"/> naming the problem.
+    /// </summary>
+    public async Task VerifyAsync(CancellationToken cancellationToken)
+    {
+        await Store.VerifyAccessAsync(cancellationToken).ConfigureAwait(false);
+        if (await Store.ExistsAsync(Layout.Root + "velero-backup.json", cancellationToken).ConfigureAwait(false))
+        {
+            throw NotVelero($"'{Location}' is a single backup's folder. The storage location is the folder two levels up, the one that holds backups/.");
+        }
+
+        var foreign = new List<string>();
+        foreach (var prefix in await Store.ListCommonPrefixesAsync(Layout.Root, cancellationToken).ConfigureAwait(false))
+        {
+            var name = prefix.Substring(Layout.Root.Length).TrimEnd('/');
+            if (!ObjectStoreLayout.IsVeleroTopLevelDirectory(name))
+            {
+                foreign.Add(name);
+            }
+        }
+
+        if (foreign.Count == 0)
+        {
+            return;
+        }
+
+        var shown = string.Join(", ", foreign.GetRange(0, Math.Min(foreign.Count, 5))) + (foreign.Count > 5 ? ", …" : string.Empty);
+        var hint = await Store.ExistsAsync(Layout.Root + foreign[0] + "/velero-backup.json", cancellationToken).ConfigureAwait(false)
+            ? " It looks like the backups/ folder itself: use its parent."
+            : string.Empty;
+        throw NotVelero($"'{Location}' is not a Velero backup storage location: its top level has {shown}, and Velero allows only {string.Join("/, ", ObjectStoreLayout.VeleroTopLevelDirectories)}/.{hint}");
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Store.Dispose();
+
+    /// <inheritdoc />
+    public override string ToString() => Options.ToString();
+
+    private static void AddIf(List<string> list, bool condition, string name)
+    {
+        if (condition)
+        {
+            list.Add(name);
+        }
+    }
+
+    private StorageException NotVelero(string message) => new(StorageErrorKind.NotAVeleroLocation, Location, message);
+
+    /// <summary>Lets writes through only under <c>restores/&lt;name&gt;/</c>: the engine never creates any other prefix.</summary>
+    private sealed class RestoreWriteGuard : IObjectStore
+    {
+        private readonly IObjectStore inner;
+        private readonly ObjectStoreLayout layout;
+        private readonly string location;
+
+        public RestoreWriteGuard(IObjectStore inner, ObjectStoreLayout layout, string location)
+        {
+            this.inner = inner;
+            this.layout = layout;
+            this.location = location;
+        }
+
+        public string Description => inner.Description;
+
+        public Task VerifyAccessAsync(CancellationToken cancellationToken) => inner.VerifyAccessAsync(cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListCommonPrefixesAsync(string prefix, CancellationToken cancellationToken) => inner.ListCommonPrefixesAsync(prefix, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ListKeysAsync(string prefix, CancellationToken cancellationToken) => inner.ListKeysAsync(prefix, cancellationToken);
+
+        public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => inner.ExistsAsync(key, cancellationToken);
+
+        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
+
+        public Task PutAsync(string key, Stream content, CancellationToken cancellationToken) => inner.PutAsync(Check(key), content, cancellationToken);
+
+        public Task<bool> TryCreateAsync(string key, byte[] content, CancellationToken cancellationToken) => inner.TryCreateAsync(Check(key), content, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(Check(key), cancellationToken);
+
+        public void Dispose() => inner.Dispose();
+
+        public override string ToString() => inner.ToString() ?? location;
+
+        private string Check(string key) =>
+            layout.IsWritableKey(key)
+                ? key
+                : throw new StorageException(StorageErrorKind.WriteRefused, location, $"Refusing to write '{key}': Restore writes only under {layout.RestoresPrefix}<restore name>/.", key);
+    }
+}

@@ -1,0 +1,278 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+using Restore.Engine.Archive;
+using Restore.Engine.Common;
+using Restore.Engine.Storage;
+
+namespace Restore.PowerShell.Infrastructure;
+
+/// <summary>
+/// Base for every cmdlet that reads backups or restore records: the storage location parameters
+/// (<c>-StorageLocation</c>, <c>-Region</c>, <c>-Endpoint</c>, <c>-Credential</c>, <c>-ProfileName</c>,
+/// <c>-CaBundle</c>, <c>-SkipCertificateCheck</c>), their default, and the mapping of storage failures to
+/// error records with ids <c>&lt;Cmdlet&gt;&lt;Problem&gt;</c>.
+/// </summary>
+public abstract class StorageCmdletBase : RestoreCmdletBase
+{
+    /// <summary>Environment variable read when <c>-StorageLocation</c> is not given.</summary>
+    public const string StorageLocationVariable = "RESTORE_STORAGE_LOCATION";
+
+    private readonly Dictionary<string, StorageLocation> opened = new(StringComparer.Ordinal);
+    private readonly HashSet<string> verified = new(StringComparer.Ordinal);
+    private IEngineLog? engineLog;
+
+    /// <summary>
+    /// The backup storage location: a folder (the one holding <c>backups/</c>) or <c>s3://bucket[/prefix]</c>.
+    /// Default: the environment variable RESTORE_STORAGE_LOCATION.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? StorageLocation { get; set; }
+
+    /// <summary>S3 region (the signing region for S3-compatible stores).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Region { get; set; }
+
+    /// <summary>URL of an S3-compatible store (MinIO, Ceph RGW…); path-style addressing is used.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Endpoint { get; set; }
+
+    /// <summary>S3 access key id (user name) and secret access key (password).</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>AWS shared credentials/config profile.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? ProfileName { get; set; }
+
+    /// <summary>PEM file with the CA certificate(s) that signed the endpoint's certificate.</summary>
+    [Parameter]
+    public string? CaBundle { get; set; }
+
+    /// <summary>Accept any TLS certificate from the endpoint (unsafe; a warning is written).</summary>
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>The cmdlet's name without the dash (<c>GetBackup</c>), the start of every error id.</summary>
+    protected string ErrorIdPrefix
+    {
+        get
+        {
+            var attribute = GetType().GetCustomAttribute<CmdletAttribute>();
+            return attribute is null ? GetType().Name.Replace("Command", string.Empty) : attribute.VerbName + attribute.NounName;
+        }
+    }
+
+    /// <summary>An engine log that writes warnings to the warning stream and the rest to verbose and debug, from any thread.</summary>
+    protected IEngineLog EngineLog => engineLog ??= new PostingEngineLog(this);
+
+    /// <summary>
+    /// Builds the engine options from the parameters: the environment default, local paths resolved against the
+    /// current PowerShell location, the credential split into key id and secret. Terminating error
+    /// <c>&lt;Cmdlet&gt;StorageLocationMissing</c> when no location is given or set.
+    /// </summary>
+    protected StorageLocationOptions ResolveStorageOptions()
+    {
+        var location = string.IsNullOrWhiteSpace(StorageLocation) ? Environment.GetEnvironmentVariable(StorageLocationVariable) : StorageLocation;
+        if (string.IsNullOrWhiteSpace(location))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new PSArgumentException($"No storage location: give -StorageLocation (a folder or s3://bucket[/prefix]) or set the environment variable {StorageLocationVariable}."),
+                ErrorIdPrefix + "StorageLocationMissing",
+                ErrorCategory.InvalidArgument,
+                null));
+        }
+
+        var options = new StorageLocationOptions
+        {
+            Location = ResolveLocation(location!.Trim(), path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)),
+            Region = NullIfEmpty(Region),
+            Endpoint = NullIfEmpty(Endpoint),
+            ProfileName = NullIfEmpty(ProfileName),
+            CaBundlePath = string.IsNullOrEmpty(CaBundle) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CaBundle),
+            SkipCertificateCheck = SkipCertificateCheck.IsPresent,
+        };
+        if (Credential is not null && Credential != PSCredential.Empty)
+        {
+            options.AccessKeyId = Credential.UserName;
+            options.SecretAccessKey = Credential.Password;
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Opens the location named by the parameters (once per distinct location in this invocation); throws a
+    /// terminating error for a malformed location. Call on the pipeline thread.
+    /// </summary>
+    protected StorageLocation OpenStorageLocation()
+    {
+        var options = ResolveStorageOptions();
+        var key = string.Join("\n", options.Location, options.Endpoint, options.Region, options.ProfileName, options.AccessKeyId, options.CaBundlePath, options.SkipCertificateCheck.ToString());
+        if (opened.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        try
+        {
+            var location = Engine.Storage.StorageLocation.Open(options, EngineLog);
+            opened[key] = location;
+            return location;
+        }
+        catch (StorageException ex)
+        {
+            ThrowTerminatingError(StorageErrorRecord(ex, options.Location));
+            throw;
+        }
+    }
+
+    /// <summary>Verifies a location once per invocation (exists, reachable, a Velero location). Runs on the engine thread.</summary>
+    protected async Task VerifyOnceAsync(StorageLocation location, CancellationToken cancellationToken)
+    {
+        if (location is null)
+        {
+            throw new ArgumentNullException(nameof(location));
+        }
+
+        lock (verified)
+        {
+            if (verified.Contains(location.Location))
+            {
+                return;
+            }
+        }
+
+        await location.VerifyAsync(cancellationToken).ConfigureAwait(false);
+        lock (verified)
+        {
+            verified.Add(location.Location);
+        }
+    }
+
+    /// <summary>True for storage failures that make the whole location unusable (a terminating error).</summary>
+    protected static bool IsLocationFailure(StorageException error) =>
+        error?.Kind is StorageErrorKind.InvalidLocation or StorageErrorKind.LocationNotFound or StorageErrorKind.AccessDenied
+            or StorageErrorKind.CredentialsUnavailable or StorageErrorKind.Unreachable or StorageErrorKind.NotAVeleroLocation;
+
+    /// <summary>An error record for a storage failure: id <c>&lt;Cmdlet&gt;&lt;Problem&gt;</c>, matching category, the given target.</summary>
+    protected ErrorRecord StorageErrorRecord(StorageException error, object? target)
+    {
+        if (error is null)
+        {
+            throw new ArgumentNullException(nameof(error));
+        }
+
+        var (suffix, category) = error.Kind switch
+        {
+            StorageErrorKind.InvalidLocation => ("StorageLocationInvalid", ErrorCategory.InvalidArgument),
+            StorageErrorKind.LocationNotFound => ("StorageNotFound", ErrorCategory.ObjectNotFound),
+            StorageErrorKind.AccessDenied => ("StorageAccessDenied", ErrorCategory.PermissionDenied),
+            StorageErrorKind.CredentialsUnavailable => ("StorageCredentialsUnavailable", ErrorCategory.AuthenticationError),
+            StorageErrorKind.Unreachable => ("StorageUnreachable", ErrorCategory.ConnectionError),
+            StorageErrorKind.NotAVeleroLocation => ("NotAVeleroLocation", ErrorCategory.InvalidArgument),
+            StorageErrorKind.ObjectNotFound => ("ObjectNotFound", ErrorCategory.ObjectNotFound),
+            StorageErrorKind.BackupNotFound => ("BackupNotFound", ErrorCategory.ObjectNotFound),
+            StorageErrorKind.InvalidBackup => ("BackupInvalid", ErrorCategory.InvalidData),
+            StorageErrorKind.TarballMissing => ("BackupTarballMissing", ErrorCategory.ObjectNotFound),
+            StorageErrorKind.WriteRefused => ("StorageWriteRefused", ErrorCategory.PermissionDenied),
+            _ => ("StorageFailed", ErrorCategory.ReadError),
+        };
+        return new ErrorRecord(error, ErrorIdPrefix + suffix, category, target);
+    }
+
+    /// <summary>An error record for an unreadable tarball: <c>ArchiveUnsafe</c>, <c>ArchiveLimitExceeded</c> or <c>ArchiveInvalid</c>.</summary>
+    protected ErrorRecord ArchiveErrorRecord(ArchiveException error, object? target)
+    {
+        if (error is null)
+        {
+            throw new ArgumentNullException(nameof(error));
+        }
+
+        var (suffix, category) = error switch
+        {
+            ArchiveSecurityException => ("ArchiveUnsafe", ErrorCategory.SecurityError),
+            ArchiveLimitExceededException => ("ArchiveLimitExceeded", ErrorCategory.LimitsExceeded),
+            _ => ("ArchiveInvalid", ErrorCategory.InvalidData),
+        };
+        return new ErrorRecord(error, ErrorIdPrefix + suffix, category, target);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var location in opened.Values)
+            {
+                location.Dispose();
+            }
+
+            opened.Clear();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// Turns a location string into what the engine expects: <c>s3://</c> and <c>file://</c> unchanged, anything
+    /// else a folder resolved with <paramref name="resolvePath"/> (PowerShell's current location, PSDrives, <c>~</c>).
+    /// </summary>
+    internal static string ResolveLocation(string location, Func<string, string> resolvePath)
+    {
+        if (location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)
+            || location.StartsWith("file://", StringComparison.OrdinalIgnoreCase)
+            || location.IndexOf("://", StringComparison.Ordinal) > 0)
+        {
+            return location;
+        }
+
+        try
+        {
+            return resolvePath(location);
+        }
+        catch (Exception ex) when (ex is ItemNotFoundException or DriveNotFoundException or ProviderNotFoundException or NotSupportedException or PSArgumentException)
+        {
+            // The engine reports the folder problem with its own message.
+            return location;
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
+
+    /// <summary>Relays engine log entries to PowerShell streams on the pipeline thread.</summary>
+    private sealed class PostingEngineLog : IEngineLog
+    {
+        private readonly StorageCmdletBase cmdlet;
+
+        public PostingEngineLog(StorageCmdletBase cmdlet) => this.cmdlet = cmdlet;
+
+        public void Write(EngineLogEntry entry)
+        {
+            if (entry is null)
+            {
+                return;
+            }
+
+            var message = entry.Message;
+            switch (entry.Level)
+            {
+                case EngineLogLevel.Warning:
+                case EngineLogLevel.Error:
+                    cmdlet.Post(() => cmdlet.WriteWarning(message));
+                    break;
+                case EngineLogLevel.Info:
+                    cmdlet.Post(() => cmdlet.WriteVerbose(message));
+                    break;
+                default:
+                    cmdlet.Post(() => cmdlet.WriteDebug(message));
+                    break;
+            }
+        }
+    }
+}
