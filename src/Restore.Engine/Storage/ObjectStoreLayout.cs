@@ -142,6 +142,9 @@ public sealed class ObjectStoreLayout
     /// <summary>Our own extension: the create-once claim on a restore name, <c>restore-&lt;r&gt;-claim.json</c>.</summary>
     public string RestoreClaimKey(string restore) => RestorePrefix(restore) + "restore-" + restore + "-claim.json";
 
+    /// <summary>Our own extension: every item's outcome with its message, <c>restore-&lt;r&gt;-items.json.gz</c> (Get-RestoreItem).</summary>
+    public string RestoreItemsKey(string restore) => RestorePrefix(restore) + "restore-" + restore + "-items.json.gz";
+
     /// <summary>The restore name of a common prefix returned by listing <see cref="RestoresPrefix"/>; null when it is not one.</summary>
     public string? RestoreNameFromPrefix(string commonPrefix) => NameFromPrefix(commonPrefix, RestoresPrefix);
 
