@@ -30,7 +30,7 @@ internal sealed class RestorePreviewer
 
     public async Task<RestorePreview> PlanAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
-        var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, cancellationToken).ConfigureAwait(false);
+        var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, forRun: false, cancellationToken).ConfigureAwait(false);
         LoadedBackup backup;
         try
         {

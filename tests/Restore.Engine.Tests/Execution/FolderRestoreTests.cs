@@ -118,6 +118,26 @@ public class FolderRestoreTests
         Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, "keep.txt")));
     }
 
+    [Fact]
+    public async Task WhatIfAndPlanForAFolderCreateNothing()
+    {
+        await using var h = await ExecutionHarness.CreateAsync(servers: 0);
+        await h.WriteBackupAsync(K8s.ConfigMaps("b1", "shop", 2));
+        var folder = h.NewFolder();
+        var request = FolderRequest(h, "b1", "r-dry", folder);
+
+        var whatIf = await h.Engine().DescribeAsync(request, CancellationToken.None);
+        var plan = await h.Engine().PlanAsync(request, CancellationToken.None);
+
+        Assert.Equal($"Restore backup 'b1' (3 items) into folder '{folder}' as restore 'r-dry'", Assert.Single(whatIf.Lines));
+        var target = Assert.Single(plan.Targets);
+        Assert.Equal("directory", target.Target.Kind);
+        Assert.Equal(2, target.Plan!.Summary.ToCreate);
+        Assert.Empty(target.Predictions);
+        Assert.False(Directory.Exists(folder));
+        Assert.Empty(await h.Records().ListNamesAsync(CancellationToken.None));
+    }
+
     [Theory]
     [InlineData("system:node-proxier", "system%3Anode-proxier")]
     [InlineData("a<b>c|d?e*f\"g\\h", "a%3Cb%3Ec%7Cd%3Fe%2Af%22g%5Ch")]
