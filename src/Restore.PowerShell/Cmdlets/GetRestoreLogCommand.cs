@@ -28,11 +28,13 @@ public sealed class GetRestoreLogCommand : RestoreRecordCmdletBase
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
     /// <summary>The lowest level shown: Trace, Debug, Info, Warning or Error. Default: every line.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = EntriesSet)]
+    [Parameter(ParameterSetName = RawSet)]
     public EngineLogLevel Level { get; set; } = EngineLogLevel.Trace;
 
     /// <summary>Only the last n lines (after -Level), per restore.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = EntriesSet)]
+    [Parameter(ParameterSetName = RawSet)]
     [ValidateRange(0, int.MaxValue)]
     public int Tail { get; set; } = -1;
 
