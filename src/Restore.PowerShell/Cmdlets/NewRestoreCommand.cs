@@ -92,6 +92,12 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
             return;
         }
 
+        // The default name has the time in it: keep the one -WhatIf showed.
+        if (string.IsNullOrEmpty(request.Name))
+        {
+            request.Name = preview.RestoreName;
+        }
+
         if (!Approve(preview, request))
         {
             return;

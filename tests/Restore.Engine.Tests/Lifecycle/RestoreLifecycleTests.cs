@@ -59,13 +59,15 @@ public sealed class RestoreLifecycleTests : IDisposable
         Assert.Contains("name: sample-to-folder", read.Manifest, StringComparison.Ordinal);
 
         var items = await catalog.GetItemsAsync("sample-to-folder", CancellationToken.None);
-        Assert.NotEmpty(items);
+        Assert.Equal(read.ItemsRestored, items.Count);
+        Assert.Contains(items, i => i.Resource == "clusterroles.rbac.authorization.k8s.io" && i.Name == "demo:web-reader");
         Assert.All(items, i => Assert.Equal("sample-to-folder", i.Restore));
         Assert.Contains(items, i => i.Resource == "deployments.apps" && i.Namespace == "demo");
 
         var log = RestoreLogReader.Parse("sample-to-folder", await catalog.ReadLogTextAsync("sample-to-folder", CancellationToken.None));
         Assert.NotEmpty(log);
         Assert.DoesNotContain(log, e => e.Unparsed);
+        Assert.All(log, e => Assert.EndsWith("sample-to-folder", e.Fields["restore"], StringComparison.Ordinal));
 
         Assert.True(await catalog.DeleteAsync("sample-to-folder", CancellationToken.None) >= 4);
         Assert.Empty(await catalog.ListNamesAsync(CancellationToken.None));
