@@ -13,6 +13,7 @@ namespace Restore.PowerShell.Infrastructure;
 public sealed class RestoreJob : Job, IRestoreStreams
 {
     private readonly CancellationTokenSource stopping = new();
+    private readonly object gate = new();
     private int started;
     private string status = "Not started";
 
@@ -44,27 +45,27 @@ public sealed class RestoreJob : Job, IRestoreStreams
             throw new InvalidOperationException("The restore job has already been started.");
         }
 
-        status = "Running";
-        SetJobState(JobState.Running);
+        lock (gate)
+        {
+            status = "Running";
+            SetJobState(JobState.Running);
+        }
+
         Task.Run(async () =>
         {
             try
             {
                 await work(stopping.Token).ConfigureAwait(false);
-                status = stopping.IsCancellationRequested ? "Stopped" : "Completed";
-                SetJobState(stopping.IsCancellationRequested ? JobState.Stopped : JobState.Completed);
+                Finish(stopping.IsCancellationRequested ? JobState.Stopped : JobState.Completed, null);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                status = "Stopped";
-                SetJobState(JobState.Stopped);
+                Finish(JobState.Stopped, null);
             }
             catch (Exception ex)
             {
-                var record = ex is RuntimeException runtime && runtime.ErrorRecord is { } inner ? inner : errorFor(ex);
-                Error.Add(record);
-                status = "Failed: " + ex.Message;
-                SetJobState(JobState.Failed);
+                Error.Add(ex is RuntimeException runtime && runtime.ErrorRecord is { } inner ? inner : errorFor(ex));
+                Finish(JobState.Failed, ex.Message);
             }
         });
     }
@@ -72,19 +73,24 @@ public sealed class RestoreJob : Job, IRestoreStreams
     /// <inheritdoc />
     public override void StopJob()
     {
-        if (IsFinished(JobStateInfo.State))
+        // State changes are serialized: the work may finish while Stop-Job asks it to stop.
+        lock (gate)
         {
-            return;
+            if (IsFinished(JobStateInfo.State) || JobStateInfo.State == JobState.Stopping)
+            {
+                return;
+            }
+
+            status = "Stopping";
+            if (Volatile.Read(ref started) == 0)
+            {
+                SetJobState(JobState.Stopped);
+                return;
+            }
+
+            SetJobState(JobState.Stopping);
         }
 
-        status = "Stopping";
-        if (Volatile.Read(ref started) == 0)
-        {
-            SetJobState(JobState.Stopped);
-            return;
-        }
-
-        SetJobState(JobState.Stopping);
         stopping.Cancel();
     }
 
@@ -114,6 +120,25 @@ public sealed class RestoreJob : Job, IRestoreStreams
         }
 
         base.Dispose(disposing);
+    }
+
+    private void Finish(JobState state, string? failure)
+    {
+        lock (gate)
+        {
+            if (IsFinished(JobStateInfo.State))
+            {
+                return;
+            }
+
+            if (state == JobState.Completed && JobStateInfo.State == JobState.Stopping)
+            {
+                state = JobState.Stopped;
+            }
+
+            status = failure is null ? state.ToString() : "Failed: " + failure;
+            SetJobState(state);
+        }
     }
 
     private static bool IsFinished(JobState state) => state is JobState.Completed or JobState.Failed or JobState.Stopped;

@@ -82,22 +82,40 @@ internal sealed class RestoreRunner
             streams.Warning($"The storage location could not be written at the end; the record, log, results and item outcomes of '{info.Name}' were saved in {fallback} instead.");
         }
 
-        if (result.Canceled)
+        // The run reports a timeout as a cancel too; only our token tells the user's Ctrl+C or Stop-Job apart.
+        var stoppedByUser = result.Canceled && cancellationToken.IsCancellationRequested;
+        if (stoppedByUser)
         {
-            streams.Warning($"The restore '{info.Name}' was stopped after {info.ItemsRestored} of {info.TotalItems} items; its record says so. Run the same restore again under a new name to finish it.");
+            streams.Warning($"The restore '{info.Name}' was stopped after {info.ItemsRestored} of {info.TotalItems} items; its record says so. Run it again under a new name to restore what is still missing.");
         }
 
         streams.Output(info);
+        if (stoppedByUser)
+        {
+            return info;
+        }
+
+        if (result.Canceled)
+        {
+            streams.Error(new ErrorRecord(
+                new TimeoutException($"Restore '{info.Name}' stopped: {info.FailureReason ?? "it did not finish within -Timeout"}"),
+                errorIdPrefix + "TimedOut",
+                ErrorCategory.OperationTimeout,
+                info));
+            return info;
+        }
+
         foreach (var target in info.Targets.Where(t => t.FailureReason is not null && t.Phase is RestorePhase.Failed or RestorePhase.PartiallyFailed))
         {
+            var unreachable = target.FailureReason!.StartsWith("could not connect", StringComparison.OrdinalIgnoreCase);
             streams.Error(new ErrorRecord(
                 new InvalidOperationException($"Restore '{info.Name}' into {target.Kind} '{target.Name}' ended {target.Phase}: {target.FailureReason}"),
                 errorIdPrefix + (target.Phase == RestorePhase.Failed ? "TargetFailed" : "TargetPartiallyFailed"),
-                target.Phase == RestorePhase.Failed ? ErrorCategory.ConnectionError : ErrorCategory.NotSpecified,
+                unreachable ? ErrorCategory.ConnectionError : ErrorCategory.NotSpecified,
                 target));
         }
 
-        if (info.Phase == RestorePhase.Failed && !result.Canceled && !info.Targets.Any(t => t.FailureReason is not null))
+        if (info.Phase == RestorePhase.Failed && !info.Targets.Any(t => t.FailureReason is not null))
         {
             streams.Error(new ErrorRecord(
                 new InvalidOperationException($"Restore '{info.Name}' failed: {info.FailureReason ?? "see Get-RestoreLog"}"),
