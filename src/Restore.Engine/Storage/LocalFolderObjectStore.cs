@@ -208,43 +208,42 @@ public sealed class LocalFolderObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> TryCreateAsync(string key, byte[] content, CancellationToken cancellationToken)
+    public Task<bool> TryCreateAsync(string key, byte[] content, CancellationToken cancellationToken)
     {
         if (content is null)
         {
             throw new ArgumentNullException(nameof(content));
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
+
         var path = ToPath(key);
         if (File.Exists(path))
         {
-            return false;
+            return Task.FromResult(false);
         }
 
-        using var source = new MemoryStream(content, writable: false);
-        var temp = await WriteTempFileAsync(key, path, source, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // File.Move never replaces: MoveFileEx without REPLACE_EXISTING on Windows, link() on Unix.
-            return Guard(
-                () =>
+        // O_CREAT|O_EXCL (CreateNew) is the one create-once primitive every local file system and
+        // runtime honours; a rename-based claim falls back to check-then-rename on some file systems.
+        // The file is small and written at once, so readers see it whole in practice.
+        var created = Guard(
+            () =>
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                try
                 {
-                    try
-                    {
-                        File.Move(temp, path);
-                        return true;
-                    }
-                    catch (IOException) when (File.Exists(path))
-                    {
-                        return false;
-                    }
-                },
-                key);
-        }
-        finally
-        {
-            TryDelete(temp);
-        }
+                    using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+                    file.Write(content, 0, content.Length);
+                    file.Flush(flushToDisk: true);
+                    return true;
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    return false;
+                }
+            },
+            key);
+        return Task.FromResult(created);
     }
 
     /// <inheritdoc />
