@@ -43,6 +43,9 @@ public class FleetAndFaultTests
         Assert.Equal(7, outcomes.Count(o => o.Target == h.Context(0)));
         Assert.Equal(5, outcomes.Count(o => o.Target == h.Context(1) && o.Action == ItemRestoreAction.Failed));
         Assert.Contains(h.Context(0), result.Record.CreatedBy, StringComparison.Ordinal);
+        var log = await h.Records().ReadLogTextAsync("r-fleet", CancellationToken.None);
+        Assert.Contains("target=" + h.Context(1), log, StringComparison.Ordinal);
+        Assert.Contains("target=" + h.Context(0), log, StringComparison.Ordinal);
     }
 
     [Fact]
