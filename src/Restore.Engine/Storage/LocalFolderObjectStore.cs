@@ -208,42 +208,50 @@ public sealed class LocalFolderObjectStore : IObjectStore
     }
 
     /// <inheritdoc />
-    public Task<bool> TryCreateAsync(string key, byte[] content, CancellationToken cancellationToken)
+    public async Task<bool> TryCreateAsync(string key, byte[] content, CancellationToken cancellationToken)
     {
         if (content is null)
         {
             throw new ArgumentNullException(nameof(content));
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-
         var path = ToPath(key);
         if (File.Exists(path))
         {
-            return Task.FromResult(false);
+            return false;
         }
 
-        // O_CREAT|O_EXCL (CreateNew) is the one create-once primitive every local file system and
-        // runtime honours; a rename-based claim falls back to check-then-rename on some file systems.
-        // The file is small and written at once, so readers see it whole in practice.
-        var created = Guard(
-            () =>
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                try
-                {
-                    using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-                    file.Write(content, 0, content.Length);
-                    file.Flush(flushToDisk: true);
-                    return true;
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    return false;
-                }
-            },
-            key);
-        return Task.FromResult(created);
+        if (!Directory.Exists(RootFolder))
+        {
+            throw new StorageException(StorageErrorKind.LocationNotFound, RootFolder, $"The folder '{RootFolder}' does not exist.", key);
+        }
+
+        // FileMode.CreateNew is the atomic test (O_CREAT|O_EXCL, CREATE_NEW): exactly one writer wins. File.Move
+        // is not: on Unix, .NET checks for the destination and then renames, so two movers can both succeed.
+        // Claims are tiny and only their existence matters, so writing in place is fine.
+        FileStream file;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, BufferSize, FileOptions.Asynchronous);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw AccessDenied(key, ex);
+        }
+
+        using (file)
+        {
+            await file.WriteAsync(content, 0, content.Length, cancellationToken).ConfigureAwait(false);
+            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            file.Flush(flushToDisk: true);
+        }
+
+        return true;
     }
 
     /// <inheritdoc />

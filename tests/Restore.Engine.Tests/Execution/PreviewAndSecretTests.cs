@@ -88,6 +88,27 @@ public class PreviewAndSecretTests
     }
 
     [Fact]
+    public async Task ManyObjectsOfOneResourceAreCheckedWithOneListNotOneReadEach()
+    {
+        await using var h = await ExecutionHarness.CreateAsync();
+        await h.WriteBackupAsync(K8s.ConfigMaps("b1", "shop", 30));
+        h.Seed(K8s.ConfigMap("shop", "cm-0003", ("index", "3")));
+        h.Seed(K8s.ConfigMap("shop", "cm-0004", ("index", "changed")));
+        h.Server.Journal.Clear();
+
+        var preview = await h.Engine().PlanAsync(h.Request("b1", "r-list"), CancellationToken.None);
+
+        var predictions = preview.Targets[0].Predictions.Where(p => p.Item.Kind == "ConfigMap").ToList();
+        Assert.Equal(30, predictions.Count);
+        Assert.Equal(PredictedOutcome.AlreadyExistsSkip, predictions.Single(p => p.Item.Name == "cm-0003").Outcome);
+        Assert.Equal(PredictedOutcome.Failed, predictions.Single(p => p.Item.Name == "cm-0004").Outcome);
+        Assert.Equal(28, predictions.Count(p => p.Outcome == PredictedOutcome.Create));
+        var reads = h.Server.Journal.Entries.Where(e => e.Resource == "configmaps").ToList();
+        Assert.Single(reads, e => e.Verb == "list");
+        Assert.DoesNotContain(reads, e => e.Verb == "get");
+    }
+
+    [Fact]
     public async Task DescribeNamesTheBackupItemCountAndEachTarget()
     {
         await using var h = await ExecutionHarness.CreateAsync(servers: 2);
