@@ -38,15 +38,9 @@ internal sealed class ClusterConnection : IDisposable
     public static KubernetesClientOptions ClientOptions(RestoreRequest request, IEngineLog log)
     {
         var options = new KubernetesClientOptions { Log = log };
-        if (request.Qps is { } qps)
-        {
-            options.Qps = qps;
-            options.Burst = request.Burst ?? (int)Math.Max(1, Math.Min(int.MaxValue / 2, Math.Ceiling(qps * 2)));
-        }
-        else if (request.Burst is { } burst)
-        {
-            options.Burst = burst;
-        }
+        var qps = request.Qps ?? RestoreRequest.DefaultQps;
+        options.Qps = qps;
+        options.Burst = request.Burst ?? (int)Math.Max(1, Math.Min(int.MaxValue / 2, Math.Ceiling(qps * 2)));
 
         // Enough connections for the items in flight plus the flusher's and waits' requests.
         var parallel = request.Parallel == 0 ? Environment.ProcessorCount : request.Parallel;

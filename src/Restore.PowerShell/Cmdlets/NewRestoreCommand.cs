@@ -45,12 +45,12 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
     [ValidateRange(0, 1024)]
     public int Parallel { get; set; }
 
-    /// <summary>Requests per second per cluster (default 100).</summary>
+    /// <summary>Requests per second per cluster (default 1000).</summary>
     [Parameter]
     [ValidateRange(0.1, 1000000.0)]
     public double Qps { get; set; }
 
-    /// <summary>Request burst per cluster (default 200, or twice -Qps).</summary>
+    /// <summary>Request burst per cluster (default twice -Qps).</summary>
     [Parameter]
     [ValidateRange(1, 1000000)]
     public int Burst { get; set; }
