@@ -1,0 +1,44 @@
+using System;
+using System.Linq;
+using Restore.Engine.Model;
+using Restore.Engine.Planning;
+using Restore.Engine.Tests.Planning;
+using Xunit;
+
+namespace Restore.Engine.Tests.Reliability;
+
+/// <summary>Focused tests for engine defects the reliability suite found (the suite's cases show them end to end).</summary>
+public class EngineFixTests
+{
+    [Theory]
+    [InlineData("configmaps", "v1", "Secret", "secrets")]
+    [InlineData("deployments.apps", "v1", "ConfigMap", "configmaps")]
+    [InlineData("serviceaccounts", "rbac.authorization.k8s.io/v1", "Role", "roles.rbac.authorization.k8s.io")]
+    public void AnItemWhoseKindDisagreesWithItsDirectoryFailsInsteadOfBeingRestoredByItsKind(string directory, string apiVersion, string kind, string servedAs)
+    {
+        var backup = new TestBackup()
+            .Add("configmaps", K8s.ConfigMap("shop", "good"))
+            .AddRaw(
+                $"resources/{directory}/namespaces/shop/sneaky.json",
+                $$$"""{"apiVersion":"{{{apiVersion}}}","kind":"{{{kind}}}","metadata":{"name":"sneaky","namespace":"shop"}}""");
+
+        var plan = Planner.Plan(backup, new RestoreSpec());
+
+        var sneaky = plan.Items.Single(i => i.Name == "sneaky");
+        Assert.Equal(PlanDecision.Failed, sneaky.Decision);
+        var error = Assert.Single(sneaky.Errors).Text;
+        Assert.Contains($"is a {kind} ({servedAs})", error, StringComparison.Ordinal);
+        Assert.Contains($"holds {directory}", error, StringComparison.Ordinal);
+        Assert.Equal(PlanDecision.Create, plan.Items.Single(i => i.Name == "good").Decision);
+    }
+
+    [Fact]
+    public void AnItemWhoseKindMatchesItsDirectoryIsStillRestored()
+    {
+        var backup = new TestBackup().Add("deployments.apps", K8s.Deployment("shop", "web")).Add("secrets", K8s.Secret("shop", "s"));
+
+        var plan = Planner.Plan(backup, new RestoreSpec());
+
+        Assert.All(plan.Items.Where(i => !i.IsNamespace), i => Assert.Equal(PlanDecision.Create, i.Decision));
+    }
+}
