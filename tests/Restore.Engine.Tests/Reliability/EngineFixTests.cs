@@ -42,3 +42,26 @@ public class EngineFixTests
         Assert.All(plan.Items.Where(i => !i.IsNamespace), i => Assert.Equal(PlanDecision.Create, i.Decision));
     }
 }
+
+public class BackupPhaseWarningTests
+{
+    [Theory]
+    [InlineData("Completed", null)]
+    [InlineData("", null)]
+    [InlineData("PartiallyFailed", "the backup b is PartiallyFailed (3 errors while backing up)")]
+    [InlineData("Failed", "the backup b has phase Failed, not Completed")]
+    [InlineData("InProgress", "the backup b has phase InProgress, not Completed")]
+    public void ABackupThatDidNotCompleteCleanlyGetsAWarningNamingItsPhase(string phase, string? expected)
+    {
+        var warning = Restore.Engine.Execution.RestoreRun.BackupPhaseWarning(new Backup { Name = "b", Phase = phase, Errors = 3 });
+
+        if (expected is null)
+        {
+            Assert.Null(warning);
+        }
+        else
+        {
+            Assert.StartsWith(expected, warning, StringComparison.Ordinal);
+        }
+    }
+}

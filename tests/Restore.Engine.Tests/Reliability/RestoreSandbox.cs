@@ -214,14 +214,23 @@ internal sealed class RestoreSandbox : IAsyncDisposable
         return request;
     }
 
-    /// <summary>Runs a restore and reads back everything it stored; never throws for the restore's own failures.</summary>
-    public async Task<RunCapture> RunAsync(RestoreRequest request, StorageLocation? location = null, IObjectStore? recordStore = null, CancellationToken cancellationToken = default, Action<RestoreItemOutcome, RunCapture>? onItem = null)
+    /// <summary>
+    /// Runs a restore as New-Restore does (verify the location, then run the engine) and reads back everything it
+    /// stored; never throws for the restore's own failures.
+    /// </summary>
+    public async Task<RunCapture> RunAsync(RestoreRequest request, StorageLocation? location = null, IObjectStore? recordStore = null, CancellationToken cancellationToken = default, Action<RestoreItemOutcome, RunCapture>? onItem = null, bool verify = true)
     {
         var capture = new RunCapture();
         var ownLocation = location is null;
         location ??= OpenLocation();
         try
         {
+            // New-Restore checks the location before it starts the engine.
+            if (verify)
+            {
+                await location.VerifyAsync(cancellationToken);
+            }
+
             var engine = Engine(location, recordStore);
             var progress = new SynchronousProgress<RestoreProgress>(p =>
             {
