@@ -140,7 +140,7 @@ internal sealed class ClusterTargetRun
             Cluster = state,
             ResourceModifiers = spec.Modifiers,
             IncludeExcludedItems = false,
-            Log = target.Log,
+            Log = new DropFieldLog(target.Log, "restore"),
         };
 
     /// <summary>Tier by tier; within a tier at most <see cref="RunContext.Parallel"/> items in flight.</summary>

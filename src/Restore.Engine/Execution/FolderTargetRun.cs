@@ -49,7 +49,7 @@ internal sealed class FolderTargetRun
             RestoreUid = context.RestoreUid,
             ResourceModifiers = spec.Modifiers,
             IncludeExcludedItems = false,
-            Log = target.Log,
+            Log = new DropFieldLog(target.Log, "restore"),
         };
         var plan = await Task.Run(() => new RestorePlanner().Plan(request, ct), ct).ConfigureAwait(false);
         if (plan.FailedValidation)
