@@ -8,6 +8,9 @@ namespace Restore.Engine.Records;
 /// <summary>What happened to one item in one target: the row Get-RestoreItem shows.</summary>
 public sealed class RestoreItemOutcome
 {
+    /// <summary>The restore the item belongs to (set when read back; not stored in the items file).</summary>
+    public string Restore { get; set; } = string.Empty;
+
     /// <summary>Target name: the cluster context, or the folder for folder restores.</summary>
     public string Target { get; set; } = string.Empty;
 
@@ -36,7 +39,7 @@ public sealed class RestoreItemOutcome
     public string? Message { get; set; }
 
     /// <summary>Compact JSON form used in <c>restore-&lt;r&gt;-items.json.gz</c>.</summary>
-    public JsonObject ToJson()
+    internal JsonObject ToJson()
     {
         var json = new JsonObject
         {
@@ -62,7 +65,7 @@ public sealed class RestoreItemOutcome
     }
 
     /// <summary>Reads the JSON form; unknown actions read as failed.</summary>
-    public static RestoreItemOutcome FromJson(JsonObject json)
+    internal static RestoreItemOutcome FromJson(JsonObject json)
     {
         if (json is null)
         {
@@ -85,10 +88,10 @@ public sealed class RestoreItemOutcome
     }
 
     /// <summary>Encodes a list as a JSON array.</summary>
-    public static JsonArray ToJsonArray(IEnumerable<RestoreItemOutcome> outcomes) =>
+    internal static JsonArray ToJsonArray(IEnumerable<RestoreItemOutcome> outcomes) =>
         new(outcomes.Select(o => (JsonNode?)o.ToJson()).ToArray());
 
     /// <summary>Decodes a JSON array; null reads as empty.</summary>
-    public static IReadOnlyList<RestoreItemOutcome> FromJsonArray(JsonNode? node) =>
+    internal static IReadOnlyList<RestoreItemOutcome> FromJsonArray(JsonNode? node) =>
         node is JsonArray array ? array.OfType<JsonObject>().Select(FromJson).ToList() : (IReadOnlyList<RestoreItemOutcome>)Array.Empty<RestoreItemOutcome>();
 }

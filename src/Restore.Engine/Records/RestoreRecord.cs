@@ -73,7 +73,13 @@ public sealed class RestoreRecord
     public DateTimeOffset? BackupTimestamp { get; set; }
 
     /// <summary>The Velero Restore spec, as JSON.</summary>
-    public JsonObject Spec { get; set; } = new();
+    internal JsonObject Spec { get; set; } = new();
+
+    /// <summary>The spec as a model (a copy). Throws <see cref="FormatException"/> naming the field when the stored spec is malformed.</summary>
+    public Model.RestoreSpec ReadSpec() => Model.RestoreSpecJson.ReadSpec(Spec);
+
+    /// <summary>Replaces the spec (with this module's extensions).</summary>
+    public void WriteSpec(Model.RestoreSpec spec) => Spec = Model.RestoreSpecJson.WriteSpec(spec ?? throw new ArgumentNullException(nameof(spec)));
 
     /// <summary>Velero phase.</summary>
     public string Phase { get; set; } = RestorePhase.New;
@@ -118,7 +124,7 @@ public sealed class RestoreRecord
     public string? ScheduleName => Spec["scheduleName"]?.GetValue<string>();
 
     /// <summary>The whole record as a velero.io/v1 Restore object.</summary>
-    public JsonObject ToJson()
+    internal JsonObject ToJson()
     {
         var metadata = new JsonObject
         {
@@ -198,7 +204,7 @@ public sealed class RestoreRecord
     }
 
     /// <summary>Reads a record; throws <see cref="FormatException"/> when it is not a Restore object.</summary>
-    public static RestoreRecord FromJson(JsonNode? node)
+    internal static RestoreRecord FromJson(JsonNode? node)
     {
         if (node is not JsonObject json || (string?)json["kind"] != "Restore")
         {

@@ -178,11 +178,14 @@ public sealed class RestoreRecordStore
         return outcomes;
     }
 
-    /// <summary>Deletes every object under <c>restores/&lt;name&gt;/</c> (never anything in a cluster). Returns how many were deleted.</summary>
+    /// <summary>Deletes every object under <c>restores/&lt;name&gt;/</c>, the claim and record last (never anything in a cluster). Returns how many were deleted.</summary>
     public async Task<int> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         var keys = await store.ListKeysAsync(layout.RestorePrefix(name), cancellationToken).ConfigureAwait(false);
-        foreach (var key in keys)
+        // The claim and the record go last: a deletion cut short still lists the restore, so running it again finishes the job.
+        var recordKey = layout.RestoreRecordKey(name);
+        var claimKey = layout.RestoreClaimKey(name);
+        foreach (var key in keys.OrderBy(k => k == recordKey ? 2 : k == claimKey ? 1 : 0).ThenBy(k => k, StringComparer.Ordinal))
         {
             await store.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         }

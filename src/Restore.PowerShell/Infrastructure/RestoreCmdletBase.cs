@@ -99,6 +99,33 @@ public abstract class RestoreCmdletBase : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="function"/> on the pipeline thread and completes with its result (or exception): for
+    /// ShouldProcess and other calls whose answer the engine work waits for. Safe from any thread.
+    /// </summary>
+    protected Task<T> InvokeOnPipelineAsync<T>(Func<T> function)
+    {
+        if (function is null)
+        {
+            throw new ArgumentNullException(nameof(function));
+        }
+
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                answer.SetResult(function());
+            }
+            catch (Exception ex)
+            {
+                // PipelineStoppedException included: the waiting work rethrows it and RunEngine passes it on.
+                answer.SetException(ex);
+            }
+        });
+        return answer.Task;
+    }
+
     /// <inheritdoc />
     protected override void StopProcessing()
     {

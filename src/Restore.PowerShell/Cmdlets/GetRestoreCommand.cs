@@ -1,0 +1,134 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Restore.Engine.Model;
+using Restore.PowerShell.Infrastructure;
+
+namespace Restore.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Lists the restores recorded in a backup storage location.</para>
+/// <para type="description">Reads each restore's record under restores/, newest first. A run that stopped without finishing is shown as abandoned. Output pipes into Get-RestoreItem, Get-RestoreLog and Remove-Restore.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "Restore")]
+[OutputType(typeof(RestoreInfo))]
+public sealed class GetRestoreCommand : RestoreRecordCmdletBase
+{
+    /// <summary>Restore names; wildcards allowed. Default: all restores.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(RestoreNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only restores into these targets (kubeconfig context names, or folders); wildcards allowed.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Cluster { get; set; }
+
+    /// <summary>Only restores with these statuses: phases (Completed, PartiallyFailed…), Running or Abandoned; wildcards allowed.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(RestoreStatusCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Status { get; set; }
+
+    /// <summary>Only restores run by these identities; wildcards allowed.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? CreatedBy { get; set; }
+
+    /// <summary>Only restores with all these labels (values take wildcards).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? Label { get; set; }
+
+    /// <summary>Only restores of these backups; wildcards allowed. Binds from Get-Backup output.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(BackupNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Backup { get; set; }
+
+    /// <summary>Only restores of backups made by these schedules; wildcards allowed.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(ScheduleNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Schedule { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var patterns = Name ?? new[] { "*" };
+        var filter = RestoreFilter.Build(Cluster, Status, CreatedBy, LabelMap(Label), Backup, Schedule);
+        IReadOnlyList<RestoreInfo> restores = Array.Empty<RestoreInfo>();
+        RunWithCatalog(async (catalog, token) =>
+        {
+            var names = await ResolveNamesAsync(catalog, patterns, token).ConfigureAwait(false);
+            restores = await catalog.GetManyAsync(names, DateTimeOffset.UtcNow, problem => Post(() => WriteError(InvalidRecord(problem))), token).ConfigureAwait(false);
+        });
+
+        WriteVerbose($"{restores.Count} restore(s) read.");
+        foreach (var restore in RestoreFilter.Sort(restores.Where(filter)))
+        {
+            WriteObject(restore);
+        }
+    }
+
+    /// <summary>Converts a PowerShell hashtable of labels to a string map (keys and values as text).</summary>
+    internal static IDictionary<string, string>? LabelMap(Hashtable? table)
+    {
+        if (table is null)
+        {
+            return null;
+        }
+
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
+        {
+            map[LanguagePrimitives.ConvertTo<string>(entry.Key)] = entry.Value is null ? string.Empty : LanguagePrimitives.ConvertTo<string>(entry.Value);
+        }
+
+        return map;
+    }
+
+    /// <summary>The filters of Get-Restore, as one predicate.</summary>
+    private static class RestoreFilter
+    {
+        public static Func<RestoreInfo, bool> Build(
+            string[]? cluster, string[]? status, string[]? createdBy, IDictionary<string, string>? labels, string[]? backup, string[]? schedule)
+        {
+            var clusters = Patterns(cluster);
+            var statuses = Patterns(status);
+            var creators = Patterns(createdBy);
+            var backups = Patterns(backup);
+            var schedules = Patterns(schedule);
+            var labelPatterns = labels?.ToDictionary(kv => kv.Key, kv => new WildcardPattern(kv.Value, WildcardOptions.IgnoreCase), StringComparer.Ordinal);
+            return restore =>
+                (clusters is null || restore.Targets.Any(t => clusters.Any(p => p.IsMatch(t.Name))))
+                && (statuses is null || statuses.Any(p => MatchesStatus(p, restore)))
+                && (creators is null || (restore.CreatedBy is { } who && creators.Any(p => p.IsMatch(who))))
+                && (backups is null || (restore.Backup is { } b && backups.Any(p => p.IsMatch(b))))
+                && (schedules is null || (restore.Schedule is { } s && schedules.Any(p => p.IsMatch(s))))
+                && (labelPatterns is null || labelPatterns.All(l => restore.Labels.TryGetValue(l.Key, out var value) && l.Value.IsMatch(value)));
+        }
+
+        public static IEnumerable<RestoreInfo> Sort(IEnumerable<RestoreInfo> restores) =>
+            restores.OrderByDescending(r => r.CreationTimestamp ?? DateTime.MinValue).ThenBy(r => r.Name, StringComparer.Ordinal);
+
+        private static bool MatchesStatus(WildcardPattern pattern, RestoreInfo restore) =>
+            pattern.IsMatch(restore.Phase)
+            || pattern.IsMatch(restore.Status)
+            || (restore.IsAbandoned && pattern.IsMatch("Abandoned"))
+            || (restore.IsRunning && pattern.IsMatch("Running"))
+            || (restore.Canceled && pattern.IsMatch("Canceled"));
+
+        private static List<WildcardPattern>? Patterns(IEnumerable<string>? values) =>
+            values?.Select(v => new WildcardPattern(v, WildcardOptions.IgnoreCase)).ToList();
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using Restore.Engine.Execution;
+using Restore.Engine.Model;
+using Restore.PowerShell.Infrastructure;
+
+namespace Restore.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Shows what a restore would do with every item of the backup, without doing it.</para>
+/// <para type="description">Takes the same restore parameters as New-Restore and writes nothing anywhere. One object per item: where it goes, whether it is created, excluded, skipped or fails and why, its place in the restore order and the warnings it would raise. With a cluster, live objects are read to predict create, skip or update.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "RestorePlan", DefaultParameterSetName = BackupSet)]
+[OutputType(typeof(RestorePlanItem))]
+public sealed class GetRestorePlanCommand : RestoreSpecCmdletBase
+{
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var request = BuildRequest(BuildParameters());
+        var location = OpenStorageLocation();
+        RestorePreview preview;
+        try
+        {
+            preview = RunEngine(async token =>
+            {
+                await VerifyOnceAsync(location, token).ConfigureAwait(false);
+                return await new RestoreEngine(location, EngineLog).PlanAsync(request, token).ConfigureAwait(false);
+            });
+        }
+        catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
+        {
+            ThrowTerminatingError(record);
+            return;
+        }
+
+        foreach (var target in preview.Targets.Where(t => t.Error is not null))
+        {
+            WriteError(new ErrorRecord(
+                new InvalidOperationException($"The plan for {target.Target} could not be made: {target.Error}"),
+                ErrorIdPrefix + "TargetUnreachable",
+                ErrorCategory.ConnectionError,
+                target.Target));
+        }
+
+        foreach (var target in preview.Targets.Where(t => t.Plan is not null))
+        {
+            var plan = target.Plan!;
+            foreach (var message in plan.ValidationErrors)
+            {
+                WriteError(new ErrorRecord(new InvalidOperationException(message), ErrorIdPrefix + "ValidationFailed", ErrorCategory.InvalidArgument, target.Target));
+            }
+
+            foreach (var warning in plan.ValidationWarnings.Concat(plan.Notes))
+            {
+                WriteWarning($"{target.Target.Name}: {warning}");
+            }
+
+            if (plan.StoppedReason is { } stopped)
+            {
+                WriteWarning($"{target.Target.Name}: the restore would stop before restoring anything: {stopped}");
+            }
+
+            WriteVerbose($"{target.Target.Name}: {plan.Summary}");
+        }
+
+        foreach (var item in RestorePlanItem.FromPreview(preview))
+        {
+            WriteObject(item);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Restore.Engine.Execution;
+using Restore.Engine.Model;
+using Restore.Engine.Storage;
+using Restore.PowerShell.Infrastructure;
+
+namespace Restore.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Restores Kubernetes objects from a Velero backup into clusters or into a folder of manifests.</para>
+/// <para type="description">Plans the restore, then restores in priority order, in parallel within each tier, while writing its record, log and results under restores/&lt;name&gt;/ in the storage location. Emits the finished Restore object.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "Restore", SupportsShouldProcess = true, DefaultParameterSetName = BackupSet)]
+[OutputType(typeof(RestoreInfo))]
+[OutputType(typeof(Job))]
+public sealed class NewRestoreCommand : RestoreSpecCmdletBase
+{
+    /// <summary>The restore's name. Default: the backup (or schedule) name and the local time, yyyyMMddHHmmss.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    /// <summary>Free text kept with the restore record.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string? Description { get; set; }
+
+    /// <summary>Labels of the restore record.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? Label { get; set; }
+
+    /// <summary>With -ToDirectory: write into a folder that is not empty, replacing files of the same name.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Items in flight per target (default 16; 0 means one per processor).</summary>
+    [Parameter]
+    [ValidateRange(0, 1024)]
+    public int Parallel { get; set; }
+
+    /// <summary>Requests per second per cluster (default 100).</summary>
+    [Parameter]
+    [ValidateRange(0.1, 1000000.0)]
+    public double Qps { get; set; }
+
+    /// <summary>Request burst per cluster (default 200, or twice -Qps).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000000)]
+    public int Burst { get; set; }
+
+    /// <summary>Longest time one item may take: 10m, 1h30m or 00:10:00 (default 10 minutes).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ItemOperationTimeout { get; set; }
+
+    /// <summary>Longest time the whole restore may take: 2h or 02:00:00 (default: no limit).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Timeout { get; set; }
+
+    /// <summary>Run the restore as a background job and return the job.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var request = BuildRequest(NewRestoreParameters());
+        var location = OpenStorageLocation();
+        var origin = location.Options;
+
+        // -WhatIf and -Confirm are answered here, also for -AsJob: one line per target, and only approved targets run.
+        RestoreWhatIf preview;
+        try
+        {
+            preview = RunEngine(async token =>
+            {
+                await VerifyOnceAsync(location, token).ConfigureAwait(false);
+                return await new RestoreEngine(location, EngineLog).DescribeAsync(request, token).ConfigureAwait(false);
+            });
+        }
+        catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
+        {
+            ThrowTerminatingError(record);
+            return;
+        }
+
+        // The default name has the time in it: keep the one -WhatIf showed.
+        if (string.IsNullOrEmpty(request.Name))
+        {
+            request.Name = preview.RestoreName;
+        }
+
+        if (!Approve(preview, request))
+        {
+            return;
+        }
+
+        if (AsJob.IsPresent)
+        {
+            StartJob(request, ResolveStorageOptions());
+            return;
+        }
+
+        var runner = new RestoreRunner(new PipelineStreams(this), ErrorIdPrefix, origin);
+        try
+        {
+            RunEngine(token => runner.RunAsync(new RestoreEngine(location, runner.Log), request, token));
+        }
+        catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
+        {
+            ThrowTerminatingError(record);
+        }
+    }
+
+    private RestoreParameters NewRestoreParameters()
+    {
+        var parameters = BuildParameters();
+        var bound = MyInvocation.BoundParameters;
+        parameters.Name = Name;
+        parameters.Description = Description;
+        parameters.Label = Unwrap(Label);
+        parameters.Force = Force.IsPresent;
+        parameters.Parallel = bound.ContainsKey(nameof(Parallel)) ? Parallel : null;
+        parameters.Qps = bound.ContainsKey(nameof(Qps)) ? Qps : null;
+        parameters.Burst = bound.ContainsKey(nameof(Burst)) ? Burst : null;
+        parameters.ItemOperationTimeout = ItemOperationTimeout;
+        parameters.Timeout = Timeout;
+        return parameters;
+    }
+
+    /// <summary>Asks ShouldProcess once per target; narrows the request to the approved cluster contexts. False when none is approved.</summary>
+    private bool Approve(RestoreWhatIf preview, RestoreRequest request)
+    {
+        var approved = new List<RestoreTargetInfo>();
+        for (var i = 0; i < preview.Lines.Count; i++)
+        {
+            var line = preview.Lines[i];
+            if (ShouldProcess(line, line + "?", "New-Restore") && i < preview.Targets.Count)
+            {
+                approved.Add(preview.Targets[i]);
+            }
+        }
+
+        if (approved.Count == 0)
+        {
+            return false;
+        }
+
+        var clusters = preview.Targets.Where(t => t.Kind != "directory").ToList();
+        if (clusters.Count > 1 && approved.Count < clusters.Count)
+        {
+            request.Contexts = approved.Where(t => t.Kind != "directory").Select(t => t.Name).ToList();
+        }
+
+        return true;
+    }
+
+    private void StartJob(RestoreRequest request, StorageLocationOptions options)
+    {
+        var job = new RestoreJob(MyInvocation.Line, request.Name ?? "New-Restore");
+        var prefix = ErrorIdPrefix;
+        var target = Backup ?? Schedule ?? Manifest;
+        job.Start(
+            async token =>
+            {
+                // The job owns its own connection: the cmdlet's is disposed when the command returns.
+                var runner = new RestoreRunner(job, prefix, options);
+                using var location = Engine.Storage.StorageLocation.Open(options, runner.Log);
+                await location.VerifyAsync(token).ConfigureAwait(false);
+                await runner.RunAsync(new RestoreEngine(location, runner.Log), request, token).ConfigureAwait(false);
+            },
+            ex => RestoreErrorRecord(ex, target) ?? new ErrorRecord(ex, prefix + "Failed", ErrorCategory.NotSpecified, target));
+        JobRepository.Add(job);
+        WriteObject(job);
+    }
+
+    /// <summary>The cmdlet's own streams, written on the pipeline thread through Post.</summary>
+    private sealed class PipelineStreams : IRestoreStreams
+    {
+        private readonly NewRestoreCommand cmdlet;
+
+        public PipelineStreams(NewRestoreCommand cmdlet) => this.cmdlet = cmdlet;
+
+        public void Output(object value) => cmdlet.Post(() => cmdlet.WriteObject(value));
+
+        public void Error(ErrorRecord error) => cmdlet.Post(() => cmdlet.WriteError(error));
+
+        public void Warning(string message) => cmdlet.Post(() => cmdlet.WriteWarning(message));
+
+        public void Verbose(string message) => cmdlet.Post(() => cmdlet.WriteVerbose(message));
+
+        public void Debug(string message) => cmdlet.Post(() => cmdlet.WriteDebug(message));
+
+        public void Progress(ProgressRecord progress) => cmdlet.Post(() => cmdlet.WriteProgress(progress));
+    }
+}

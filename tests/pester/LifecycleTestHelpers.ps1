@@ -1,0 +1,203 @@
+# Shared by the restore cmdlet tests (New-Restore, Get-RestorePlan, Get-Restore, Get-RestoreItem, Get-RestoreLog,
+# Remove-Restore). Dot-sourced in BeforeAll; not a test file.
+
+function Get-RestoreRepositoryRoot {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+}
+
+function New-TestStorageLocation {
+    <#
+    .SYNOPSIS
+        Copies the committed sample backup (examples/backups, backup 'sample') to a fresh folder and returns its path.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Path
+    )
+
+    $source = Join-Path -Path (Get-RestoreRepositoryRoot) -ChildPath 'examples/backups'
+    $null = New-Item -ItemType Directory -Path $Path -Force
+    Copy-Item -Path (Join-Path -Path $source -ChildPath '*') -Destination $Path -Recurse -Force
+    (Resolve-Path -LiteralPath $Path).Path
+}
+
+function Add-ScheduledCopyOfSample {
+    <#
+    .SYNOPSIS
+        Adds a copy of the sample backup named <schedule>-<stamp>, labelled velero.io/schedule-name=<schedule>, with the
+        given phase and start time, as a Velero schedule would have made it.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $StorageLocation,
+        [Parameter(Mandatory)] [string] $Schedule,
+        [Parameter(Mandatory)] [datetime] $Started,
+        [string] $Phase = 'Completed'
+    )
+
+    $name = '{0}-{1:yyyyMMddHHmmss}' -f $Schedule, $Started.ToUniversalTime()
+    $from = Join-Path -Path $StorageLocation -ChildPath 'backups/sample'
+    $to = Join-Path -Path $StorageLocation -ChildPath "backups/$name"
+    $null = New-Item -ItemType Directory -Path $to -Force
+    foreach ($file in Get-ChildItem -LiteralPath $from -File) {
+        $target = if ($file.Name -eq 'velero-backup.json') { $file.Name } else { $file.Name -replace '^sample', $name }
+        Copy-Item -LiteralPath $file.FullName -Destination (Join-Path -Path $to -ChildPath $target)
+    }
+
+    # System.Text.Json keeps every other field exactly as stored (ConvertFrom-Json would turn times into DateTime).
+    $metadataPath = Join-Path -Path $to -ChildPath 'velero-backup.json'
+    $backup = [System.Text.Json.Nodes.JsonNode]::Parse((Get-Content -LiteralPath $metadataPath -Raw))
+    $backup['metadata']['name'] = [System.Text.Json.Nodes.JsonValue]::Create($name)
+    if ($null -eq $backup['metadata']['labels']) {
+        $backup['metadata']['labels'] = [System.Text.Json.Nodes.JsonObject]::new()
+    }
+    $backup['metadata']['labels']['velero.io/schedule-name'] = [System.Text.Json.Nodes.JsonValue]::Create($Schedule)
+    $backup['status']['phase'] = [System.Text.Json.Nodes.JsonValue]::Create($Phase)
+    $backup['status']['startTimestamp'] = [System.Text.Json.Nodes.JsonValue]::Create($Started.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ'))
+    Set-Content -LiteralPath $metadataPath -Value $backup.ToJsonString() -Encoding utf8
+    $name
+}
+
+function Set-TestRestoreRecord {
+    <#
+    .SYNOPSIS
+        Writes a restore record by hand (restores/<name>/restore-<name>-record.json), as a run that is still going or
+        one that died would have left it.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $StorageLocation,
+        [Parameter(Mandatory)] [string] $Name,
+        [string] $Phase = 'InProgress',
+        [Parameter(Mandatory)] [datetime] $LastUpdate,
+        [string] $Backup = 'sample'
+    )
+
+    $folder = Join-Path -Path $StorageLocation -ChildPath "restores/$Name"
+    $null = New-Item -ItemType Directory -Path $folder -Force
+    $time = $LastUpdate.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
+    $record = [ordered]@{
+        apiVersion = 'velero.io/v1'
+        kind       = 'Restore'
+        metadata   = [ordered]@{ name = $Name; namespace = 'velero'; uid = [guid]::NewGuid().ToString(); creationTimestamp = $time }
+        spec       = [ordered]@{ backupName = $Backup }
+        status     = [ordered]@{
+            phase               = $Phase
+            startTimestamp      = $time
+            progress            = [ordered]@{ totalItems = 10; itemsRestored = 4 }
+            lastUpdateTimestamp = $time
+            targets             = @()
+        }
+    }
+    $record | ConvertTo-Json -Depth 10 | Set-Content -LiteralPath (Join-Path -Path $folder -ChildPath "restore-$Name-record.json") -Encoding utf8
+}
+
+function Write-TestGzip {
+    <#
+    .SYNOPSIS
+        Writes text as one gzip member (Velero's *.gz files).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [Parameter(Mandatory)] [AllowEmptyString()] [string] $Text
+    )
+
+    $null = New-Item -ItemType Directory -Path (Split-Path -Parent $Path) -Force
+    $file = [System.IO.File]::Create($Path)
+    try {
+        $gzip = [System.IO.Compression.GZipStream]::new($file, [System.IO.Compression.CompressionMode]::Compress)
+        try {
+            $bytes = [System.Text.Encoding]::UTF8.GetBytes($Text)
+            $gzip.Write($bytes, 0, $bytes.Length)
+        }
+        finally {
+            $gzip.Dispose()
+        }
+    }
+    finally {
+        $file.Dispose()
+    }
+}
+
+function Get-ThrownError {
+    <#
+    .SYNOPSIS
+        Runs a script block and returns the error record it threw (terminating), or $null.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [scriptblock] $ScriptBlock
+    )
+
+    try {
+        & $ScriptBlock | Out-Null
+    }
+    catch {
+        return $_
+    }
+    $null
+}
+
+function Start-TestApiServer {
+    <#
+    .SYNOPSIS
+        Starts tests/Restore.TestApiServer on a free loopback port and waits until it has written its kubeconfig
+        (contexts restore-test-token, the current one, and restore-test-cert). Returns the process.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Diagnostics.Process])]
+    param(
+        [Parameter(Mandatory)] [string] $KubeConfig,
+        [string[]] $ExtraArguments = @(),
+        [int] $TimeoutSeconds = 240
+    )
+
+    $project = Join-Path -Path (Get-RestoreRepositoryRoot) -ChildPath 'tests/Restore.TestApiServer'
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @('run', '--project', $project, '--', '--kubeconfig', $KubeConfig) + $ExtraArguments) {
+        $info.ArgumentList.Add($argument)
+    }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($info)
+    # Drain the output so the server never blocks on a full pipe.
+    $null = $process.StandardOutput.ReadToEndAsync()
+    $errors = $process.StandardError.ReadToEndAsync()
+
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not ((Test-Path -LiteralPath $KubeConfig) -and (Get-Item -LiteralPath $KubeConfig).Length -gt 0)) {
+        if ($process.HasExited) {
+            throw "The test API server exited with code $($process.ExitCode): $($errors.Result)"
+        }
+        if ([datetime]::UtcNow -gt $deadline) {
+            Stop-TestApiServer -Process $process
+            throw "The test API server did not write $KubeConfig within $TimeoutSeconds seconds."
+        }
+        Start-Sleep -Milliseconds 250
+    }
+    $process
+}
+
+function Stop-TestApiServer {
+    <#
+    .SYNOPSIS
+        Stops the server started by Start-TestApiServer, with the process 'dotnet run' started for it.
+    #>
+    [CmdletBinding()]
+    param(
+        [System.Diagnostics.Process] $Process
+    )
+
+    if ($Process -and -not $Process.HasExited) {
+        $Process.Kill($true)
+        $null = $Process.WaitForExit(10000)
+    }
+}
