@@ -32,6 +32,22 @@ public class EngineFixTests
         Assert.Equal(PlanDecision.Create, plan.Items.Single(i => i.Name == "good").Decision);
     }
 
+    [Theory]
+    [InlineData("deploymentz", true)]
+    [InlineData("widgets.example.com", true)]
+    [InlineData("configmaps", false)]
+    [InlineData("cm", false)]
+    [InlineData("config*", false)]
+    public void AResourceIncludeThatMatchesNothingInTheBackupIsAWarning(string include, bool warned)
+    {
+        var backup = new TestBackup().Add("configmaps", K8s.ConfigMap("shop", "cfg"));
+
+        var plan = Planner.Plan(backup, new RestoreSpec { IncludedResources = new() { include } });
+
+        var warnings = plan.Results.Warnings.Velero.Where(w => w.Contains("matches no resource in the backup", StringComparison.Ordinal)).ToList();
+        Assert.Equal(warned ? 1 : 0, warnings.Count);
+    }
+
     [Fact]
     public void AnItemWhoseKindMatchesItsDirectoryIsStillRestored()
     {
