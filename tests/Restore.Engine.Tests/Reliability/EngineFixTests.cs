@@ -81,3 +81,30 @@ public class BackupPhaseWarningTests
         }
     }
 }
+
+public sealed class ClaimGivebackTests : IDisposable
+{
+    private readonly string folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "restore-claim-" + Guid.NewGuid().ToString("N"));
+
+    public ClaimGivebackTests() => System.IO.Directory.CreateDirectory(folder);
+
+    public void Dispose() => System.IO.Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public async System.Threading.Tasks.Task AClaimWhoseFirstRecordCannotBeWrittenIsGivenBack()
+    {
+        using var local = new Restore.Engine.Storage.LocalFolderObjectStore(folder);
+        var down = true;
+        var faulty = new FaultyObjectStore(local)
+        {
+            OnWrite = key => down && key.EndsWith("-record.json", StringComparison.Ordinal) ? new Restore.Engine.Storage.StorageException(Restore.Engine.Storage.StorageErrorKind.Unreachable, folder, "down", key) : null,
+        };
+        var store = new Restore.Engine.Records.RestoreRecordStore(faulty, new Restore.Engine.Storage.ObjectStoreLayout(string.Empty));
+
+        await Assert.ThrowsAsync<Restore.Engine.Storage.StorageException>(() => store.TryClaimAsync(new Restore.Engine.Records.RestoreRecord { Name = "r1" }, System.Threading.CancellationToken.None));
+        down = false;
+
+        Assert.Empty(await local.ListKeysAsync("restores/", System.Threading.CancellationToken.None));
+        Assert.True(await store.TryClaimAsync(new Restore.Engine.Records.RestoreRecord { Name = "r1" }, System.Threading.CancellationToken.None));
+    }
+}
