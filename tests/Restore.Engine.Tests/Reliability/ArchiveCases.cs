@@ -160,7 +160,7 @@ internal static class ArchiveCases
                 var message = outcome?.Message ?? string.Empty;
                 probe.Check(outcome?.Action == ItemRestoreAction.Failed, $"the item {f.Name} ended {outcome?.Action.ToString() ?? "without an outcome"}");
                 probe.Check(message.Contains(f.Reason, StringComparison.Ordinal), $"the item {f.Name}'s message does not give the reason '{f.Reason}': {message}");
-                probe.Observe($"{f.Name}: {Shorten(message)}");
+                probe.Observe($"{f.Name}: {probe.Short(message)}");
                 probe.Check(capture.Phase == RestorePhase.PartiallyFailed, $"phase {capture.Phase}, expected PartiallyFailed");
             }
             else
@@ -198,7 +198,7 @@ internal static class ArchiveCases
             var outcome = capture.StoredOutcomes.FirstOrDefault(o => o.Name == "sneaky");
             probe.Check(outcome?.Action == ItemRestoreAction.Failed, $"sneaky ended {outcome?.Action.ToString() ?? "without an outcome"}");
             probe.Check(outcome?.Message?.Contains("Secret", StringComparison.Ordinal) == true && outcome.Message.Contains("configmaps", StringComparison.Ordinal), $"the reason does not name both kinds: {outcome?.Message}");
-            probe.Observe($"sneaky: {Shorten(outcome?.Message ?? string.Empty)}");
+            probe.Observe($"sneaky: {probe.Short(outcome?.Message ?? string.Empty)}");
             probe.Observe(server.Store.Get("secrets", "shop", "sneaky") is null ? "No Secret created" : "A Secret was created");
             var lost = 0;
             foreach (var name in GoodNames)
@@ -234,8 +234,6 @@ internal static class ArchiveCases
 
     internal static bool HasReason(RunCapture capture, string name) =>
         capture.StoredOutcomes.Any(o => o.Name == name && o.Action is ItemRestoreAction.Failed or ItemRestoreAction.Skipped && !string.IsNullOrEmpty(o.Message));
-
-    internal static string Shorten(string text) => text.Length <= 220 ? text : text.Substring(0, 217) + "...";
 
     private static bool IsUnsafeOnWindows(string segment)
     {

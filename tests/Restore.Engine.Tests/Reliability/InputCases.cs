@@ -99,7 +99,7 @@ internal static class InputCases
             var error = await NewRestoreAsync(sandbox, parameters);
 
             var (actualId, actualCategory) = error is null ? ("(none)", "(none)") : CmdletErrors.For("NewRestore", error);
-            probe.Observe($"`{actualId}` ({actualCategory}): {ArchiveCases.Shorten(error?.Message ?? "the restore ran")}");
+            probe.Observe($"`{actualId}` ({actualCategory}): {probe.Short(error?.Message ?? "the restore ran")}");
             probe.Check(actualId == errorId && actualCategory == category, $"expected {errorId} ({category}), got {actualId} ({actualCategory}) from {error?.GetType().Name}");
             probe.Check(error?.Message.Contains(mustName, StringComparison.Ordinal) == true, $"the message does not name '{mustName}'");
             StorageCases.NothingStored(probe, sandbox);

@@ -32,6 +32,16 @@ internal sealed record CaseOutcome(
 internal sealed class CaseProbe
 {
     private static readonly Regex Guid = new("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}", RegexOptions.Compiled);
+
+    // Figures that depend on the zlib build rather than on the engine.
+    private static readonly (Regex Pattern, string Replacement)[] Volatile =
+    {
+        (new Regex(@"\(\d+ compressed bytes, \d+ uncompressed\)", RegexOptions.Compiled), "(N compressed bytes, M uncompressed)"),
+        (new Regex(@"uncompresses \d+ times larger", RegexOptions.Compiled), "uncompresses N times larger"),
+    };
+
+    private static readonly Regex SandboxPath = new(@"<sandbox>[^\s']*", RegexOptions.Compiled);
+    private readonly List<(Regex Pattern, string Replacement)> patterns = new();
     private readonly List<string> observations = new();
     private readonly List<string> violations = new();
     private readonly List<(string Text, string Placeholder)> masks = new();
@@ -54,7 +64,17 @@ internal sealed class CaseProbe
         }
     }
 
+    /// <summary>Replaces every match of <paramref name="pattern"/> (names that depend on the order parallel work finished in).</summary>
+    public void MaskPattern(string pattern, string replacement) => patterns.Add((new Regex(pattern), replacement));
+
     public void Observe(string fact) => observations.Add(fact);
+
+    /// <summary>Masked, then cut to a readable length (masking first, so a cut never leaves half a volatile value).</summary>
+    public string Short(string text, int length = 300)
+    {
+        text = MaskText(text);
+        return text.Length <= length ? text : text.Substring(0, length - 3) + "...";
+    }
 
     /// <summary>Records a containment check; a false <paramref name="condition"/> makes the case not contained.</summary>
     public bool Check(bool condition, string violation)
@@ -76,6 +96,13 @@ internal sealed class CaseProbe
             text = text.Replace(from, to, StringComparison.Ordinal);
         }
 
+        foreach (var (pattern, replacement) in Volatile.Concat(patterns))
+        {
+            text = pattern.Replace(text, replacement);
+        }
+
+        // Paths read the same on Windows and Linux.
+        text = SandboxPath.Replace(text, m => m.Value.Replace('\\', '/'));
         return Guid.Replace(text, "<uid>");
     }
 

@@ -147,7 +147,7 @@ internal static class StorageCases
                 async probe =>
                 {
                     await using var sandbox = await RestoreSandbox.CreateAsync(probe);
-                    await sandbox.WriteBackupAsync(Backups.ConfigMaps(Backup, 5).WithPhase(phase));
+                    await sandbox.WriteBackupAsync(Backups.ConfigMaps(Backup, 5).WithPhase(phase).WithErrors(phase == "Completed" ? 0 : 2));
                     sandbox.SnapshotFiles();
 
                     var capture = await sandbox.RunAsync(sandbox.ToFolder(Backup, Restore));
