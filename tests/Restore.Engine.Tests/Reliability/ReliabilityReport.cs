@@ -38,6 +38,19 @@ internal static class ReliabilityReport
         text.Append("the work area, the rest of the restore went on where that is safe, the record tells what happened). *Items lost*\n");
         text.Append("counts backup items that neither reached the target nor ended Failed or Skipped with a reason. *Secrets leaked*\n");
         text.Append("counts planted canary values found in any output.\n\n");
+        text.Append("What the suite does not do itself, and where that is covered:\n\n");
+        text.Append("- PowerShell does not run in this suite. The input cases go through the cmdlets' parameter mapping\n");
+        text.Append("  (`RestoreParameters`) and the engine, and report the error id and category New-Restore gives each exception;\n");
+        text.Append("  `CmdletErrorMappingTests` reads that mapping from the cmdlet sources, so the two cannot drift apart.\n");
+        text.Append("- Storage faults are injected at the object-store seam (missing bucket, access denied, a download that breaks, a\n");
+        text.Append("  store that refuses writes), which measures the engine's reaction without an S3 server. How real S3 and folder\n");
+        text.Append("  failures become those errors is tested against s3rver in `tests/Restore.Engine.Tests/Storage`.\n");
+        text.Append("- Fault cases fix the fault injector's seed, but which request a fault hits still depends on thread timing, so\n");
+        text.Append("  the report states outcomes, never fault counts.\n");
+        text.Append("- A folder restore writes Secret data into its manifests: that is the restore. Values the user writes into\n");
+        text.Append("  `-JsonPatch` or a resource modifier are kept in the record's spec, as Velero keeps a Restore's spec.\n");
+        text.Append("- Objects are marked sensitive with `RestoreRequest.SensitiveObjects` (`RestoreParameters.SensitiveObject`),\n");
+        text.Append("  `-Object` patterns; Secrets always are.\n\n");
 
         text.Append("## Totals\n\n");
         text.Append("| Measure | Value |\n|---|---|\n");
