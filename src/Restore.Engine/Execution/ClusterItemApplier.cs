@@ -69,7 +69,7 @@ internal sealed partial class ClusterItemApplier
     public void RecordPlanned(PlannedItem item)
     {
         var action = item.Decision == PlanDecision.Failed || item.ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
-        run.Finish(target, item, action, item.ResourceListAction is not null, PlannedMessage(item) ?? item.Reason);
+        run.Finish(target, item, action, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item));
     }
 
     /// <summary>Applies one item whose plan decision is Create. Returns without recording when <paramref name="runToken"/> is canceled.</summary>
@@ -112,8 +112,9 @@ internal sealed partial class ClusterItemApplier
             // Canceled: the item is not finished and not counted; a rerun completes it.
             return;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Includes a stray cancellation that is neither the run's nor the item's: the item fails, the run goes on.
             AddError(item, progress, $"error restoring {item.ResourceId}: {ex.Message}");
         }
 
@@ -203,7 +204,6 @@ internal sealed partial class ClusterItemApplier
 
         if (item.WaitForEstablished)
         {
-            Interlocked.Exchange(ref crdsChanged, 1);
             await WaitForEstablishedAsync(item, progress, resource, ct).ConfigureAwait(false);
         }
     }
@@ -305,6 +305,12 @@ internal sealed partial class ClusterItemApplier
     {
         // Velero's deferred rule (spec §4.4 step 5): without an explicit action, skipped when the item raised nothing, else failed.
         var action = progress.Action ?? (progress.Messages + item.VeleroMessageCount == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
+        if (item.WaitForEstablished && action is ItemRestoreAction.Created or ItemRestoreAction.Updated)
+        {
+            // Velero refreshes discovery after the CRD pass when any CRD was created or updated (spec §4.2 step 6).
+            Interlocked.Exchange(ref crdsChanged, 1);
+        }
+
         run.Finish(target, item, action, item.ResourceListAction is not null, progress.Message ?? PlannedMessage(item));
     }
 

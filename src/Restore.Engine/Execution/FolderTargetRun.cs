@@ -61,12 +61,13 @@ internal sealed class FolderTargetRun
             return;
         }
 
-        target.Total = RunContext.CountOutcomes(plan);
+        var items = RunContext.OutcomeItems(plan);
+        target.Total = items.Count;
         Run.Changed();
         context.TakePlanResults(target, plan);
         var layout = new FolderLayout(spec.Folder!, plan);
         target.Log.Info($"Writing {plan.Summary.ToCreate} objects and {plan.Summary.NamespacesToEnsure} namespaces into the folder {spec.Folder}");
-        await BoundedParallel.ForEachAsync(plan.Items, context.Parallel, (item, token) => WriteAsync(item, layout, token), ct).ConfigureAwait(false);
+        await BoundedParallel.ForEachAsync(items, context.Parallel, (item, token) => WriteAsync(item, layout, token), ct).ConfigureAwait(false);
 
         var errors = target.Results.Errors;
         if (errors == 0)

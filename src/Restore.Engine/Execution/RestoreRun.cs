@@ -39,7 +39,7 @@ internal sealed class RestoreRun
 
     public async Task<RestoreRunResult> RunAsync(RestoreRequest request, IProgress<RestoreProgress>? progress, Action<RestoreItemOutcome>? onItem, CancellationToken cancellationToken)
     {
-        var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, cancellationToken).ConfigureAwait(false);
+        var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, forRun: true, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         var record = NewRecord(request, prepared);
@@ -97,8 +97,14 @@ internal sealed class RestoreRun
 
         var canceled = cancellationToken.IsCancellationRequested;
         var timedOut = !canceled && runCts.IsCancellationRequested;
-        Finish(state, request, failure, canceled, timedOut);
         await flusher.StopAsync().ConfigureAwait(false);
+        if (flusher.IsFailing)
+        {
+            // One more try before the phase is final, so the log says whether storage came back.
+            await flusher.FlushAsync().ConfigureAwait(false);
+        }
+
+        Finish(state, request, failure, canceled, timedOut);
         var results = state.MergedResults();
         WriteSummary(restoreLog, results);
         var files = new FinalFiles(results, state.ResourceList, state.Outcomes.ToList(), new JsonArray());
