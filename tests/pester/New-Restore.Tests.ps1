@@ -267,9 +267,13 @@ spec:
             $restore.Phase | Should -Be 'PartiallyFailed'
             $itemErrors = @($failures | Where-Object { $_.FullyQualifiedErrorId -like 'NewRestoreItemFailed,*' })
             $itemErrors.Count | Should -BeGreaterThan 0
-            $itemErrors[0].TargetObject.Resource | Should -Be 'configmaps'
-            $itemErrors[0].TargetObject.Namespace | Should -Be 'forbidden'
-            $itemErrors[0].TargetObject.Action | Should -Be 'Failed'
+            $denied = @($itemErrors | Where-Object { $_.TargetObject.Resource -eq 'configmaps' })
+            $denied.Count | Should -Be 1
+            $denied[0].TargetObject.Name | Should -Be 'web-config'
+            $denied[0].TargetObject.Namespace | Should -Be 'forbidden'
+            $denied[0].TargetObject.Action | Should -Be 'Failed'
+            $denied[0].TargetObject.Restore | Should -Be 'cluster-denied'
+            $denied[0].Exception.Message | Should -Match 'web-config'
             @(Get-RestoreItem cluster-denied -StorageLocation $store -Action Failed).Count | Should -Be $itemErrors.Count
         }
 

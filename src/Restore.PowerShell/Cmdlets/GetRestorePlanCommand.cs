@@ -52,7 +52,8 @@ public sealed class GetRestorePlanCommand : RestoreSpecCmdletBase
                 WriteError(new ErrorRecord(new InvalidOperationException(message), ErrorIdPrefix + "ValidationFailed", ErrorCategory.InvalidArgument, target.Target));
             }
 
-            foreach (var warning in plan.ValidationWarnings.Concat(plan.Notes))
+            // Validation warnings already reached the warning stream through the engine log; notes did not.
+            foreach (var warning in plan.Notes)
             {
                 WriteWarning($"{target.Target.Name}: {warning}");
             }

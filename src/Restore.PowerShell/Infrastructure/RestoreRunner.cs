@@ -45,6 +45,7 @@ internal sealed class RestoreRunner
     private readonly Dictionary<string, TargetProgress> progressByTarget = new(StringComparer.Ordinal);
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private string activity = "Restore";
+    private string restoreName = string.Empty;
 
     public RestoreRunner(IRestoreStreams streams, string errorIdPrefix, StorageLocationOptions origin)
     {
@@ -61,6 +62,7 @@ internal sealed class RestoreRunner
     public async Task<RestoreInfo> RunAsync(RestoreEngine engine, RestoreRequest request, CancellationToken cancellationToken)
     {
         activity = $"Restoring backup {request.Spec.BackupName ?? request.Spec.ScheduleName ?? string.Empty}".TrimEnd();
+        restoreName = request.Name ?? string.Empty;
         RestoreRunResult result;
         try
         {
@@ -140,6 +142,7 @@ internal sealed class RestoreRunner
     {
         if (outcome.Action == ItemRestoreAction.Failed)
         {
+            outcome.Restore = restoreName;
             streams.Error(ItemError(errorIdPrefix, outcome));
         }
     }

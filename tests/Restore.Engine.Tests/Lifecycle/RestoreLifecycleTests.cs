@@ -143,6 +143,30 @@ public sealed class ClusterRestoreLifecycleTests : IAsyncLifetime
         Assert.StartsWith("differs: ", update.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AForbiddenCreateIsOneFailedOutcomeAndAPartialFailure()
+    {
+        server!.Knobs.Forbid("configmaps", verb: "create", @namespace: "forbidden");
+        using var location = StorageLocation.Open(new StorageLocationOptions { Location = Path.Combine(root, "store") }, NullEngineLog.Instance);
+        var request = new RestoreParameters
+        {
+            Backup = SampleBackup.Name,
+            Name = "denied",
+            KubeConfig = KubeConfig,
+            IncludeNamespace = new[] { "demo" },
+            NamespaceMapping = new System.Collections.Hashtable { ["demo"] = "forbidden" },
+        }.ToRequest();
+
+        var failed = new System.Collections.Concurrent.ConcurrentBag<RestoreItemOutcome>();
+        var result = await new RestoreEngine(location, NullEngineLog.Instance).RunAsync(request, null, o => { if (o.Action == ItemRestoreAction.Failed) { failed.Add(o); } }, CancellationToken.None);
+
+        Assert.Equal(RestorePhase.PartiallyFailed, result.Phase);
+        var configMap = Assert.Single(failed);
+        Assert.Equal(("configmaps", "forbidden", "web-config"), (configMap.Resource, configMap.Namespace, configMap.Name));
+        var stored = await new RestoreCatalog(location).GetItemsAsync("denied", CancellationToken.None);
+        Assert.Single(stored, o => o.Action == ItemRestoreAction.Failed);
+    }
+
     private sealed class SyncProgress<T> : IProgress<T>
     {
         private readonly Action<T> report;
