@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using Restore.Engine.Common;
 
 namespace Restore.Engine.Cluster;
@@ -51,8 +52,26 @@ public sealed class KubernetesClientOptions
     /// <summary>Random source for jitter (tests inject a seeded one).</summary>
     internal Random? JitterRandom { get; set; }
 
+    /// <summary>
+    /// Test seam: adjusts the options of every client created in this asynchronous flow, so fault tests can shorten
+    /// timeouts of clients the engine builds itself. Unset outside tests.
+    /// </summary>
+    internal static AsyncLocal<Action<KubernetesClientOptions>?> TestOverrides { get; } = new();
+
     /// <summary>Checks the values and returns a copy the client can keep.</summary>
     internal KubernetesClientOptions Validate()
+    {
+        if (TestOverrides.Value is { } adjust)
+        {
+            var adjusted = (KubernetesClientOptions)MemberwiseClone();
+            adjust(adjusted);
+            return adjusted.ValidateValues();
+        }
+
+        return ValidateValues();
+    }
+
+    private KubernetesClientOptions ValidateValues()
     {
         if (Burst < 1)
         {

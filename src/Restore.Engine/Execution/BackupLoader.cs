@@ -59,9 +59,14 @@ internal static class BackupLoader
             using var tarball = await store.OpenTarballAsync(backup.Name, cancellationToken).ConfigureAwait(false);
             contents = await BackupArchiveReader.LoadAsync(tarball, ArchiveLimits.Default, cancellationToken, log).ConfigureAwait(false);
         }
-        catch (StorageException ex) when (ex.Kind is StorageErrorKind.TarballMissing or StorageErrorKind.ObjectNotFound or StorageErrorKind.BackupNotFound)
+        catch (StorageException ex)
         {
+            // Missing, unreadable, or a download that broke part way: the backup cannot be restored (Failed).
             throw new BackupLoadException(ex.Message, isVeleroError: false, ex);
+        }
+        catch (System.IO.IOException ex)
+        {
+            throw new BackupLoadException($"error reading the backup tarball {backup.Name}.tar.gz from {location.Location}: {ex.Message}", isVeleroError: false, ex);
         }
         catch (ArchiveException ex)
         {
@@ -81,7 +86,7 @@ internal static class BackupLoader
         {
             throw new BackupLoadException("error reading the backup's volume information: " + ex.Message, isVeleroError: false, ex);
         }
-        catch (InvalidBackupException ex)
+        catch (StorageException ex)
         {
             throw new BackupLoadException(ex.Message, isVeleroError: false, ex);
         }

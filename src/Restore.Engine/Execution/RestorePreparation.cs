@@ -209,6 +209,14 @@ internal sealed class RestorePreparation
         {
             Fail(RestoreValidationProblem.InvalidArguments, "Burst must be at least 1.");
         }
+
+        foreach (var pattern in request.SensitiveObjects ?? Array.Empty<string>())
+        {
+            if (!ObjectSelector.TryParse(pattern, null, out _, out var problem))
+            {
+                Fail(RestoreValidationProblem.InvalidArguments, "SensitiveObjects: " + problem);
+            }
+        }
     }
 
     private List<TargetSpec> ResolveTargets(RestoreRequest request, bool forRun)

@@ -106,9 +106,18 @@ internal sealed class RestorePreviewer
         var degree = request.Parallel == 0 ? Environment.ProcessorCount : request.Parallel;
         var live = await ListBusyGroupsAsync(connection, creates, degree, ct).ConfigureAwait(false);
         var indexes = Enumerable.Range(0, creates.Count).ToList();
-        await BoundedParallel.ForEachAsync(indexes, degree, async (i, token) => predictions[i] = await PredictAsync(connection, creates[i], policy, live, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var sensitive = SensitiveSelectors(request, connection.Discovery);
+        await BoundedParallel.ForEachAsync(indexes, degree, async (i, token) => predictions[i] = await PredictAsync(connection, creates[i], policy, live, sensitive, token).ConfigureAwait(false), ct).ConfigureAwait(false);
         return predictions;
     }
+
+    /// <summary>The request's sensitive-object patterns, resolved like <c>-Object</c> (short names and kinds work).</summary>
+    internal static IReadOnlyList<ObjectSelector> SensitiveSelectors(RestoreRequest request, IResourceCatalog catalog) =>
+        (request.SensitiveObjects ?? Array.Empty<string>())
+            .Select(p => ObjectSelector.TryParse(p, catalog, out var selector, out _) ? selector : null)
+            .Where(s => s is not null)
+            .Select(s => s!)
+            .ToList();
 
     /// <summary>
     /// Reads the live objects of big groups (one resource in one namespace) with one paged list instead of a read per
@@ -168,7 +177,7 @@ internal sealed class RestorePreviewer
 
     private static string LiveKey(ApiResourceInfo resource, string? ns, string name) => resource.GroupResource + "/" + ns + "/" + name;
 
-    private static async Task<ItemPrediction> PredictAsync(ClusterConnection connection, PlannedItem item, string policy, Dictionary<string, JsonObject> listed, CancellationToken ct)
+    private static async Task<ItemPrediction> PredictAsync(ClusterConnection connection, PlannedItem item, string policy, Dictionary<string, JsonObject> listed, IReadOnlyList<ObjectSelector> sensitive, CancellationToken ct)
     {
         var none = Array.Empty<FieldDifference>();
         try
@@ -210,7 +219,7 @@ internal sealed class RestorePreviewer
                 return new ItemPrediction(item, PredictedOutcome.Create, null, none);
             }
 
-            var secret = item.TargetGroupResource == "secrets";
+            var secret = item.TargetGroupResource == "secrets" || sensitive.Any(s => s.Matches(item.TargetGroupResource, item.SourceNamespace, item.Name));
             if (ObjectComparison.IsEquivalent(desired, live))
             {
                 return new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, policy == "update" ? "already exists and is the same; only the restore labels are patched" : "already exists and is the same", none);

@@ -32,6 +32,14 @@ public sealed class RestoreRequest
     /// </summary>
     public string? ResourceModifierDocument { get; set; }
 
+    /// <summary>
+    /// Objects whose values are treated like Secret data: the plan's differences show only the paths where they differ,
+    /// never the values (messages never carry object values). <c>-Object</c> patterns such as
+    /// <c>configmaps/shop/db-*</c>, <c>cm/*/*</c> or <c>configmaps/app-settings</c>; Secrets are always treated so.
+    /// An invalid pattern is a validation error.
+    /// </summary>
+    public IReadOnlyList<string> SensitiveObjects { get; set; } = Array.Empty<string>();
+
     /// <summary>Kube contexts to restore into, in parallel. Empty (and no <see cref="ToDirectory"/>): the kubeconfig's current context.</summary>
     public IReadOnlyList<string> Contexts { get; set; } = Array.Empty<string>();
 

@@ -75,6 +75,13 @@ internal sealed class RestoreRun
                 restoreLog.Warning(w);
             }
 
+            if (BackupPhaseWarning(prepared.Backup) is { } phaseWarning)
+            {
+                // Velero restores a named backup whatever its phase (spec §3.3 step 9); say what that means.
+                state.Global.AddWarning(new ResultMessage(ResultBucket.Velero, string.Empty, phaseWarning));
+                restoreLog.Warning(phaseWarning);
+            }
+
             failure = await RestoreAsync(request, prepared, state, record.Uid, runCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (runCts.IsCancellationRequested)
@@ -116,6 +123,14 @@ internal sealed class RestoreRun
 
         return new RestoreRunResult(final, results, flusher.Problems, fallback);
     }
+
+    /// <summary>A warning for a backup that did not complete cleanly: it may not hold everything it was meant to.</summary>
+    internal static string? BackupPhaseWarning(Backup backup) => backup.Phase switch
+    {
+        "" or BackupPhase.Completed => null,
+        BackupPhase.PartiallyFailed => $"the backup {backup.Name} is PartiallyFailed ({backup.Errors.ToString(CultureInfo.InvariantCulture)} errors while backing up): items that failed to back up cannot be restored",
+        _ => $"the backup {backup.Name} has phase {backup.Phase}, not Completed: it may not hold every item it was meant to",
+    };
 
     /// <summary>Loads the backup and runs every target; returns a failure reason when the restore cannot run at all.</summary>
     private async Task<string?> RestoreAsync(RestoreRequest request, PreparedRestore prepared, RunState state, string uid, CancellationToken ct)

@@ -105,6 +105,12 @@ public sealed class RestoreParameters
     /// <summary><c>-Label</c>: labels of the restore record.</summary>
     public IDictionary? Label { get; set; }
 
+    /// <summary>
+    /// <c>-SensitiveObject</c>: objects (<c>-Object</c> patterns) whose values the plan's differences hide, as they hide
+    /// Secret data.
+    /// </summary>
+    public IList<string>? SensitiveObject { get; set; }
+
     /// <summary><c>-Context</c>.</summary>
     public IList<string>? Context { get; set; }
 
@@ -179,6 +185,7 @@ public sealed class RestoreParameters
             Force = Force,
             Description = NullIfBlank(Description) ?? spec.Description ?? Annotation(manifest, "description"),
             Labels = Labels(manifest),
+            SensitiveObjects = Copy(SensitiveObject) ?? new List<string>(),
         };
 
         if (request.ToDirectory is not null && request.Contexts.Count > 0)

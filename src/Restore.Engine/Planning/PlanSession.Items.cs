@@ -276,6 +276,14 @@ internal sealed partial class PlanSession
 
             resource = served.Resource;
         }
+        else if (served is not null && (served.Resource != resource || served.Group != (dot < 0 ? string.Empty : gr.Substring(dot + 1))))
+        {
+            // Velero sends an item to the resource its directory names, so a Secret filed under configmaps/ is refused
+            // by the server. Sending it by its kind would slip it past the resource filters: refuse it here instead.
+            var servedName = served.Group.Length == 0 ? served.Resource : served.Resource + "." + served.Group;
+            Fail(item, ResultMessage.ForItem(item.TargetNamespace, $"error restoring {resourceId}: the item is a {kind} ({servedName}) but its path {item.Path} holds {gr}; it is not restored as either"), recorded: true, tier);
+            return false;
+        }
 
         item.TargetGroupResource = group.Length == 0 ? resource : resource + "." + group;
         if (served is null)

@@ -168,6 +168,19 @@ internal sealed partial class PlanSession
             notes.Add(wildcardWarning);
         }
 
+        // Velero keeps an include it cannot resolve verbatim and restores nothing for it, silently; a typo then looks
+        // like an empty backup. Say so.
+        foreach (var entry in resourceFilter.Includes.Where(e => e != "*"))
+        {
+            var alone = new IncludeExcludeFilter(new[] { entry }, null);
+            if (!contents.GroupResources.Any(alone.ShouldInclude))
+            {
+                var warning = $"the resource filter includes \"{entry}\", which matches no resource in the backup";
+                results.Warnings.AddVelero(warning);
+                notes.Add(warning);
+            }
+        }
+
         if (spec.EnableApiGroupVersions == true && ApiGroupVersionChooser.AppliesTo(request.BackupFormatVersion))
         {
             var target = catalog is LayeredResourceCatalog layered ? layered.Primary : catalog;

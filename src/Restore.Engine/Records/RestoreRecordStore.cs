@@ -62,7 +62,25 @@ public sealed class RestoreRecordStore
             return false;
         }
 
-        await WriteRecordAsync(record, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteRecordAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A claim without its record would hold the name for good: give it back (best effort) and report the failure.
+            try
+            {
+                await store.DeleteAsync(layout.RestoreClaimKey(record.Name), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (StorageException)
+            {
+                // The first failure is the one to report.
+            }
+
+            throw;
+        }
+
         return true;
     }
 

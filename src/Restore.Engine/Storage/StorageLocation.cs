@@ -91,6 +91,17 @@ public sealed class StorageLocation : IDisposable
     }
 
     /// <summary>
+    /// Test seam: the same location with its object store wrapped by <paramref name="decorate"/> (fault injection).
+    /// The write guard stays outermost, so the decorated store still sees only writes under <c>restores/</c>.
+    /// </summary>
+    internal static StorageLocation Decorate(StorageLocationOptions options, IEngineLog log, Func<IObjectStore, IObjectStore> decorate)
+    {
+        var opened = Open(options, log);
+        var inner = ((RestoreWriteGuard)opened.Store).Inner;
+        return new StorageLocation(options, opened.Kind, decorate(inner), opened.Layout, opened.Bucket, opened.Folder);
+    }
+
+    /// <summary>
     /// Confirms the location is usable: the bucket or folder exists and can be listed, and its top level holds
     /// only Velero's folders (spec §1.1). Throws <see cref="StorageException"/> naming the problem.
     /// </summary>
@@ -153,6 +164,8 @@ public sealed class StorageLocation : IDisposable
             this.layout = layout;
             this.location = location;
         }
+
+        public IObjectStore Inner => inner;
 
         public string Description => inner.Description;
 
