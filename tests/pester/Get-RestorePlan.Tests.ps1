@@ -91,6 +91,12 @@ Describe 'Get-RestorePlan' {
 
             $thrown.FullyQualifiedErrorId | Should -BeLike 'GetRestorePlanInvalidArgument,*'
         }
+
+        It 'stops with GetRestorePlanInvalidArgument for a malformed -SensitiveObject pattern' {
+            $thrown = Get-ThrownError { Get-RestorePlan sample -StorageLocation $store -ToDirectory $out -SensitiveObject 'a/b/c/d' -ErrorAction Stop }
+
+            $thrown.FullyQualifiedErrorId | Should -BeLike 'GetRestorePlanInvalidArgument,*'
+        }
     }
 
     Context 'Against a cluster' {

@@ -93,6 +93,12 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
     [ValidateNotNullOrEmpty]
     public string[]? Object { get; set; }
 
+    /// <summary>Objects (same patterns as -Object) whose values never appear in plan differences, as for Secrets.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? SensitiveObject { get; set; }
+
     /// <summary>Source namespace to target namespace.</summary>
     [Parameter]
     [ValidateNotNull]
@@ -193,6 +199,7 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
             ClusterResources = ClusterResources,
             LabelSelector = LabelSelector,
             Object = Object,
+            SensitiveObject = SensitiveObject,
             NamespaceMapping = Unwrap(NamespaceMapping),
             ExistingResourcePolicy = ExistingResourcePolicy,
             RestoreVolumes = bound.ContainsKey(nameof(RestoreVolumes)) ? RestoreVolumes.IsPresent : null,
