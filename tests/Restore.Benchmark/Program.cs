@@ -16,11 +16,34 @@ public static class Program
                 return await BackupReadBenchmark.RunAsync(args);
             case "backup-read-measure":
                 return await BackupReadBenchmark.MeasureAsync(args);
+            case "restore":
+                return await RestoreBenchmark.RunAsync(args[1..]);
+            case "plan-measure":
+                return await PlanStage.ChildAsync(args);
+            case "api-server":
+                return await ApiServerProcess.HostAsync(args);
+            case "apply-measure":
+                return await EngineApply.ChildAsync(args);
+            case "plan-profile":
+                return await PlanProfile.RunAsync(args);
+            case "generate":
+                return await GenerateAsync(args);
             case "sample":
                 return SampleCommand.Run(args);
             default:
-                Console.Error.WriteLine("usage: Restore.Benchmark backup-read [--quick] | sample [--out DIR]");
+                Console.Error.WriteLine("usage: Restore.Benchmark restore [--quick] [--no-s3] [--no-kubectl] [--latencies 2,10] [--sample N] [--out FILE | --no-write] | backup-read [--quick] | sample [--out DIR]");
                 return 2;
         }
+    }
+
+    /// <summary><c>generate --scenario mix-100k --out DIR</c>: writes one scenario's backup into a folder (for profiling).</summary>
+    private static async Task<int> GenerateAsync(string[] args)
+    {
+        var scenario = Scenario.Parse(ChildProcess.Value(args, "--scenario") ?? "mix-10k");
+        var folder = ChildProcess.Value(args, "--out") ?? throw new ArgumentException("--out is required");
+        // Not disposed: the folder is the output.
+        var backup = await PreparedBackup.CreateAsync(scenario, folder, null);
+        Console.WriteLine($"{scenario.Description}: {backup.Folder} (backup {scenario.Name})");
+        return 0;
     }
 }
