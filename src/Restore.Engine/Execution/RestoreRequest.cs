@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using Restore.Engine.Model;
+
+namespace Restore.Engine.Execution;
+
+/// <summary>
+/// Everything New-Restore and Get-RestorePlan send to <see cref="RestoreEngine"/>: the restore spec, where to
+/// restore (kube contexts or a folder) and how fast. Defaults suit an API server on a bad day; see each member.
+/// </summary>
+public sealed class RestoreRequest
+{
+    /// <summary>The default <see cref="Parallel"/>: items in flight per target.</summary>
+    public const int DefaultParallel = 16;
+
+    /// <summary>
+    /// The restore's name. Null or empty: <c>&lt;backup-or-schedule&gt;-&lt;yyyyMMddHHmmss&gt;</c> in local time, as
+    /// Velero's CLI names restores. Must be a valid Kubernetes object name (lowercase letters, digits, '-' and '.').
+    /// </summary>
+    public string? Name { get; set; }
+
+    /// <summary>The Velero Restore spec: <c>backupName</c> or <c>scheduleName</c>, filters, mappings, policy and our extensions.</summary>
+    public RestoreSpec Spec { get; set; } = new();
+
+    /// <summary>For <c>scheduleName</c>: also accept the schedule's newest PartiallyFailed backup (Velero's <c>--allow-partially-failed</c>, spec §3.4).</summary>
+    public bool AllowPartiallyFailed { get; set; }
+
+    /// <summary>
+    /// The text of a resource-modifier document (YAML or JSON, spec §7), for example the contents of
+    /// <c>-ResourceModifier &lt;file&gt;</c>. The ConfigMap variant is <see cref="RestoreSpec.ResourceModifier"/>, read from each
+    /// target cluster's <c>velero</c> namespace. Giving both is a validation error.
+    /// </summary>
+    public string? ResourceModifierDocument { get; set; }
+
+    /// <summary>Kube contexts to restore into, in parallel. Empty (and no <see cref="ToDirectory"/>): the kubeconfig's current context.</summary>
+    public IReadOnlyList<string> Contexts { get; set; } = Array.Empty<string>();
+
+    /// <summary>Absolute kubeconfig path, or a path list (<c>:</c> or <c>;</c> separated). Null: <c>$KUBECONFIG</c>, <c>~/.kube/config</c>, then in-cluster.</summary>
+    public string? KubeConfig { get; set; }
+
+    /// <summary>Restore into this folder (absolute path) instead of clusters: one YAML file per object, named in restore order. Cannot be combined with <see cref="Contexts"/>.</summary>
+    public string? ToDirectory { get; set; }
+
+    /// <summary>
+    /// Items in flight per target. 0 means the processor count; the default is <see cref="DefaultParallel"/> (16), which
+    /// keeps a real API server comfortable. Raise it together with <see cref="Qps"/> and <see cref="Burst"/> for speed.
+    /// </summary>
+    public int Parallel { get; set; } = DefaultParallel;
+
+    /// <summary>Client-side requests per second per cluster; null keeps the client default (100). Raise for speed (for example 2000 with <see cref="Parallel"/> 32).</summary>
+    public double? Qps { get; set; }
+
+    /// <summary>Client-side burst per cluster; null keeps the client default (200, or twice <see cref="Qps"/> when that is given).</summary>
+    public int? Burst { get; set; }
+
+    /// <summary>Longest time one item may take (create, status, waits for a CRD or a released volume). Default 10 minutes.</summary>
+    public TimeSpan ItemOperationTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Longest time the whole restore may take; null for no limit. When it passes the restore stops like a cancel and ends Failed.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>How long to wait for a terminating target namespace to disappear before giving up on its items (spec §4.3). Default 10 minutes.</summary>
+    public TimeSpan NamespaceTerminationTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Free text kept with the restore record.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>Labels of the restore record (not of restored objects).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>Who starts the restore for folder targets (normally the OS user); for clusters the Kubernetes identity is asked for. Null: <see cref="Environment.UserName"/>.</summary>
+    public string? CreatedBy { get; set; }
+
+    /// <summary>
+    /// Folder targets only: write into a folder that is not empty, replacing files of the same name. Without it a
+    /// non-empty folder is a validation error, so nothing is ever overwritten by accident.
+    /// </summary>
+    public bool Force { get; set; }
+}
+
+/// <summary>Progress of one target, reported through <see cref="IProgress{T}"/> while a restore runs.</summary>
+public sealed class RestoreProgress
+{
+    /// <summary>Target name: the kube context, or the folder for folder restores.</summary>
+    public string Target { get; set; } = string.Empty;
+
+    /// <summary>What the target is doing: <c>Connecting</c>, <c>Planning</c>, <c>Restoring</c>, then its final phase.</summary>
+    public string Phase { get; set; } = string.Empty;
+
+    /// <summary>Items finished (created, updated, skipped or failed).</summary>
+    public int ItemsDone { get; set; }
+
+    /// <summary>Items the plan restores or records for this target.</summary>
+    public int TotalItems { get; set; }
+
+    /// <summary>The group-resource being restored, when restoring.</summary>
+    public string? CurrentTier { get; set; }
+
+    /// <summary>The namespace of the item finished last, when it has one.</summary>
+    public string? CurrentNamespace { get; set; }
+}
