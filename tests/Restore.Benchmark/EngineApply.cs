@@ -1,5 +1,15 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Common;
+using Restore.Engine.Execution;
+using Restore.Engine.Records;
+using Restore.Engine.Storage;
 
 namespace Restore.Benchmark;
 
@@ -14,6 +24,28 @@ public sealed record EngineSettings(int? Parallel, double? Qps, int? Burst)
 
     /// <summary>Everything at its default.</summary>
     public static EngineSettings Default { get; } = new(null, null, null);
+
+    /// <summary>The arguments for <c>apply-measure</c>.</summary>
+    public IEnumerable<string> Arguments()
+    {
+        if (Parallel is { } p)
+        {
+            yield return "--parallel";
+            yield return p.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Qps is { } q)
+        {
+            yield return "--qps";
+            yield return q.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Burst is { } b)
+        {
+            yield return "--burst";
+            yield return b.ToString(CultureInfo.InvariantCulture);
+        }
+    }
 
     /// <inheritdoc />
     public override string ToString()
@@ -31,20 +63,100 @@ public sealed record EngineSettings(int? Parallel, double? Qps, int? Burst)
 /// <param name="Unavailable">Why there is no measurement.</param>
 public sealed record EngineRun(EngineSettings Settings, ApplyResult? Result, string? Unavailable);
 
-/// <summary>Our restore (RestoreEngine.RunAsync) into a fresh test API server, measured in a child process.</summary>
+/// <summary>
+/// Our restore, <see cref="RestoreEngine.RunAsync"/> as New-Restore calls it (read the backup, plan, create, write the
+/// record into the storage location), into a fresh test API server. Measured in a child process (<c>apply-measure</c>)
+/// so its JIT, GC and peak working set are its own, as in a new PowerShell session.
+/// </summary>
 public static class EngineApply
 {
     /// <summary>Restores the backup (the first <paramref name="shards"/> shards of it) into a fresh server with <paramref name="latencyMs"/>.</summary>
-    public static Task<EngineRun> RunAsync(PreparedBackup backup, int latencyMs, EngineSettings settings, int shards, string scratch)
+    public static async Task<EngineRun> RunAsync(PreparedBackup backup, int latencyMs, EngineSettings settings, int shards, string scratch)
     {
-        _ = (backup, latencyMs, shards, scratch);
-        return Task.FromResult(new EngineRun(settings, null, "Restore.Engine.Execution.RestoreEngine.RunAsync is not available on this branch yet"));
+        await using var server = await ApiServerProcess.StartAsync(latencyMs, scratch);
+        var args = new List<string> { "--location", backup.Folder, "--backup", backup.Scenario.Name, "--kubeconfig", server.Kubeconfig, "--shards", shards.ToString(CultureInfo.InvariantCulture) };
+        args.AddRange(settings.Arguments());
+        try
+        {
+            return new EngineRun(settings, await ChildProcess.RunAsync<ApplyResult>("apply-measure", args), null);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains(nameof(NotImplementedException), StringComparison.Ordinal))
+        {
+            return new EngineRun(settings, null, "RestoreEngine.RunAsync is not implemented yet on this branch (the execution helper's facade has no body)");
+        }
     }
 
-    /// <summary>The child side.</summary>
-    public static Task<int> ChildAsync(string[] args)
+    /// <summary>Writes the restore into <paramref name="directory"/> with the engine's folder target (the manifests kubectl gets).</summary>
+    public static async Task<int> ToDirectoryAsync(PreparedBackup backup, int shards, string directory)
     {
-        _ = args;
-        return Task.FromResult(2);
+        using var location = StorageLocation.Open(new StorageLocationOptions { Location = backup.Folder }, NullEngineLog.Instance);
+        var request = new RestoreRequest
+        {
+            Name = UniqueName(backup.Scenario.Name),
+            Spec = PlannedObjects.Spec(backup.Scenario.Name, shards),
+            ToDirectory = directory,
+        };
+        var result = await new RestoreEngine(location, NullEngineLog.Instance).RunAsync(request, null, null, CancellationToken.None);
+        if (result.Phase != "Completed")
+        {
+            throw new InvalidOperationException($"the restore into {directory} ended {result.Phase}: {result.Record.FailureReason}");
+        }
+
+        return result.Record.ItemsRestored;
     }
+
+    /// <summary>The child side: one restore, then one JSON line with the result.</summary>
+    public static async Task<int> ChildAsync(string[] args)
+    {
+        var backupName = ChildProcess.Value(args, "--backup")!;
+        var shards = int.Parse(ChildProcess.Value(args, "--shards") ?? "10", CultureInfo.InvariantCulture);
+        var request = new RestoreRequest
+        {
+            Name = UniqueName(backupName),
+            Spec = PlannedObjects.Spec(backupName, shards),
+            KubeConfig = ChildProcess.Value(args, "--kubeconfig"),
+        };
+        var settings = new EngineSettings(
+            ChildProcess.Value(args, "--parallel") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : null,
+            ChildProcess.Value(args, "--qps") is { } q ? double.Parse(q, CultureInfo.InvariantCulture) : null,
+            ChildProcess.Value(args, "--burst") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : null);
+        request.Parallel = settings.Parallel ?? request.Parallel;
+        request.Qps = settings.Qps ?? request.Qps;
+        request.Burst = settings.Burst ?? request.Burst;
+
+        long created = 0, failed = 0, other = 0;
+        string? firstFailure = null;
+        void OnItem(RestoreItemOutcome outcome)
+        {
+            switch (outcome.Action)
+            {
+                case ItemRestoreAction.Created:
+                    Interlocked.Increment(ref created);
+                    break;
+                case ItemRestoreAction.Failed:
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstFailure, $"{outcome.Resource}/{outcome.Namespace}/{outcome.Name}: {outcome.Message}", null);
+                    break;
+                default:
+                    Interlocked.Increment(ref other);
+                    break;
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var location = StorageLocation.Open(new StorageLocationOptions { Location = ChildProcess.Value(args, "--location")! }, NullEngineLog.Instance);
+        var result = await new RestoreEngine(location, NullEngineLog.Instance).RunAsync(request, null, OnItem, CancellationToken.None);
+        var seconds = clock.Elapsed.TotalSeconds;
+        using var process = Process.GetCurrentProcess();
+        var note = $"{settings}, {result.Phase}" + (firstFailure is null ? string.Empty : $", first failure: {firstFailure}") + (other > 0 ? $", {other} skipped or updated" : string.Empty);
+        Console.WriteLine(JsonSerializer.Serialize(new ApplyResult(created + failed + other, created, seconds, note, process.PeakWorkingSet64)));
+        return 0;
+    }
+
+    private static string UniqueName(string backupName) => backupName + "-" + Guid.NewGuid().ToString("N").Substring(0, 10);
+
+    /// <summary>The sweep candidates worth trying, strongest last.</summary>
+    public static IReadOnlyList<EngineSettings> SweepCandidates(bool quick) => quick
+        ? new[] { new EngineSettings(64, 5000, 10000) }
+        : new[] { new EngineSettings(16, 5000, 10000), new EngineSettings(32, 5000, 10000), new EngineSettings(64, 5000, 10000), new EngineSettings(128, 5000, 10000) }.ToArray();
 }

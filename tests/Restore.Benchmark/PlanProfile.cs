@@ -28,6 +28,7 @@ public static class PlanProfile
             var last = round == repeat;
             var (backup, contents) = await Part("read", last, () => PlanStage.ReadAsync(options, backupName, CancellationToken.None));
             var files = contents.GroupResources.SelectMany(contents.GetItems).Select(e => contents.TryGetFile(e.Path, out var b) ? b : Array.Empty<byte>()).ToList();
+            using var ticks = last && Array.IndexOf(args, "--alloc") >= 0 ? new AllocationTicks() : null;
             await Part("plan (from memory)", last, () =>
             {
                 var count = 0;
@@ -38,6 +39,8 @@ public static class PlanProfile
 
                 return Task.FromResult(count);
             });
+            ticks?.Print();
+            ticks?.Dispose();
             await Part("parse each item", last, () => Task.FromResult(files.Count(f => JsonNode.Parse(f) is JsonObject)));
             await Part("parse + serialize each item", last, () => Task.FromResult(files.Sum(f => JsonSerializer.SerializeToUtf8Bytes(JsonNode.Parse(f)).Length)));
             if (last)
@@ -47,6 +50,40 @@ public static class PlanProfile
         }
 
         return 0;
+    }
+
+    /// <summary>Samples allocations by type (the runtime reports one allocation per ~100 KB).</summary>
+    private sealed class AllocationTicks : System.Diagnostics.Tracing.EventListener
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> bytes = new();
+        private bool on = true;
+
+        public void Print()
+        {
+            on = false;
+            foreach (var (type, size) in bytes.OrderByDescending(p => p.Value).Take(25))
+            {
+                Console.WriteLine($"  {size / 1048576.0,8:N1} MiB  {type}");
+            }
+        }
+
+        protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+        {
+            if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            {
+                EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)1);
+            }
+        }
+
+        protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+        {
+            if (on && e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) == true && e.Payload is { } payload)
+            {
+                var type = payload[e.PayloadNames!.IndexOf("TypeName")] as string ?? "?";
+                var amount = Convert.ToInt64(payload[e.PayloadNames!.IndexOf("AllocationAmount64")], System.Globalization.CultureInfo.InvariantCulture);
+                bytes.AddOrUpdate(type, amount, (_, v) => v + amount);
+            }
+        }
     }
 
     private static async Task<T> Part<T>(string name, bool print, Func<Task<T>> body)

@@ -130,10 +130,21 @@ public static class RestoreBenchmark
         if (report.KubectlNote is null)
         {
             var manifests = Path.Combine(scratch, "manifests-" + scenario.Name);
-            PlannedObjects.WriteManifests(sample, manifests);
+            try
+            {
+                await EngineApply.ToDirectoryAsync(backup, shards, manifests);
+                report.ManifestSource = "written by our restore's folder target (-ToDirectory)";
+            }
+            catch (NotImplementedException)
+            {
+                PlannedObjects.WriteManifests(sample, manifests);
+                report.ManifestSource = "written by the benchmark from the plan (the engine's folder target was not available yet), one YAML file per object in restore-ordered directories";
+            }
+
+            var files = Directory.EnumerateFiles(manifests, "*", SearchOption.AllDirectories).Count(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal));
             await using (var server = await ApiServerProcess.StartAsync(latency, scratch))
             {
-                row.Kubectl = await KubectlCreate.RunAsync(manifests, sample.Count, server.Kubeconfig, Path.Combine(scratch, "kube-cache"));
+                row.Kubectl = await KubectlCreate.RunAsync(manifests, files, server.Kubeconfig, Path.Combine(scratch, "kube-cache"));
             }
 
             Directory.Delete(manifests, recursive: true);
@@ -219,7 +230,7 @@ public sealed class BenchmarkSettings
             settings.PlanScenarios = new[] { Scenario.Mix(1_000), Scenario.Mix(10_000) };
             settings.ApplyScenarios = new[] { Scenario.Mix(1_000) };
             settings.GrowthScenarios = Array.Empty<Scenario>();
-            settings.Sweep = new[] { new EngineSettings(64, 0, 0) };
+            settings.Sweep = EngineApply.SweepCandidates(quick);
             settings.RawConcurrency = new[] { 64 };
         }
         else
@@ -227,7 +238,7 @@ public sealed class BenchmarkSettings
             settings.PlanScenarios = new[] { Scenario.Mix(1_000), Scenario.Mix(10_000), Scenario.Mix(100_000), Scenario.Secrets(31_000) };
             settings.ApplyScenarios = new[] { Scenario.Mix(10_000), Scenario.Secrets(31_000) };
             settings.GrowthScenarios = new[] { Scenario.Mix(1_000), Scenario.Mix(10_000), Scenario.Mix(100_000) };
-            settings.Sweep = new[] { new EngineSettings(32, 0, 0), new EngineSettings(64, 0, 0), new EngineSettings(128, 0, 0) };
+            settings.Sweep = EngineApply.SweepCandidates(quick);
             settings.RawConcurrency = new[] { 16, 64, 256 };
         }
 

@@ -80,6 +80,9 @@ public sealed class RestoreReport
     /// <summary>Why kubectl did not run, or null.</summary>
     public string? KubectlNote { get; set; }
 
+    /// <summary>Where kubectl's manifests came from.</summary>
+    public string? ManifestSource { get; set; }
+
     /// <summary>kubectl's version.</summary>
     public string? KubectlVersion { get; set; }
 
@@ -154,6 +157,12 @@ public sealed class RestoreReport
         }
 
         s.AppendLine();
+        if (ManifestSource is not null)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"kubectl's manifests: {ManifestSource}.");
+            s.AppendLine();
+        }
+
         s.AppendLine(CultureInfo.InvariantCulture, $"One-at-a-time runs (1 and 3) restore a sample of whole shards of the backup (at least {settings.SequentialSample:N0} objects, same mix, their namespaces included; see the sample column below); the others restore everything. Ratios use the default run, with the best setting in parentheses.");
         s.AppendLine();
         s.AppendLine("| Backup | Latency | Sample | 1: seconds | 2 default: seconds | 2 best: settings | 3: seconds | 4: seconds, setting |");
