@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Restore.Engine.Archive;
+using Restore.Engine.Common;
+using Restore.Engine.Model;
+using Restore.Engine.Planning;
+using Restore.Engine.Storage;
+
+namespace Restore.Engine.Execution;
+
+/// <summary>A backup read into memory for one restore: its items, volume data and offline resource catalog.</summary>
+internal sealed class LoadedBackup
+{
+    public LoadedBackup(BackupContents contents, BackupVolumeData volumes, StaticResourceCatalog catalog)
+    {
+        Contents = contents;
+        Volumes = volumes;
+        Catalog = catalog;
+    }
+
+    public BackupContents Contents { get; }
+
+    public BackupVolumeData Volumes { get; }
+
+    /// <summary>Built-in resources plus the backup's CRDs; the fallback under live discovery and the catalog for folders.</summary>
+    public StaticResourceCatalog Catalog { get; }
+}
+
+/// <summary>Why a backup could not be loaded, and whether Velero would call that Failed or a Velero error (spec §4.1, §4.2, §10.12-13).</summary>
+internal sealed class BackupLoadException : Exception
+{
+    public BackupLoadException(string message, bool isVeleroError, Exception? inner)
+        : base(message, inner)
+    {
+        IsVeleroError = isVeleroError;
+    }
+
+    /// <summary>True for a broken archive (a Velero error; the restore ends PartiallyFailed); false for a missing tarball or unreadable volume data (Failed).</summary>
+    public bool IsVeleroError { get; }
+}
+
+/// <summary>Reads the tarball and the volume files of spec §4.1 step 3.</summary>
+internal static class BackupLoader
+{
+    private const string VolumeSnapshotsResource = "volumesnapshots.snapshot.storage.k8s.io";
+    private const string DataUploadsResource = "datauploads.velero.io";
+
+    /// <exception cref="BackupLoadException">The backup cannot be restored.</exception>
+    public static async Task<LoadedBackup> LoadAsync(StorageLocation location, Backup backup, IEngineLog log, CancellationToken cancellationToken)
+    {
+        var store = new BackupStore(location, log);
+        BackupContents contents;
+        try
+        {
+            using var tarball = await store.OpenTarballAsync(backup.Name, cancellationToken).ConfigureAwait(false);
+            contents = await BackupArchiveReader.LoadAsync(tarball, ArchiveLimits.Default, cancellationToken, log).ConfigureAwait(false);
+        }
+        catch (StorageException ex) when (ex.Kind is StorageErrorKind.TarballMissing or StorageErrorKind.ObjectNotFound or StorageErrorKind.BackupNotFound)
+        {
+            throw new BackupLoadException(ex.Message, isVeleroError: false, ex);
+        }
+        catch (ArchiveException ex)
+        {
+            throw new BackupLoadException("error extracting the backup tarball: " + ex.Message, isVeleroError: true, ex);
+        }
+        catch (System.IO.InvalidDataException ex)
+        {
+            throw new BackupLoadException("error extracting the backup tarball: " + ex.Message, isVeleroError: true, ex);
+        }
+
+        BackupVolumeData volumes;
+        try
+        {
+            volumes = await LoadVolumesAsync(store, backup, contents, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException ex)
+        {
+            throw new BackupLoadException("error reading the backup's volume information: " + ex.Message, isVeleroError: false, ex);
+        }
+        catch (InvalidBackupException ex)
+        {
+            throw new BackupLoadException(ex.Message, isVeleroError: false, ex);
+        }
+
+        return new LoadedBackup(contents, volumes, StaticResourceCatalog.ForBackup(contents, log));
+    }
+
+    private static async Task<BackupVolumeData> LoadVolumesAsync(BackupStore store, Backup backup, BackupContents contents, CancellationToken cancellationToken)
+    {
+        var name = backup.Name;
+        var volumeInfo = await store.ReadOptionalBackupFileAsync(name, BackupFile.VolumeInfo, cancellationToken).ConfigureAwait(false);
+        var snapshots = await store.ReadOptionalBackupFileAsync(name, BackupFile.VolumeSnapshots, cancellationToken).ConfigureAwait(false);
+        var podVolumes = await store.ReadOptionalBackupFileAsync(name, BackupFile.PodVolumeBackups, cancellationToken).ConfigureAwait(false);
+        var csiSnapshots = await store.ReadOptionalBackupFileAsync(name, BackupFile.CsiVolumeSnapshots, cancellationToken).ConfigureAwait(false);
+
+        // The legacy CSI file and the VolumeSnapshot items of the tarball both describe CSI snapshots.
+        var csi = new List<CsiVolumeSnapshotRecord>();
+        if (csiSnapshots is not null)
+        {
+            csi.AddRange(CsiVolumeSnapshotRecord.ParseList(csiSnapshots));
+        }
+
+        foreach (var entry in contents.GetItems(VolumeSnapshotsResource))
+        {
+            if (contents.TryGetFile(entry.Path, out var bytes))
+            {
+                csi.Add(CsiVolumeSnapshotRecord.Parse(Encoding.UTF8.GetString(bytes)));
+            }
+        }
+
+        var uploads = new List<DataUploadRecord>();
+        foreach (var entry in contents.GetItems(DataUploadsResource))
+        {
+            if (contents.TryGetFile(entry.Path, out var bytes))
+            {
+                uploads.Add(DataUploadRecord.Parse(Encoding.UTF8.GetString(bytes)));
+            }
+        }
+
+        return new BackupVolumeData
+        {
+            VolumeInfos = volumeInfo is null ? Array.Empty<BackupVolumeInfo>() : BackupVolumeInfo.ParseList(volumeInfo),
+            NativeSnapshots = snapshots is null ? Array.Empty<NativeVolumeSnapshot>() : NativeVolumeSnapshot.ParseList(snapshots),
+            PodVolumeBackups = podVolumes is null ? Array.Empty<PodVolumeBackup>() : PodVolumeBackup.ParseList(podVolumes),
+            CsiVolumeSnapshots = csi,
+            DataUploads = uploads,
+            SnapshotMoveData = await ReadSnapshotMoveDataAsync(store, name, cancellationToken).ConfigureAwait(false),
+        };
+    }
+
+    private static async Task<bool> ReadSnapshotMoveDataAsync(BackupStore store, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await store.ReadBackupMetadataAsync(name, cancellationToken).ConfigureAwait(false);
+            return JsonNode.Parse(bytes) is JsonObject metadata
+                && metadata["spec"] is JsonObject spec
+                && spec["snapshotMoveData"] is JsonValue value
+                && value.TryGetValue<bool>(out var moved)
+                && moved;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,350 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Restore.Engine.Cluster;
+using Restore.Engine.Common;
+using Restore.Engine.Model;
+using Restore.Engine.Planning;
+using Restore.Engine.Records;
+
+namespace Restore.Engine.Execution;
+
+/// <summary>What one item produced while it was applied: messages (for Velero's skipped-or-failed rule) and the action set explicitly.</summary>
+internal sealed class ItemProgress
+{
+    public ItemRestoreAction? Action { get; set; }
+
+    public int Messages { get; set; }
+
+    public string? Message { get; set; }
+
+    /// <summary>The first message wins: it is the one the user needs to read.</summary>
+    public void Note(string text) => Message ??= text;
+}
+
+/// <summary>
+/// Applies one planned item to a cluster (spec §4.4 steps 14-18 and §6): create; on AlreadyExists compare with the
+/// live object and apply the existing-resource policy (ServiceAccounts merged under any policy); restore status for
+/// created items; wait for created CRDs to be Established and for released PersistentVolumes to go. Items whose
+/// namespace cannot be ensured fail fast. Thread-safe: many items run at once.
+/// </summary>
+internal sealed partial class ClusterItemApplier
+{
+    private const string ServiceAccounts = "serviceaccounts";
+    private const string PortAllocated = "provided port is already allocated";
+    private static readonly TimeSpan MaxVolumeWait = TimeSpan.FromMinutes(10);
+
+    private readonly RunState run;
+    private readonly TargetState target;
+    private readonly ClusterConnection connection;
+    private readonly NamespaceEnsurer namespaces;
+    private readonly string policy;
+    private readonly string restoreLabel;
+    private readonly string backupLabel;
+    private readonly TimeSpan itemTimeout;
+    private int crdsChanged;
+
+    public ClusterItemApplier(RunState run, TargetState target, ClusterConnection connection, NamespaceEnsurer namespaces, string? policy, string restoreName, string backupName, TimeSpan itemTimeout)
+    {
+        this.run = run;
+        this.target = target;
+        this.connection = connection;
+        this.namespaces = namespaces;
+        this.policy = policy ?? string.Empty;
+        restoreLabel = RestoreLabels.GetValidName(restoreName);
+        backupLabel = RestoreLabels.GetValidName(backupName);
+        this.itemTimeout = itemTimeout;
+    }
+
+    /// <summary>True once a CRD was created or updated on this target (discovery must then be refreshed).</summary>
+    public bool CrdsChanged => Volatile.Read(ref crdsChanged) != 0;
+
+    private KubernetesClient Client => connection.Client;
+
+    /// <summary>Records an item the plan already decided (skipped or failed): nothing is sent.</summary>
+    public void RecordPlanned(PlannedItem item)
+    {
+        var action = item.Decision == PlanDecision.Failed || item.ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
+        run.Finish(target, item, action, item.ResourceListAction is not null, PlannedMessage(item) ?? item.Reason);
+    }
+
+    /// <summary>Applies one item whose plan decision is Create. Returns without recording when <paramref name="runToken"/> is canceled.</summary>
+    public async Task ApplyAsync(PlannedItem item, CancellationToken runToken)
+    {
+        var progress = new ItemProgress();
+        try
+        {
+            if (item.IsNamespace)
+            {
+                await ApplyNamespaceAsync(item, runToken).ConfigureAwait(false);
+                return;
+            }
+
+            // The namespace wait has its own limit (spec §4.3); the item's own clock starts after it.
+            if (item.TargetNamespace.Length > 0)
+            {
+                var ns = await namespaces.EnsureAsync(item.TargetNamespace, runToken).ConfigureAwait(false);
+                if (!ns.Ready)
+                {
+                    run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, ns.DependentError!));
+                    run.Finish(target, item, ItemRestoreAction.Failed, listed: false, ns.DependentError);
+                    return;
+                }
+            }
+
+            using var itemCts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
+            itemCts.CancelAfter(itemTimeout);
+            try
+            {
+                await RestoreObjectAsync(item, progress, itemCts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (itemCts.IsCancellationRequested && !runToken.IsCancellationRequested)
+            {
+                AddError(item, progress, $"error restoring {item.ResourceId}: the item did not finish within {Describe(itemTimeout)} (ItemOperationTimeout)");
+            }
+        }
+        catch (OperationCanceledException) when (runToken.IsCancellationRequested)
+        {
+            // Canceled: the item is not finished and not counted; a rerun completes it.
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            AddError(item, progress, $"error restoring {item.ResourceId}: {ex.Message}");
+        }
+
+        Complete(item, progress);
+    }
+
+    private async Task ApplyNamespaceAsync(PlannedItem item, CancellationToken runToken)
+    {
+        var state = await namespaces.EnsureAsync(item.TargetName, runToken).ConfigureAwait(false);
+        if (!state.Ready)
+        {
+            run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, state.Error!));
+            run.Finish(target, item, ItemRestoreAction.Failed, listed: false, state.Error);
+            return;
+        }
+
+        // Velero lists only the namespaces it created (spec §4.3).
+        run.Finish(
+            target,
+            item,
+            state.Created ? ItemRestoreAction.Created : ItemRestoreAction.Skipped,
+            listed: state.Created,
+            state.Created ? PlannedMessage(item) : $"the namespace {item.TargetName} already exists");
+    }
+
+    private async Task RestoreObjectAsync(PlannedItem item, ItemProgress progress, CancellationToken ct)
+    {
+        var desired = item.ParseObject() ?? throw new InvalidOperationException("the planned item has no object");
+        var apiVersion = Text(desired["apiVersion"]) ?? item.ApiVersion;
+        var kind = Text(desired["kind"]) ?? item.Kind;
+        var resource = connection.Resolve(apiVersion, kind);
+        if (resource is null)
+        {
+            AddError(item, progress, $"error restoring {item.ResourceId}: the server could not find the requested resource ({apiVersion}, Kind={kind})");
+            return;
+        }
+
+        var ns = resource.Namespaced ? item.TargetNamespace : null;
+        if (item.TargetGroupResource == "persistentvolumes" && item.TargetName == item.Name)
+        {
+            await WaitForReleasedVolumeAsync(resource, item.TargetName, ct).ConfigureAwait(false);
+        }
+
+        JsonObject created;
+        try
+        {
+            created = await Client.CreateAsync(resource, ns, desired, ct).ConfigureAwait(false);
+        }
+        catch (KubernetesAlreadyExistsException ex)
+        {
+            var own = await HandleExistingAsync(item, progress, resource, ns, desired, ex.Attempts, ct).ConfigureAwait(false);
+            if (own is null)
+            {
+                return;
+            }
+
+            created = own;
+        }
+        catch (KubernetesInvalidException ex) when (item.TargetGroupResource == "services" && ex.Causes.Count > 0 && ex.Causes.All(c => c.Message.Contains(PortAllocated)))
+        {
+            // A Service whose nodePort is taken counts as existing when a Service of that name exists (spec §6, §10.46).
+            if (await Client.TryGetAsync(resource, ns, item.TargetName, ct).ConfigureAwait(false) is null)
+            {
+                AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}");
+                return;
+            }
+
+            var own = await HandleExistingAsync(item, progress, resource, ns, desired, 1, ct).ConfigureAwait(false);
+            if (own is null)
+            {
+                return;
+            }
+
+            created = own;
+        }
+        catch (KubernetesApiException ex)
+        {
+            AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}");
+            return;
+        }
+
+        progress.Action = ItemRestoreAction.Created;
+        if (item.RestoreStatus && item.StatusUtf8 is not null)
+        {
+            await RestoreStatusAsync(item, progress, resource, ns, created, ct).ConfigureAwait(false);
+        }
+
+        if (item.WaitForEstablished)
+        {
+            Interlocked.Exchange(ref crdsChanged, 1);
+            await WaitForEstablishedAsync(item, progress, resource, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Puts the backed-up status back through the status subresource, retrying on conflicts (spec §4.4 step 15).</summary>
+    private async Task RestoreStatusAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, string? ns, JsonObject created, CancellationToken ct)
+    {
+        var status = item.ParseStatus();
+        var body = created;
+        for (var attempt = 1; ; attempt++)
+        {
+            body["status"] = status?.DeepClone();
+            try
+            {
+                await Client.UpdateStatusAsync(resource, ns, body, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (KubernetesConflictException) when (attempt < 5)
+            {
+                body = await Client.GetAsync(resource, ns, item.TargetName, ct).ConfigureAwait(false);
+            }
+            catch (KubernetesApiException ex)
+            {
+                AddWarning(item, progress, $"could not restore the status of {item.ResourceId}: {ApiText(ex)}");
+                return;
+            }
+        }
+    }
+
+    /// <summary>Velero waits for a created CRD to be Established and NamesAccepted before its custom resources (spec §4.4 step 18).</summary>
+    private async Task WaitForEstablishedAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, CancellationToken ct)
+    {
+        var limit = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(10).Ticks, (long)(itemTimeout.Ticks * 0.9)));
+        var watch = Stopwatch.StartNew();
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            JsonObject? crd;
+            try
+            {
+                crd = await Client.TryGetAsync(resource, null, item.TargetName, ct).ConfigureAwait(false);
+            }
+            catch (KubernetesApiException ex)
+            {
+                AddError(item, progress, $"error verifying the CRD {item.TargetName} is ready to use: {ApiText(ex)}");
+                return;
+            }
+
+            if (crd is not null && HasCondition(crd, "Established") && HasCondition(crd, "NamesAccepted"))
+            {
+                return;
+            }
+
+            if (watch.Elapsed >= limit)
+            {
+                AddError(item, progress, $"the CRD {item.TargetName} is not available to use for custom resources");
+                return;
+            }
+
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(1000, delay.TotalMilliseconds * 2));
+        }
+    }
+
+    /// <summary>
+    /// A same-named PersistentVolume that is Released or being deleted is waited for (bounded), so the restore does not
+    /// collide with it (spec §4.7 step 3). One that stays, or is in use, leads to the already-exists handling.
+    /// </summary>
+    private async Task WaitForReleasedVolumeAsync(ApiResourceInfo resource, string name, CancellationToken ct)
+    {
+        var limit = TimeSpan.FromTicks(Math.Min(MaxVolumeWait.Ticks, itemTimeout.Ticks / 2));
+        var watch = Stopwatch.StartNew();
+        var logged = false;
+        while (true)
+        {
+            var live = await Client.TryGetAsync(resource, null, name, ct).ConfigureAwait(false);
+            if (live is null || !IsReleasedOrDeleting(live))
+            {
+                return;
+            }
+
+            if (watch.Elapsed >= limit)
+            {
+                target.Log.Info($"Persistent volume {name} is still released or being deleted after {Describe(limit)}; restoring it anyway", ("persistentVolume", name));
+                return;
+            }
+
+            if (!logged)
+            {
+                logged = true;
+                target.Log.Info($"Persistent volume {name} already exists and is released or being deleted; waiting up to {Describe(limit)} for it to go", ("persistentVolume", name));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+        }
+    }
+
+    private void Complete(PlannedItem item, ItemProgress progress)
+    {
+        // Velero's deferred rule (spec §4.4 step 5): without an explicit action, skipped when the item raised nothing, else failed.
+        var action = progress.Action ?? (progress.Messages + item.VeleroMessageCount == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
+        run.Finish(target, item, action, item.ResourceListAction is not null, progress.Message ?? PlannedMessage(item));
+    }
+
+    private void AddError(PlannedItem item, ItemProgress progress, string text)
+    {
+        progress.Messages++;
+        progress.Note(text);
+        run.Error(target, ResultMessage.ForItem(item.TargetNamespace, text));
+    }
+
+    private void AddWarning(PlannedItem item, ItemProgress progress, string text)
+    {
+        progress.Messages++;
+        progress.Note(text);
+        run.Warning(target, ResultMessage.ForItem(item.TargetNamespace, text));
+    }
+
+    /// <summary>The message the plan left on the item (its first warning or error, else its first note).</summary>
+    private static string? PlannedMessage(PlannedItem item) =>
+        item.Errors.FirstOrDefault()?.Text ?? item.Warnings.FirstOrDefault()?.Text ?? item.Notes.FirstOrDefault();
+
+    /// <summary>The server's own text, as Velero quotes a Go error (the client's message adds cluster, verb and attempts).</summary>
+    internal static string ApiText(KubernetesApiException ex)
+    {
+        var text = string.IsNullOrEmpty(ex.ApiMessage) ? ex.Message : ex.ApiMessage;
+        var causes = ex.Causes.Where(c => c.Message.Length > 0 && !text.Contains(c.Message)).Select(c => c.ToString()).ToList();
+        return causes.Count == 0 ? text : text + " [" + string.Join("; ", causes) + "]";
+    }
+
+    internal static string Describe(TimeSpan span) =>
+        span.TotalMinutes >= 1 && span.Seconds == 0 && span.Milliseconds == 0
+            ? span.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture) + " minutes"
+            : span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " seconds";
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    private static bool HasCondition(JsonObject obj, string type) =>
+        obj["status"]?["conditions"] is JsonArray conditions
+        && conditions.OfType<JsonObject>().Any(c => (c["type"] as JsonValue)?.ToString() == type && (c["status"] as JsonValue)?.ToString() == "True");
+
+    private static bool IsReleasedOrDeleting(JsonObject pv) =>
+        pv["metadata"]?["deletionTimestamp"] is not null || (pv["status"]?["phase"] as JsonValue)?.ToString() == "Released";
+}

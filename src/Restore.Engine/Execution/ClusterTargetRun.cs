@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Restore.Engine.Cluster;
+using Restore.Engine.Common;
+using Restore.Engine.Model;
+using Restore.Engine.Planning;
+using Restore.Engine.Records;
+
+namespace Restore.Engine.Execution;
+
+/// <summary>Restore settings shared by every target of one run.</summary>
+internal sealed class RunContext
+{
+    public RunContext(RunState run, PreparedRestore prepared, LoadedBackup backup, RestoreRequest request, string restoreUid)
+    {
+        Run = run;
+        Prepared = prepared;
+        Backup = backup;
+        Request = request;
+        RestoreUid = restoreUid;
+    }
+
+    public RunState Run { get; }
+
+    public PreparedRestore Prepared { get; }
+
+    public LoadedBackup Backup { get; }
+
+    public RestoreRequest Request { get; }
+
+    public string RestoreUid { get; }
+
+    public int Parallel => Request.Parallel == 0 ? Environment.ProcessorCount : Request.Parallel;
+
+    /// <summary>Items that get an outcome: everything the plan kept (the run drops excluded items).</summary>
+    public static int CountOutcomes(RestorePlan plan) => plan.Items.Count(i => i.Decision != PlanDecision.Excluded);
+
+    /// <summary>Adds the plan's warnings and errors to the target and logs its notes.</summary>
+    public void TakePlanResults(TargetState target, RestorePlan plan)
+    {
+        foreach (var m in plan.Results.Warnings.All())
+        {
+            Run.Warning(target, m);
+        }
+
+        foreach (var m in plan.Results.Errors.All())
+        {
+            Run.Error(target, m);
+        }
+
+        foreach (var note in plan.Notes)
+        {
+            target.Log.Info(note);
+        }
+    }
+}
+
+/// <summary>
+/// Restores into one cluster: connect and discover, read the cluster facts the actions need, plan with live discovery
+/// layered over the backup's CRDs, then apply the plan tier by tier. Items of one tier run concurrently (bounded by
+/// <see cref="RestoreRequest.Parallel"/>); a tier starts when the previous one is done; after the CRD tier discovery
+/// is refreshed when any CRD was created or updated.
+/// </summary>
+internal sealed class ClusterTargetRun
+{
+    private readonly RunContext context;
+    private readonly TargetState target;
+    private readonly TargetSpec spec;
+
+    public ClusterTargetRun(RunContext context, TargetState target, TargetSpec spec)
+    {
+        this.context = context;
+        this.target = target;
+        this.spec = spec;
+    }
+
+    private RunState Run => context.Run;
+
+    /// <summary>Runs the target to its end. Throws only <see cref="OperationCanceledException"/> when the run is canceled.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        Run.SetTargetPhase(target, RestorePhase.InProgress);
+        Run.Report(target, force: true, "Connecting");
+        ClusterConnection connection;
+        try
+        {
+            connection = await ClusterConnection.ConnectAsync(spec, context.Request, target.Log, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is KubernetesApiException or KubeConfigException)
+        {
+            Fail($"could not connect to {spec.Info}: {ex.Message}");
+            return;
+        }
+
+        using (connection)
+        {
+            await NoteIdentityAsync(connection, ct).ConfigureAwait(false);
+            RestorePlan plan;
+            try
+            {
+                Run.Report(target, force: true, "Planning");
+                var state = await ClusterStateSnapshot.ReadAsync(connection, context.Backup, context.Prepared.PlannerSpec, target.Log, ct).ConfigureAwait(false);
+                plan = await Task.Run(() => new RestorePlanner().Plan(BuildPlanRequest(connection, state), ct), ct).ConfigureAwait(false);
+            }
+            catch (KubernetesApiException ex)
+            {
+                Fail($"could not read the cluster state needed to plan the restore: {ex.Message}");
+                return;
+            }
+
+            if (plan.FailedValidation)
+            {
+                Fail("the restore is not valid for this cluster: " + string.Join("; ", plan.ValidationErrors));
+                return;
+            }
+
+            target.Total = RunContext.CountOutcomes(plan);
+            Run.Changed();
+            context.TakePlanResults(target, plan);
+            target.Log.Info($"Restoring {plan.Summary.ToCreate} items and {plan.Summary.NamespacesToEnsure} namespaces into {spec.Info}");
+            var namespaces = new NamespaceEnsurer(connection.Client, plan.Items.Where(i => i.IsNamespace && i.Decision == PlanDecision.Create), context.Request.NamespaceTerminationTimeout, target.Log);
+            var applier = new ClusterItemApplier(Run, target, connection, namespaces, context.Prepared.StoredSpec.ExistingResourcePolicy, context.Prepared.Name, context.Prepared.Backup.Name, context.Request.ItemOperationTimeout);
+            await ApplyTiersAsync(plan, applier, connection, ct).ConfigureAwait(false);
+        }
+
+        FinishPhase();
+    }
+
+    private RestorePlanRequest BuildPlanRequest(ClusterConnection connection, ClusterStateSnapshot state) =>
+        new(context.Backup.Contents, context.Prepared.PlannerSpec, new LayeredResourceCatalog(connection.Discovery, context.Backup.Catalog))
+        {
+            CatalogIsLive = true,
+            RestoreName = context.Prepared.Name,
+            BackupFormatVersion = context.Prepared.Backup.FormatVersion,
+            BackupVolumes = context.Backup.Volumes,
+            RestoreUid = context.RestoreUid,
+            Cluster = state,
+            ResourceModifiers = spec.Modifiers,
+            IncludeExcludedItems = false,
+            Log = target.Log,
+        };
+
+    /// <summary>Tier by tier; within a tier at most <see cref="RunContext.Parallel"/> items in flight.</summary>
+    private async Task ApplyTiersAsync(RestorePlan plan, ClusterItemApplier applier, ClusterConnection connection, CancellationToken ct)
+    {
+        var degree = context.Parallel;
+        using var gate = new SemaphoreSlim(degree);
+        var inflight = new List<Task>();
+        var currentTier = int.MinValue;
+        var currentGroup = PriorityGroup.Default;
+        try
+        {
+            foreach (var item in plan.Items)
+            {
+                if (item.Decision != PlanDecision.Create)
+                {
+                    applier.RecordPlanned(item);
+                    continue;
+                }
+
+                if (item.TierIndex != currentTier)
+                {
+                    await Task.WhenAll(inflight).ConfigureAwait(false);
+                    inflight.Clear();
+                    ct.ThrowIfCancellationRequested();
+                    if (currentGroup == PriorityGroup.CustomResourceDefinitions && item.PriorityGroup != PriorityGroup.CustomResourceDefinitions && applier.CrdsChanged)
+                    {
+                        await RefreshDiscoveryAsync(connection, ct).ConfigureAwait(false);
+                    }
+
+                    currentTier = item.TierIndex;
+                    currentGroup = item.PriorityGroup;
+                    target.CurrentTier = item.TierName;
+                    target.Log.Info($"Restoring resource '{item.TierName}'", ("resource", item.TierName));
+                    Run.Report(target, force: true, RestorePhase.InProgress);
+                }
+
+                await gate.WaitAsync(ct).ConfigureAwait(false);
+                var planned = item;
+                inflight.Add(Task.Run(
+                    async () =>
+                    {
+                        try
+                        {
+                            await applier.ApplyAsync(planned, ct).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            gate.Release();
+                        }
+                    },
+                    CancellationToken.None));
+
+                if (inflight.Count >= degree * 8)
+                {
+                    inflight.RemoveAll(t => t.IsCompleted);
+                }
+            }
+        }
+        finally
+        {
+            // Items never throw (they record their own failures), so this only waits for the ones in flight.
+            await Task.WhenAll(inflight).ConfigureAwait(false);
+        }
+
+        ct.ThrowIfCancellationRequested();
+    }
+
+    private async Task RefreshDiscoveryAsync(ClusterConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            await connection.RefreshAsync(ct).ConfigureAwait(false);
+            target.Log.Info("Refreshed discovery after restoring CustomResourceDefinitions");
+        }
+        catch (KubernetesApiException ex)
+        {
+            Run.Warning(target, new ResultMessage(ResultBucket.Cluster, string.Empty, "error refreshing discovery after restoring CustomResourceDefinitions: " + ClusterItemApplier.ApiText(ex)));
+        }
+    }
+
+    private async Task NoteIdentityAsync(ClusterConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            var identity = await connection.Client.WhoAmIAsync(ct).ConfigureAwait(false);
+            Run.AddCreatedBy(Run.MultiTarget ? $"{identity.UserName} ({spec.Name})" : identity.UserName);
+        }
+        catch (KubernetesApiException ex)
+        {
+            target.Log.Debug("Could not tell which identity the cluster sees: " + ex.Message);
+        }
+    }
+
+    private void Fail(string reason)
+    {
+        target.FailureReason = reason;
+        Run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, reason));
+        Run.SetTargetPhase(target, RestorePhase.Failed, reason);
+    }
+
+    private void FinishPhase()
+    {
+        var errors = target.Results.Errors;
+        if (errors == 0)
+        {
+            Run.SetTargetPhase(target, RestorePhase.Completed);
+            return;
+        }
+
+        var reason = RestoreRun.Summarize(errors, target.Results.FirstErrors(3));
+        target.FailureReason = reason;
+        Run.SetTargetPhase(target, RestorePhase.PartiallyFailed, reason);
+    }
+}

@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Restore.Engine.Cluster;
+using Restore.Engine.Common;
+using Restore.Engine.Planning;
+using Restore.Engine.Storage;
+
+namespace Restore.Engine.Execution;
+
+/// <summary>
+/// Get-RestorePlan: the same validation, backup loading and planning as a run, then (for clusters) one read per object
+/// the plan would create to predict what happens to it (spec §6). Nothing is written anywhere.
+/// </summary>
+internal sealed class RestorePreviewer
+{
+    private const int DifferencesShown = 5;
+
+    private readonly StorageLocation location;
+    private readonly IEngineLog log;
+
+    public RestorePreviewer(StorageLocation location, IEngineLog log)
+    {
+        this.location = location;
+        this.log = log;
+    }
+
+    public async Task<RestorePreview> PlanAsync(RestoreRequest request, CancellationToken cancellationToken)
+    {
+        var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, cancellationToken).ConfigureAwait(false);
+        LoadedBackup backup;
+        try
+        {
+            backup = await BackupLoader.LoadAsync(location, prepared.Backup, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackupLoadException ex) when (ex.InnerException is StorageException storage)
+        {
+            throw new StorageException(storage.Kind, location.Location, ex.Message, storage.Key, ex);
+        }
+        catch (BackupLoadException ex)
+        {
+            throw new StorageException(StorageErrorKind.InvalidBackup, location.Location, ex.Message, null, ex);
+        }
+
+        var uid = Guid.NewGuid().ToString();
+        var targets = await Task.WhenAll(prepared.Targets.Select(t => PlanTargetAsync(request, prepared, backup, t, uid, cancellationToken))).ConfigureAwait(false);
+        return new RestorePreview(prepared.Name, prepared.Backup.Name, prepared.StoredSpec, targets);
+    }
+
+    private async Task<TargetPreview> PlanTargetAsync(RestoreRequest request, PreparedRestore prepared, LoadedBackup backup, TargetSpec target, string uid, CancellationToken ct)
+    {
+        var targetLog = prepared.Targets.Count > 1 ? new FieldLog(log, "target", target.Name) : log;
+        if (target.Folder is not null)
+        {
+            var offline = new RestorePlanRequest(backup.Contents, prepared.PlannerSpec, backup.Catalog)
+            {
+                RestoreName = prepared.Name,
+                BackupFormatVersion = prepared.Backup.FormatVersion,
+                BackupVolumes = backup.Volumes,
+                RestoreUid = uid,
+                ResourceModifiers = target.Modifiers,
+                Log = targetLog,
+            };
+            var folderPlan = await Task.Run(() => new RestorePlanner().Plan(offline, ct), ct).ConfigureAwait(false);
+            return new TargetPreview(target.Info, folderPlan, Array.Empty<ItemPrediction>(), null);
+        }
+
+        try
+        {
+            using var connection = await ClusterConnection.ConnectAsync(target, request, targetLog, ct).ConfigureAwait(false);
+            var state = await ClusterStateSnapshot.ReadAsync(connection, backup, prepared.PlannerSpec, targetLog, ct).ConfigureAwait(false);
+            var planRequest = new RestorePlanRequest(backup.Contents, prepared.PlannerSpec, new LayeredResourceCatalog(connection.Discovery, backup.Catalog))
+            {
+                CatalogIsLive = true,
+                RestoreName = prepared.Name,
+                BackupFormatVersion = prepared.Backup.FormatVersion,
+                BackupVolumes = backup.Volumes,
+                RestoreUid = uid,
+                Cluster = state,
+                ResourceModifiers = target.Modifiers,
+                Log = targetLog,
+            };
+            var plan = await Task.Run(() => new RestorePlanner().Plan(planRequest, ct), ct).ConfigureAwait(false);
+            var predictions = await PredictAsync(connection, plan, prepared.StoredSpec.ExistingResourcePolicy ?? string.Empty, request, ct).ConfigureAwait(false);
+            return new TargetPreview(target.Info, plan, predictions, null);
+        }
+        catch (Exception ex) when (ex is KubernetesApiException or KubeConfigException)
+        {
+            return new TargetPreview(target.Info, null, Array.Empty<ItemPrediction>(), ex.Message);
+        }
+    }
+
+    private static async Task<IReadOnlyList<ItemPrediction>> PredictAsync(ClusterConnection connection, RestorePlan plan, string policy, RestoreRequest request, CancellationToken ct)
+    {
+        var creates = plan.Items.Where(i => i.Decision == PlanDecision.Create).ToList();
+        var predictions = new ItemPrediction[creates.Count];
+        var degree = request.Parallel == 0 ? Environment.ProcessorCount : request.Parallel;
+        var indexes = Enumerable.Range(0, creates.Count).ToList();
+        await BoundedParallel.ForEachAsync(indexes, degree, async (i, token) => predictions[i] = await PredictAsync(connection, creates[i], policy, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+        return predictions;
+    }
+
+    private static async Task<ItemPrediction> PredictAsync(ClusterConnection connection, PlannedItem item, string policy, CancellationToken ct)
+    {
+        var none = Array.Empty<FieldDifference>();
+        try
+        {
+            if (item.IsNamespace)
+            {
+                var ns = await connection.Client.TryGetAsync(ClusterConnection.Namespaces, null, item.TargetName, ct).ConfigureAwait(false);
+                if (ns is null)
+                {
+                    return new ItemPrediction(item, PredictedOutcome.Create, null, none);
+                }
+
+                return ns["metadata"]?["deletionTimestamp"] is not null
+                    ? new ItemPrediction(item, PredictedOutcome.Failed, $"the namespace {item.TargetName} is terminating; the restore waits for it to disappear (up to the namespace termination timeout)", none)
+                    : new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, $"the namespace {item.TargetName} already exists", none);
+            }
+
+            var desired = item.ParseObject()!;
+            var apiVersion = (desired["apiVersion"] as JsonValue)?.ToString() ?? item.ApiVersion;
+            var kind = (desired["kind"] as JsonValue)?.ToString() ?? item.Kind;
+            var resource = connection.Resolve(apiVersion, kind);
+            if (resource is null)
+            {
+                return new ItemPrediction(item, PredictedOutcome.Create, $"the cluster does not serve {apiVersion} {kind} yet; its CustomResourceDefinition is restored first", none);
+            }
+
+            var live = await connection.Client.TryGetAsync(resource, resource.Namespaced ? item.TargetNamespace : null, item.TargetName, ct).ConfigureAwait(false);
+            if (live is null)
+            {
+                return new ItemPrediction(item, PredictedOutcome.Create, null, none);
+            }
+
+            var secret = item.TargetGroupResource == "secrets";
+            if (ObjectComparison.IsEquivalent(desired, live))
+            {
+                return new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, policy == "update" ? "already exists and is the same; only the restore labels are patched" : "already exists and is the same", none);
+            }
+
+            var differences = ObjectComparison.Compare(desired, live, redactValues: secret, limit: DifferencesShown);
+            if (item.TargetGroupResource == "serviceaccounts")
+            {
+                return new ItemPrediction(item, PredictedOutcome.Update, "already exists and differs; the backed-up secrets, labels and annotations are merged into it", differences);
+            }
+
+            if (policy == "update")
+            {
+                return new ItemPrediction(item, PredictedOutcome.Update, "already exists and differs; it is merge-patched to the backed-up version (a patch the server refuses, for example on an immutable field, leaves it as it is with a warning)", differences);
+            }
+
+            var warning = policy == "none"
+                ? $"could not restore, {kind} \"{item.TargetName}\" already exists. Warning: the in-cluster version is different than the backed-up version"
+                : $"could not restore, {kind}:{item.TargetName} already exists. Warning: the in-cluster version is different than the backed-up version";
+            return new ItemPrediction(item, PredictedOutcome.Failed, warning, differences);
+        }
+        catch (KubernetesApiException ex)
+        {
+            return new ItemPrediction(item, PredictedOutcome.Failed, "could not check the live object: " + ClusterItemApplier.ApiText(ex), none);
+        }
+    }
+}
