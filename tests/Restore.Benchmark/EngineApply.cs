@@ -73,17 +73,24 @@ public static class EngineApply
     /// <summary>Restores the backup (the first <paramref name="shards"/> shards of it) into a fresh server with <paramref name="latencyMs"/>.</summary>
     public static async Task<EngineRun> RunAsync(PreparedBackup backup, int latencyMs, EngineSettings settings, int shards, string scratch)
     {
-        await using var server = await ApiServerProcess.StartAsync(latencyMs, scratch);
+        var server = await ApiServerProcess.StartAsync(latencyMs, scratch);
         var args = new List<string> { "--location", backup.Folder, "--backup", backup.Scenario.Name, "--kubeconfig", server.Kubeconfig, "--shards", shards.ToString(CultureInfo.InvariantCulture) };
         args.AddRange(settings.Arguments());
+        ApplyResult result;
         try
         {
-            return new EngineRun(settings, await ChildProcess.RunAsync<ApplyResult>("apply-measure", args), null);
+            result = await ChildProcess.RunAsync<ApplyResult>("apply-measure", args);
         }
         catch (InvalidOperationException ex) when (ex.Message.Contains(nameof(NotImplementedException), StringComparison.Ordinal))
         {
             return new EngineRun(settings, null, "RestoreEngine.RunAsync is not implemented yet on this branch (the execution helper's facade has no body)");
         }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+
+        return new EngineRun(settings, result with { Requests = server.Requests }, null);
     }
 
     /// <summary>Writes the restore into <paramref name="directory"/> with the engine's folder target (the manifests kubectl gets).</summary>

@@ -71,7 +71,7 @@ public static class RestoreBenchmark
                 foreach (var scenario in settings.GrowthScenarios)
                 {
                     var backup = backups[scenario.Name];
-                    var apply = await EngineApply.RunAsync(backup, settings.GrowthLatency, EngineSettings.Default, BenchmarkItems.ShardCount, scratch);
+                    var apply = await EngineApply.RunAsync(backup, settings.GrowthLatency, settings.GrowthSettings, BenchmarkItems.ShardCount, scratch);
                     report.Growth.Add(new GrowthRow(scenario, apply));
                     Log($"growth {scenario.Name}: {Describe(apply)}");
                 }
@@ -111,11 +111,11 @@ public static class RestoreBenchmark
         var sample = shards == BenchmarkItems.ShardCount ? all : await PlannedObjects.LoadAsync(backup.Folder, scenario.Name, shards);
         var row = new ApplyRow(scenario, latency, all.Count, sample.Count);
         report.Apply.Add(row);
-        Log($"apply {scenario.Name} at {latency} ms: {all.Count:N0} objects, one-at-a-time sample {sample.Count:N0}");
+        Log($"apply {scenario.Name} at {latency} ms: {all.Count:N0} objects, sample {sample.Count:N0}");
 
         row.OneAtATime = await EngineApply.RunAsync(backup, latency, EngineSettings.OneAtATime, shards, scratch);
         Log($"  restore -Parallel 1: {Describe(row.OneAtATime)}");
-        row.Default = await EngineApply.RunAsync(backup, latency, EngineSettings.Default, BenchmarkItems.ShardCount, scratch);
+        row.Default = await EngineApply.RunAsync(backup, latency, EngineSettings.Default, shards, scratch);
         Log($"  restore default: {Describe(row.Default)}");
         foreach (var candidate in settings.Sweep)
         {
@@ -142,10 +142,17 @@ public static class RestoreBenchmark
             }
 
             var files = Directory.EnumerateFiles(manifests, "*", SearchOption.AllDirectories).Count(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal));
-            await using (var server = await ApiServerProcess.StartAsync(latency, scratch))
+            var server = await ApiServerProcess.StartAsync(latency, scratch);
+            try
             {
                 row.Kubectl = await KubectlCreate.RunAsync(manifests, files, server.Kubeconfig, Path.Combine(scratch, "kube-cache"));
             }
+            finally
+            {
+                await server.DisposeAsync();
+            }
+
+            row.Kubectl = row.Kubectl with { Requests = server.Requests };
 
             Directory.Delete(manifests, recursive: true);
             Log($"  kubectl create: {Describe(row.Kubectl)}");
@@ -153,8 +160,18 @@ public static class RestoreBenchmark
 
         foreach (var concurrency in settings.RawConcurrency)
         {
-            await using var server = await ApiServerProcess.StartAsync(latency, scratch);
-            var raw = await RawPostCeiling.RunAsync(all, server.Kubeconfig, concurrency);
+            var server = await ApiServerProcess.StartAsync(latency, scratch);
+            ApplyResult raw;
+            try
+            {
+                raw = await RawPostCeiling.RunAsync(all, server.Kubeconfig, concurrency);
+            }
+            finally
+            {
+                await server.DisposeAsync();
+            }
+
+            raw = raw with { Requests = server.Requests };
             Log($"  raw POST x{concurrency}: {Describe(raw)}");
             if (row.Raw is null || raw.ItemsPerSecond > row.Raw.ItemsPerSecond)
             {
@@ -164,7 +181,7 @@ public static class RestoreBenchmark
     }
 
     private static string Describe(ApplyResult? r) =>
-        r is null ? "not run" : $"{r.Created:N0}/{r.Items:N0} in {r.Seconds:F2} s = {r.ItemsPerSecond:N0} items/s ({r.Note})";
+        r is null ? "not run" : $"{r.Created:N0}/{r.Items:N0} in {r.Seconds:F2} s = {r.ItemsPerSecond:N0} items/s ({r.Note}; server: {r.Requests})";
 
     private static string Describe(EngineRun run) => run.Result is { } r ? Describe(r) : "not run: " + run.Unavailable;
 
@@ -189,10 +206,13 @@ public sealed class BenchmarkSettings
     /// <summary>Injected per-request latencies, ms.</summary>
     public IReadOnlyList<int> Latencies { get; private set; } = new[] { 2, 10 };
 
+    /// <summary>Settings of the growth runs: fast ones, so the curve shows our cost rather than a rate limit.</summary>
+    public EngineSettings GrowthSettings { get; private set; } = new(64, 5000, 10000);
+
     /// <summary>Latency of the growth runs, ms.</summary>
     public int GrowthLatency { get; private set; } = 2;
 
-    /// <summary>The one-at-a-time runs (ours with -Parallel 1 and kubectl) cover at least this many items.</summary>
+    /// <summary>The rate-bound runs (ours with -Parallel 1 and with its defaults, kubectl) cover at least this many items.</summary>
     public int SequentialSample { get; private set; }
 
     /// <summary>Engine settings tried in search of the best.</summary>
@@ -254,7 +274,7 @@ public sealed class BenchmarkSettings
         return settings;
     }
 
-    /// <summary>How many of the ten shards the one-at-a-time runs restore so they cover <see cref="SequentialSample"/> items.</summary>
+    /// <summary>How many of the ten shards the rate-bound runs restore so they cover <see cref="SequentialSample"/> items.</summary>
     public int SampleShards(Scenario scenario)
     {
         var perShard = Math.Max(1, scenario.Items / BenchmarkItems.ShardCount);

@@ -163,19 +163,30 @@ public sealed class RestoreReport
             s.AppendLine();
         }
 
-        s.AppendLine(CultureInfo.InvariantCulture, $"One-at-a-time runs (1 and 3) restore a sample of whole shards of the backup (at least {settings.SequentialSample:N0} objects, same mix, their namespaces included; see the sample column below); the others restore everything. Ratios use the default run, with the best setting in parentheses.");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Runs whose speed is bound by a fixed rate (1: one request at a time; 2 with defaults: the client-side limit of 100 requests/s; 3: kubectl, one at a time) restore a sample of whole shards of the backup: at least {settings.SequentialSample:N0} objects, the same mix, their namespaces included. The best setting (2) and the ceiling (4) restore everything. Each run is the whole command, start to finish, into a fresh server (ours: read the backup, plan, create, write the restore record; kubectl: read the manifests, discover, create). Ratios use the default run, with the best setting in parentheses.");
         s.AppendLine();
-        s.AppendLine("| Backup | Latency | Sample | 1: seconds | 2 default: seconds | 2 best: settings | 3: seconds | 4: seconds, setting |");
+        s.AppendLine("| Backup | Latency | Sample | 1: seconds | 2 default: seconds | 2 best: seconds, setting | 3: seconds | 4: seconds, setting |");
         s.AppendLine("|---|---:|---:|---:|---:|---|---:|---|");
         foreach (var row in Apply)
         {
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Scenario.Name} | {row.LatencyMs} ms | {row.SampleObjects:N0} | {Seconds(row.OneAtATime?.Result)} | {Seconds(row.Default?.Result)} | {row.Best?.Settings.ToString() ?? "-"} | {Seconds(row.Kubectl)} | {Seconds(row.Raw)}, {row.Raw?.Note ?? "-"} |");
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {row.Scenario.Name} | {row.LatencyMs} ms | {row.SampleObjects:N0} | {Seconds(row.OneAtATime?.Result)} | {Seconds(row.Default?.Result)} | {Seconds(row.Best?.Result)}, {row.Best?.Settings.ToString() ?? "-"} | {Seconds(row.Kubectl)} | {Seconds(row.Raw)}, {row.Raw?.Note ?? "-"} |");
+        }
+
+        s.AppendLine();
+        s.AppendLine("Requests the server handled in each run (first backup and latency):");
+        s.AppendLine();
+        if (Apply.FirstOrDefault() is { } first)
+        {
+            foreach (var (name, requests) in new[] { ("1: ours, -Parallel 1", first.OneAtATime?.Result?.Requests), ("2: ours, defaults", first.Default?.Result?.Requests), ("2: ours, best", first.Best?.Result?.Requests), ("3: kubectl", first.Kubectl?.Requests), ("4: raw", first.Raw?.Requests) })
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"- {name}: {requests ?? "-"}");
+            }
         }
 
         s.AppendLine();
         s.AppendLine("### Growth with item count");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Plan stage from the local folder (first run), and a full restore with default settings at {settings.GrowthLatency} ms latency (client process peak).");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Plan stage from the local folder (first run), and a whole restore with `{settings.GrowthSettings}` at {settings.GrowthLatency} ms latency (peak working set of the restoring process).");
         s.AppendLine();
         s.AppendLine("| Backup | Items | Plan time | Plan µs/item | Plan peak working set | Restore time | Restore items/s | Restore peak working set |");
         s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
