@@ -21,7 +21,8 @@ namespace Restore.Benchmark;
 /// <param name="Note">How the run was set up, or what went wrong.</param>
 /// <param name="PeakWorkingSet">The client process's peak working set, when measured (0 otherwise).</param>
 /// <param name="Requests">What the server handled during the run, by verb.</param>
-public sealed record ApplyResult(long Items, long Created, double Seconds, string Note, long PeakWorkingSet = 0, string? Requests = null)
+/// <param name="Phases">Where our restore's time went (seconds per phase), when measured.</param>
+public sealed record ApplyResult(long Items, long Created, double Seconds, string Note, long PeakWorkingSet = 0, string? Requests = null, string? Phases = null)
 {
     /// <summary>Created objects per second.</summary>
     public double ItemsPerSecond => Created / Seconds;

@@ -151,13 +151,69 @@ public static class EngineApply
         }
 
         var clock = Stopwatch.StartNew();
+        var phases = new PhaseClock(clock);
         using var location = StorageLocation.Open(new StorageLocationOptions { Location = ChildProcess.Value(args, "--location")! }, NullEngineLog.Instance);
-        var result = await new RestoreEngine(location, NullEngineLog.Instance).RunAsync(request, null, OnItem, CancellationToken.None);
+        var result = await new RestoreEngine(location, NullEngineLog.Instance).RunAsync(request, phases, outcome => { OnItem(outcome); phases.ItemDone(); }, CancellationToken.None);
         var seconds = clock.Elapsed.TotalSeconds;
         using var process = Process.GetCurrentProcess();
         var note = $"{settings}, {result.Phase}" + (firstFailure is null ? string.Empty : $", first failure: {firstFailure}") + (other > 0 ? $", {other} skipped or updated" : string.Empty);
-        Console.WriteLine(JsonSerializer.Serialize(new ApplyResult(created + failed + other, created, seconds, note, process.PeakWorkingSet64)));
+        Console.WriteLine(JsonSerializer.Serialize(new ApplyResult(created + failed + other, created, seconds, note, process.PeakWorkingSet64, null, phases.Describe(seconds))));
         return 0;
+    }
+
+    /// <summary>
+    /// Timestamps the engine's progress phases, synchronously on the reporting thread: start to Connecting (validate,
+    /// claim the name, load the backup), Connecting to Planning (kubeconfig, discovery, identity), Planning to the first
+    /// tier (cluster state and the planner), then to the last item (creates), then to the end (final record and files).
+    /// </summary>
+    private sealed class PhaseClock : IProgress<RestoreProgress>
+    {
+        private readonly Stopwatch clock;
+        private double connecting = -1, planning = -1, restoring = -1, lastItem = -1;
+
+        public PhaseClock(Stopwatch clock) => this.clock = clock;
+
+        public void Report(RestoreProgress value)
+        {
+            var now = clock.Elapsed.TotalSeconds;
+            lock (this)
+            {
+                switch (value.Phase)
+                {
+                    case "Connecting" when connecting < 0:
+                        connecting = now;
+                        break;
+                    case "Planning" when planning < 0:
+                        planning = now;
+                        break;
+                    case "InProgress" or "Restoring" when planning >= 0 && restoring < 0:
+                        restoring = now;
+                        break;
+                }
+            }
+        }
+
+        public void ItemDone()
+        {
+            var now = clock.Elapsed.TotalSeconds;
+            lock (this)
+            {
+                lastItem = Math.Max(lastItem, now);
+            }
+        }
+
+        public string Describe(double end)
+        {
+            lock (this)
+            {
+                if (connecting < 0 || planning < 0 || restoring < 0 || lastItem < 0)
+                {
+                    return "phases not reported";
+                }
+
+                return string.Create(CultureInfo.InvariantCulture, $"load backup {connecting:F2} s, connect {planning - connecting:F2} s, plan {restoring - planning:F2} s, create {lastItem - restoring:F2} s, finish {end - lastItem:F2} s");
+            }
+        }
     }
 
     private static string UniqueName(string backupName) => backupName + "-" + Guid.NewGuid().ToString("N").Substring(0, 10);

@@ -59,7 +59,7 @@ public static class Program
             var shards = int.Parse(ChildProcess.Value(args, "--shards") ?? "10", CultureInfo.InvariantCulture);
             var run = await EngineApply.RunAsync(backup, latency, settings, shards, scratch);
             Console.WriteLine(run.Result is { } r
-                ? $"{r.Created:N0}/{r.Items:N0} in {r.Seconds:F2} s = {r.ItemsPerSecond:N0} items/s, peak {r.PeakWorkingSet / 1048576:N0} MiB ({r.Note}; server: {r.Requests})"
+                ? $"{r.Created:N0}/{r.Items:N0} in {r.Seconds:F2} s = {r.ItemsPerSecond:N0} items/s, peak {r.PeakWorkingSet / 1048576:N0} MiB ({r.Note}; server: {r.Requests}; {r.Phases})"
                 : run.Unavailable);
             return 0;
         }

@@ -181,7 +181,7 @@ public static class RestoreBenchmark
     }
 
     private static string Describe(ApplyResult? r) =>
-        r is null ? "not run" : $"{r.Created:N0}/{r.Items:N0} in {r.Seconds:F2} s = {r.ItemsPerSecond:N0} items/s ({r.Note}; server: {r.Requests})";
+        r is null ? "not run" : $"{r.Created:N0}/{r.Items:N0} in {r.Seconds:F2} s = {r.ItemsPerSecond:N0} items/s ({r.Note}; server: {r.Requests})" + (r.Phases is null ? string.Empty : $"; {r.Phases}");
 
     private static string Describe(EngineRun run) => run.Result is { } r ? Describe(r) : "not run: " + run.Unavailable;
 
