@@ -62,7 +62,8 @@ public static class BenchmarkItems
 
         for (var i = 0; i < count - namespaces; i++)
         {
-            var ns = MixNamespace(i % namespaces, namespaces);
+            // Blocks of 20 consecutive items (one round of the kinds) share a namespace, so every namespace holds the whole mix.
+            var ns = MixNamespace(i / 20 % namespaces, namespaces);
             var uid = Uid(i);
             switch (i % 20)
             {
@@ -102,7 +103,8 @@ public static class BenchmarkItems
 
     /// <summary>
     /// The label <c>shard=shard-N</c> the benchmark selects samples by. Blocks of 20 consecutive items (one full round of
-    /// the mix's kinds) share a shard, so every shard has the mix's proportions.
+    /// the mix's kinds) share a shard, so every shard has the mix's proportions; in the mix a shard is a tenth of the
+    /// namespaces, whole.
     /// </summary>
     private static string Shard(int i) => ",\"shard\":\"shard-" + (i / 20 % ShardCount).ToString(CultureInfo.InvariantCulture) + "\"";
 
