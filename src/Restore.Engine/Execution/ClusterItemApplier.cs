@@ -203,7 +203,6 @@ internal sealed partial class ClusterItemApplier
 
         if (item.WaitForEstablished)
         {
-            Interlocked.Exchange(ref crdsChanged, 1);
             await WaitForEstablishedAsync(item, progress, resource, ct).ConfigureAwait(false);
         }
     }
@@ -305,6 +304,12 @@ internal sealed partial class ClusterItemApplier
     {
         // Velero's deferred rule (spec §4.4 step 5): without an explicit action, skipped when the item raised nothing, else failed.
         var action = progress.Action ?? (progress.Messages + item.VeleroMessageCount == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
+        if (item.WaitForEstablished && action is ItemRestoreAction.Created or ItemRestoreAction.Updated)
+        {
+            // Velero refreshes discovery after the CRD pass when any CRD was created or updated (spec §4.2 step 6).
+            Interlocked.Exchange(ref crdsChanged, 1);
+        }
+
         run.Finish(target, item, action, item.ResourceListAction is not null, progress.Message ?? PlannedMessage(item));
     }
 

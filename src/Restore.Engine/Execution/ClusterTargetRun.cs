@@ -35,8 +35,33 @@ internal sealed class RunContext
 
     public int Parallel => Request.Parallel == 0 ? Environment.ProcessorCount : Request.Parallel;
 
-    /// <summary>Items that get an outcome: everything the plan kept (the run drops excluded items).</summary>
-    public static int CountOutcomes(RestorePlan plan) => plan.Items.Count(i => i.Decision != PlanDecision.Excluded);
+    /// <summary>
+    /// The items that get an outcome, in plan order: everything the plan kept except a second mention of an object
+    /// that already has one (a duplicate of an additional item, a namespace ensured earlier), which Velero does not
+    /// list either.
+    /// </summary>
+    public static List<PlannedItem> OutcomeItems(RestorePlan plan)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var items = new List<PlannedItem>(plan.Items.Count);
+        foreach (var item in plan.Items)
+        {
+            if (item.Decision == PlanDecision.Excluded)
+            {
+                continue;
+            }
+
+            var key = item.ResourceListKey + "\n" + item.TargetNamespace + "\n" + item.TargetName;
+            if (!seen.Add(key) && item.Decision == PlanDecision.Skipped && item.ResourceListAction is null)
+            {
+                continue;
+            }
+
+            items.Add(item);
+        }
+
+        return items;
+    }
 
     /// <summary>Adds the plan's warnings and errors to the target and logs its notes.</summary>
     public void TakePlanResults(TargetState target, RestorePlan plan)
@@ -117,13 +142,14 @@ internal sealed class ClusterTargetRun
                 return;
             }
 
-            target.Total = RunContext.CountOutcomes(plan);
+            var items = RunContext.OutcomeItems(plan);
+            target.Total = items.Count;
             Run.Changed();
             context.TakePlanResults(target, plan);
             target.Log.Info($"Restoring {plan.Summary.ToCreate} items and {plan.Summary.NamespacesToEnsure} namespaces into {spec.Info}");
             var namespaces = new NamespaceEnsurer(connection.Client, plan.Items.Where(i => i.IsNamespace && i.Decision == PlanDecision.Create), context.Request.NamespaceTerminationTimeout, target.Log);
             var applier = new ClusterItemApplier(Run, target, connection, namespaces, context.Prepared.StoredSpec.ExistingResourcePolicy, context.Prepared.Name, context.Prepared.Backup.Name, context.Request.ItemOperationTimeout);
-            await ApplyTiersAsync(plan, applier, connection, ct).ConfigureAwait(false);
+            await ApplyTiersAsync(items, applier, connection, ct).ConfigureAwait(false);
         }
 
         FinishPhase();
@@ -140,11 +166,11 @@ internal sealed class ClusterTargetRun
             Cluster = state,
             ResourceModifiers = spec.Modifiers,
             IncludeExcludedItems = false,
-            Log = target.Log,
+            Log = new DropFieldLog(target.Log, "restore"),
         };
 
     /// <summary>Tier by tier; within a tier at most <see cref="RunContext.Parallel"/> items in flight.</summary>
-    private async Task ApplyTiersAsync(RestorePlan plan, ClusterItemApplier applier, ClusterConnection connection, CancellationToken ct)
+    private async Task ApplyTiersAsync(IReadOnlyList<PlannedItem> items, ClusterItemApplier applier, ClusterConnection connection, CancellationToken ct)
     {
         var degree = context.Parallel;
         using var gate = new SemaphoreSlim(degree);
@@ -153,7 +179,7 @@ internal sealed class ClusterTargetRun
         var currentGroup = PriorityGroup.Default;
         try
         {
-            foreach (var item in plan.Items)
+            foreach (var item in items)
             {
                 if (item.Decision != PlanDecision.Create)
                 {

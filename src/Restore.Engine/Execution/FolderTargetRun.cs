@@ -49,7 +49,7 @@ internal sealed class FolderTargetRun
             RestoreUid = context.RestoreUid,
             ResourceModifiers = spec.Modifiers,
             IncludeExcludedItems = false,
-            Log = target.Log,
+            Log = new DropFieldLog(target.Log, "restore"),
         };
         var plan = await Task.Run(() => new RestorePlanner().Plan(request, ct), ct).ConfigureAwait(false);
         if (plan.FailedValidation)
@@ -61,12 +61,13 @@ internal sealed class FolderTargetRun
             return;
         }
 
-        target.Total = RunContext.CountOutcomes(plan);
+        var items = RunContext.OutcomeItems(plan);
+        target.Total = items.Count;
         Run.Changed();
         context.TakePlanResults(target, plan);
         var layout = new FolderLayout(spec.Folder!, plan);
         target.Log.Info($"Writing {plan.Summary.ToCreate} objects and {plan.Summary.NamespacesToEnsure} namespaces into the folder {spec.Folder}");
-        await BoundedParallel.ForEachAsync(plan.Items, context.Parallel, (item, token) => WriteAsync(item, layout, token), ct).ConfigureAwait(false);
+        await BoundedParallel.ForEachAsync(items, context.Parallel, (item, token) => WriteAsync(item, layout, token), ct).ConfigureAwait(false);
 
         var errors = target.Results.Errors;
         if (errors == 0)

@@ -171,7 +171,7 @@ public sealed class RestoreRunResult
     /// <summary>The final phase: <c>Completed</c>, <c>PartiallyFailed</c> or <c>Failed</c>.</summary>
     public string Phase => Record.Phase;
 
-    /// <summary>True when the user canceled (or the overall timeout stopped) the run.</summary>
+    /// <summary>True when the user canceled the run (an overall timeout ends Failed with its own reason, not canceled).</summary>
     public bool Canceled => Record.Canceled;
 
     /// <summary>The warnings and errors, as in <c>restore-&lt;r&gt;-results.gz</c>.</summary>

@@ -98,15 +98,18 @@ internal sealed class RestorePreparation
     /// <summary>For -WhatIf: the checks that need no cluster, then one line per target.</summary>
     public async Task<RestoreWhatIf> DescribeAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
-        var prepared = await PrepareAsync(request, readConfigMaps: false, cancellationToken).ConfigureAwait(false);
+        var prepared = await PrepareAsync(request, readConfigMaps: false, forRun: false, cancellationToken).ConfigureAwait(false);
         var count = prepared.Backup.ItemsBackedUp ?? prepared.Backup.TotalItems;
         var items = count is null ? string.Empty : $" ({count.Value.ToString(CultureInfo.InvariantCulture)} items)";
         var lines = prepared.Targets.Select(t => $"Restore backup '{prepared.Backup.Name}'{items} into {t.Info} as restore '{prepared.Name}'").ToList();
         return new RestoreWhatIf(prepared.Name, prepared.Backup.Name, count, prepared.Targets.Select(t => t.Info).ToList(), lines);
     }
 
-    /// <summary>Validates the request and resolves what it refers to; throws <see cref="RestoreValidationException"/> with every problem found.</summary>
-    public async Task<PreparedRestore> PrepareAsync(RestoreRequest request, bool readConfigMaps, CancellationToken cancellationToken)
+    /// <summary>
+    /// Validates the request and resolves what it refers to; throws <see cref="RestoreValidationException"/> with every problem
+    /// found. Only a run (<paramref name="forRun"/>) creates the target folder and proves it writable; -WhatIf and plans write nothing.
+    /// </summary>
+    public async Task<PreparedRestore> PrepareAsync(RestoreRequest request, bool readConfigMaps, bool forRun, CancellationToken cancellationToken)
     {
         if (request is null)
         {
@@ -128,7 +131,7 @@ internal sealed class RestorePreparation
             completed.ItemOperationTimeout = GoDuration.Format(request.ItemOperationTimeout);
         }
 
-        var targets = ResolveTargets(request);
+        var targets = ResolveTargets(request, forRun);
         var documentModifiers = ReadModifierDocument(request, spec, targets);
         var sourceName = string.IsNullOrEmpty(spec.ScheduleName) ? spec.BackupName : spec.ScheduleName;
         var name = string.IsNullOrEmpty(request.Name) ? DefaultName(sourceName) : request.Name!;
@@ -208,7 +211,7 @@ internal sealed class RestorePreparation
         }
     }
 
-    private List<TargetSpec> ResolveTargets(RestoreRequest request)
+    private List<TargetSpec> ResolveTargets(RestoreRequest request, bool forRun)
     {
         var contexts = (request.Contexts ?? Array.Empty<string>()).Where(c => !string.IsNullOrWhiteSpace(c)).Distinct(StringComparer.Ordinal).ToList();
         if (!string.IsNullOrEmpty(request.ToDirectory))
@@ -219,7 +222,7 @@ internal sealed class RestorePreparation
                 return new List<TargetSpec>();
             }
 
-            var folder = CheckFolder(request.ToDirectory!, request.Force);
+            var folder = CheckFolder(request.ToDirectory!, request.Force, forRun);
             return folder is null ? new List<TargetSpec>() : new List<TargetSpec> { new(new RestoreTargetInfo(folder, "directory", null), null, folder) };
         }
 
@@ -245,8 +248,8 @@ internal sealed class RestorePreparation
         return targets;
     }
 
-    /// <summary>The folder must be absolute and, unless forced, empty or new; a probe file proves it can be written.</summary>
-    private string? CheckFolder(string path, bool force)
+    /// <summary>The folder must be absolute and, unless forced, empty or new; for a run a probe file proves it can be written.</summary>
+    private string? CheckFolder(string path, bool force, bool forRun)
     {
         if (!Path.IsPathRooted(path))
         {
@@ -277,6 +280,11 @@ internal sealed class RestorePreparation
             {
                 Fail(RestoreValidationProblem.TargetUnusable, $"The folder '{full}' is not empty. Restore into an empty or new folder, or use -Force to write into it (files of the same name are replaced).");
                 return null;
+            }
+
+            if (!forRun)
+            {
+                return full;
             }
 
             Directory.CreateDirectory(full);

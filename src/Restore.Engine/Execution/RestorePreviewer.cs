@@ -19,6 +19,12 @@ internal sealed class RestorePreviewer
 {
     private const int DifferencesShown = 5;
 
+    // A group of this many objects is read with one list instead of one read per object.
+    private const int ListThreshold = 20;
+
+    // Not a valid object name, so it cannot collide with a listed object.
+    private const string ListedMarker = "\u0000listed";
+
     private readonly StorageLocation location;
     private readonly IEngineLog log;
 
@@ -30,7 +36,7 @@ internal sealed class RestorePreviewer
 
     public async Task<RestorePreview> PlanAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
-        var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, cancellationToken).ConfigureAwait(false);
+        var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, forRun: false, cancellationToken).ConfigureAwait(false);
         LoadedBackup backup;
         try
         {
@@ -98,25 +104,84 @@ internal sealed class RestorePreviewer
         var creates = plan.Items.Where(i => i.Decision == PlanDecision.Create).ToList();
         var predictions = new ItemPrediction[creates.Count];
         var degree = request.Parallel == 0 ? Environment.ProcessorCount : request.Parallel;
+        var live = await ListBusyGroupsAsync(connection, creates, degree, ct).ConfigureAwait(false);
         var indexes = Enumerable.Range(0, creates.Count).ToList();
-        await BoundedParallel.ForEachAsync(indexes, degree, async (i, token) => predictions[i] = await PredictAsync(connection, creates[i], policy, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+        await BoundedParallel.ForEachAsync(indexes, degree, async (i, token) => predictions[i] = await PredictAsync(connection, creates[i], policy, live, token).ConfigureAwait(false), ct).ConfigureAwait(false);
         return predictions;
     }
 
-    private static async Task<ItemPrediction> PredictAsync(ClusterConnection connection, PlannedItem item, string policy, CancellationToken ct)
+    /// <summary>
+    /// Reads the live objects of big groups (one resource in one namespace) with one paged list instead of a read per
+    /// object, so a plan of a large backup costs a few requests. Keys are <c>group-resource/namespace/name</c>; a group
+    /// that cannot be listed is left to single reads.
+    /// </summary>
+    private static async Task<Dictionary<string, JsonObject>> ListBusyGroupsAsync(ClusterConnection connection, IReadOnlyList<PlannedItem> creates, int degree, CancellationToken ct)
+    {
+        var groups = new Dictionary<string, (ApiResourceInfo Resource, string? Namespace, int Count)>(StringComparer.Ordinal);
+        foreach (var item in creates.Where(i => !i.IsNamespace))
+        {
+            if (Resolve(connection, item) is not { } resource)
+            {
+                continue;
+            }
+
+            var ns = resource.Namespaced ? item.TargetNamespace : null;
+            var key = resource.GroupResource + "/" + ns;
+            groups[key] = groups.TryGetValue(key, out var g) ? (g.Resource, g.Namespace, g.Count + 1) : (resource, ns, 1);
+        }
+
+        var live = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        var busy = groups.Values.Where(g => g.Count >= ListThreshold).ToList();
+        await BoundedParallel.ForEachAsync(busy, Math.Max(1, Math.Min(degree, 4)), async (group, token) =>
+        {
+            IReadOnlyList<JsonObject> items;
+            try
+            {
+                items = await connection.Client.ListAsync(group.Resource, group.Namespace, null, token).ConfigureAwait(false);
+            }
+            catch (KubernetesApiException)
+            {
+                return;
+            }
+
+            lock (live)
+            {
+                foreach (var obj in items)
+                {
+                    live[LiveKey(group.Resource, group.Namespace, (obj["metadata"]?["name"] as JsonValue)?.ToString() ?? string.Empty)] = obj;
+                }
+
+                // Listed groups answer "missing" for names the list did not return.
+                live[LiveKey(group.Resource, group.Namespace, ListedMarker)] = new JsonObject();
+            }
+        }, ct).ConfigureAwait(false);
+        return live;
+    }
+
+    private static ApiResourceInfo? Resolve(ClusterConnection connection, PlannedItem item)
+    {
+        var desiredHeader = item.ParseObject();
+        var apiVersion = (desiredHeader?["apiVersion"] as JsonValue)?.ToString() ?? item.ApiVersion;
+        var kind = (desiredHeader?["kind"] as JsonValue)?.ToString() ?? item.Kind;
+        return connection.Resolve(apiVersion, kind);
+    }
+
+    private static string LiveKey(ApiResourceInfo resource, string? ns, string name) => resource.GroupResource + "/" + ns + "/" + name;
+
+    private static async Task<ItemPrediction> PredictAsync(ClusterConnection connection, PlannedItem item, string policy, Dictionary<string, JsonObject> listed, CancellationToken ct)
     {
         var none = Array.Empty<FieldDifference>();
         try
         {
             if (item.IsNamespace)
             {
-                var ns = await connection.Client.TryGetAsync(ClusterConnection.Namespaces, null, item.TargetName, ct).ConfigureAwait(false);
-                if (ns is null)
+                var existing = await connection.Client.TryGetAsync(ClusterConnection.Namespaces, null, item.TargetName, ct).ConfigureAwait(false);
+                if (existing is null)
                 {
                     return new ItemPrediction(item, PredictedOutcome.Create, null, none);
                 }
 
-                return ns["metadata"]?["deletionTimestamp"] is not null
+                return existing["metadata"]?["deletionTimestamp"] is not null
                     ? new ItemPrediction(item, PredictedOutcome.Failed, $"the namespace {item.TargetName} is terminating; the restore waits for it to disappear (up to the namespace termination timeout)", none)
                     : new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, $"the namespace {item.TargetName} already exists", none);
             }
@@ -130,7 +195,16 @@ internal sealed class RestorePreviewer
                 return new ItemPrediction(item, PredictedOutcome.Create, $"the cluster does not serve {apiVersion} {kind} yet; its CustomResourceDefinition is restored first", none);
             }
 
-            var live = await connection.Client.TryGetAsync(resource, resource.Namespaced ? item.TargetNamespace : null, item.TargetName, ct).ConfigureAwait(false);
+            var ns = resource.Namespaced ? item.TargetNamespace : null;
+            JsonObject? live;
+            if (listed.ContainsKey(LiveKey(resource, ns, ListedMarker)))
+            {
+                live = listed.TryGetValue(LiveKey(resource, ns, item.TargetName), out var found) ? found : null;
+            }
+            else
+            {
+                live = await connection.Client.TryGetAsync(resource, ns, item.TargetName, ct).ConfigureAwait(false);
+            }
             if (live is null)
             {
                 return new ItemPrediction(item, PredictedOutcome.Create, null, none);

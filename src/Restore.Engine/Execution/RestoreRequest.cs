@@ -84,7 +84,7 @@ public sealed class RestoreProgress
     /// <summary>Target name: the kube context, or the folder for folder restores.</summary>
     public string Target { get; set; } = string.Empty;
 
-    /// <summary>What the target is doing: <c>Connecting</c>, <c>Planning</c>, <c>Restoring</c>, then its final phase.</summary>
+    /// <summary>What the target is doing: <c>Connecting</c> (clusters), <c>Planning</c>, <c>InProgress</c>, then its final phase (<c>Completed</c>, <c>PartiallyFailed</c>, <c>Failed</c>).</summary>
     public string Phase { get; set; } = string.Empty;
 
     /// <summary>Items finished (created, updated, skipped or failed).</summary>

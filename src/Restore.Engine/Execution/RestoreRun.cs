@@ -39,7 +39,7 @@ internal sealed class RestoreRun
 
     public async Task<RestoreRunResult> RunAsync(RestoreRequest request, IProgress<RestoreProgress>? progress, Action<RestoreItemOutcome>? onItem, CancellationToken cancellationToken)
     {
-        var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, cancellationToken).ConfigureAwait(false);
+        var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, forRun: true, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
         var record = NewRecord(request, prepared);

@@ -101,6 +101,33 @@ internal sealed class FieldLog : IEngineLog
     }
 }
 
+/// <summary>
+/// Drops one field from every entry. The planner names the restore in a <c>restore</c> field of its own; the restore
+/// log already stamps <c>restore=&lt;namespace&gt;/&lt;name&gt;</c> on every line, as Velero does.
+/// </summary>
+internal sealed class DropFieldLog : IEngineLog
+{
+    private readonly IEngineLog inner;
+    private readonly string key;
+
+    public DropFieldLog(IEngineLog inner, string key)
+    {
+        this.inner = inner;
+        this.key = key;
+    }
+
+    public void Write(EngineLogEntry entry)
+    {
+        if (!entry.Fields.Any(f => f.Key == key))
+        {
+            inner.Write(entry);
+            return;
+        }
+
+        inner.Write(new EngineLogEntry(entry.Time, entry.Level, entry.Message, entry.Fields.Where(f => f.Key != key).ToArray()));
+    }
+}
+
 /// <summary>The live state of one target: its record entry, results, counters and progress.</summary>
 internal sealed class TargetState
 {
