@@ -69,7 +69,7 @@ internal sealed partial class ClusterItemApplier
     public void RecordPlanned(PlannedItem item)
     {
         var action = item.Decision == PlanDecision.Failed || item.ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
-        run.Finish(target, item, action, item.ResourceListAction is not null, PlannedMessage(item) ?? item.Reason);
+        run.Finish(target, item, action, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item));
     }
 
     /// <summary>Applies one item whose plan decision is Create. Returns without recording when <paramref name="runToken"/> is canceled.</summary>
@@ -112,8 +112,9 @@ internal sealed partial class ClusterItemApplier
             // Canceled: the item is not finished and not counted; a rerun completes it.
             return;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Includes a stray cancellation that is neither the run's nor the item's: the item fails, the run goes on.
             AddError(item, progress, $"error restoring {item.ResourceId}: {ex.Message}");
         }
 

@@ -96,6 +96,9 @@ internal sealed class RecordFlusher
         }
     }
 
+    /// <summary>True while the last write attempt failed.</summary>
+    public bool IsFailing => Volatile.Read(ref failing);
+
     public void Start() => loop = Task.Run(LoopAsync);
 
     public async Task StopAsync()

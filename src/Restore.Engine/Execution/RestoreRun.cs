@@ -90,8 +90,14 @@ internal sealed class RestoreRun
 
         var canceled = cancellationToken.IsCancellationRequested;
         var timedOut = !canceled && runCts.IsCancellationRequested;
-        Finish(state, request, failure, canceled, timedOut);
         await flusher.StopAsync().ConfigureAwait(false);
+        if (flusher.IsFailing)
+        {
+            // One more try before the phase is final, so the log says whether storage came back.
+            await flusher.FlushAsync().ConfigureAwait(false);
+        }
+
+        Finish(state, request, failure, canceled, timedOut);
         var results = state.MergedResults();
         WriteSummary(restoreLog, results);
         var files = new FinalFiles(results, state.ResourceList, state.Outcomes.ToList(), new JsonArray());

@@ -48,7 +48,7 @@ public interface IObjectStore : IDisposable
 
     /// <summary>
     /// Creates <paramref name="key"/> only if it does not exist yet; false when it already exists.
-    /// Local folders: atomic (rename that refuses to replace). S3: a conditional PutObject
+    /// Local folders: atomic (exclusive create, O_EXCL / CREATE_NEW). S3: a conditional PutObject
     /// (<c>If-None-Match: *</c>), preceded by an existence check because some S3-compatible stores
     /// ignore the condition; on those stores two writers racing within milliseconds can both succeed.
     /// </summary>

@@ -221,30 +221,37 @@ public sealed class LocalFolderObjectStore : IObjectStore
             return false;
         }
 
-        using var source = new MemoryStream(content, writable: false);
-        var temp = await WriteTempFileAsync(key, path, source, cancellationToken).ConfigureAwait(false);
+        if (!Directory.Exists(RootFolder))
+        {
+            throw new StorageException(StorageErrorKind.LocationNotFound, RootFolder, $"The folder '{RootFolder}' does not exist.", key);
+        }
+
+        // FileMode.CreateNew is the atomic test (O_CREAT|O_EXCL, CREATE_NEW): exactly one writer wins. File.Move
+        // is not: on Unix, .NET checks for the destination and then renames, so two movers can both succeed.
+        // Claims are tiny and only their existence matters, so writing in place is fine.
+        FileStream file;
         try
         {
-            // File.Move never replaces: MoveFileEx without REPLACE_EXISTING on Windows, link() on Unix.
-            return Guard(
-                () =>
-                {
-                    try
-                    {
-                        File.Move(temp, path);
-                        return true;
-                    }
-                    catch (IOException) when (File.Exists(path))
-                    {
-                        return false;
-                    }
-                },
-                key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, BufferSize, FileOptions.Asynchronous);
         }
-        finally
+        catch (IOException) when (File.Exists(path))
         {
-            TryDelete(temp);
+            return false;
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw AccessDenied(key, ex);
+        }
+
+        using (file)
+        {
+            await file.WriteAsync(content, 0, content.Length, cancellationToken).ConfigureAwait(false);
+            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+            file.Flush(flushToDisk: true);
+        }
+
+        return true;
     }
 
     /// <inheritdoc />

@@ -43,6 +43,9 @@ public class FleetAndFaultTests
         Assert.Equal(7, outcomes.Count(o => o.Target == h.Context(0)));
         Assert.Equal(5, outcomes.Count(o => o.Target == h.Context(1) && o.Action == ItemRestoreAction.Failed));
         Assert.Contains(h.Context(0), result.Record.CreatedBy, StringComparison.Ordinal);
+        var log = await h.Records().ReadLogTextAsync("r-fleet", CancellationToken.None);
+        Assert.Contains("target=" + h.Context(1), log, StringComparison.Ordinal);
+        Assert.Contains("target=" + h.Context(0), log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,14 +133,14 @@ public class FleetAndFaultTests
     }
 
     [Fact]
-    public async Task TwoRunsWithTheSameNameRaceAndExactlyOneRuns()
+    public async Task RunsWithTheSameNameRaceAndExactlyOneRuns()
     {
         await using var h = await ExecutionHarness.CreateAsync();
         await h.WriteBackupAsync(K8s.ConfigMaps("b1", "shop", 20));
         h.Server.Knobs.Latency = TimeSpan.FromMilliseconds(5);
         var engine = h.Engine();
         using var start = new ManualResetEventSlim();
-        var runs = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        var runs = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
             start.Wait();
             return await engine.RunAsync(h.Request("b1", "same-name"), null, null, CancellationToken.None);
@@ -157,10 +160,14 @@ public class FleetAndFaultTests
         }));
 
         Assert.Single(settled, s => s.Result is not null && s.Result.Phase == RestorePhase.Completed);
-        var loser = Assert.Single(settled, s => s.Error is not null);
-        var inUse = Assert.IsType<RestoreNameInUseException>(loser.Error);
-        Assert.Equal("same-name", inUse.RestoreName);
-        Assert.Contains("already exists", inUse.Message, StringComparison.Ordinal);
+        var losers = settled.Where(s => s.Error is not null).ToList();
+        Assert.Equal(3, losers.Count);
+        Assert.All(losers, l =>
+        {
+            var inUse = Assert.IsType<RestoreNameInUseException>(l.Error);
+            Assert.Equal("same-name", inUse.RestoreName);
+            Assert.Contains("already exists", inUse.Message, StringComparison.Ordinal);
+        });
         var stored = await h.Records().GetAsync("same-name", CancellationToken.None);
         Assert.Equal(RestorePhase.Completed, stored!.Phase);
     }

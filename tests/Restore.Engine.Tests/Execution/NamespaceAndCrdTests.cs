@@ -97,6 +97,24 @@ public class NamespaceAndCrdTests
         Assert.Contains("timed out waiting for terminating namespace shop", result.Record.FailureReason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ANamespaceThatCannotBeCreatedFailsItsItemsFast()
+    {
+        await using var h = await ExecutionHarness.CreateAsync();
+        await h.WriteBackupAsync(ShopConfigMaps(2));
+        h.Server.Knobs.Forbid("namespaces", verb: "create");
+
+        var (result, outcomes) = await ExistingObjectTests.RunAsync(h, h.Request("b1", "r-ns-forbidden"));
+
+        Assert.Equal(RestorePhase.PartiallyFailed, result.Phase);
+        Assert.Equal(3, result.Results.Errors.Velero.Count);
+        Assert.All(result.Results.Errors.Velero, e => Assert.StartsWith("error creating namespace shop: ", e, StringComparison.Ordinal));
+        Assert.All(outcomes, o => Assert.Equal(ItemRestoreAction.Failed, o.Action));
+        Assert.DoesNotContain(h.Server.Journal.Entries, e => e.Verb == "create" && e.Resource == "configmaps");
+        var list = await ExistingObjectTests.ResourceListAsync(h, "r-ns-forbidden");
+        Assert.Empty(list);
+    }
+
     private static JsonObject WidgetCrd() => JsonNode.Parse("""
         {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
          "metadata":{"name":"widgets.example.com","uid":"x","resourceVersion":"7"},

@@ -102,8 +102,10 @@ public class RunBehaviourTests
         Assert.Equal(RestorePhase.Failed, result.Phase);
         Assert.False(result.Canceled);
         Assert.StartsWith("the restore did not finish within", result.Record.FailureReason, StringComparison.Ordinal);
-        Assert.Contains($"stopped after {outcomes.Count} of 101 items", result.Record.FailureReason, StringComparison.Ordinal);
-        Assert.InRange(outcomes.Count, 1, 100);
+        // How far it got depends on the machine; what matters is that it stopped early and says where.
+        Assert.Contains($"stopped after {outcomes.Count} of ", result.Record.FailureReason, StringComparison.Ordinal);
+        Assert.InRange(outcomes.Count, 0, 100);
+        Assert.Equal(outcomes.Count, result.Record.ItemsRestored);
     }
 
     [Fact]
