@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Threading;
@@ -13,15 +12,13 @@ using Restore.Engine.Storage;
 namespace Restore.Benchmark;
 
 /// <summary>One object a restore creates, as the planner produced it (metadata reset, actions applied, labels added).</summary>
-/// <param name="Tier">Index of its priority tier.</param>
-/// <param name="TierName">The tier's group-resource.</param>
 /// <param name="Resource">Plural resource name.</param>
 /// <param name="Group">API group, empty for the core group.</param>
 /// <param name="ApiVersion">The object's apiVersion.</param>
 /// <param name="Namespace">Target namespace, empty for cluster-scoped objects.</param>
 /// <param name="Name">Target name.</param>
 /// <param name="Json">The object, compact UTF-8 JSON.</param>
-public sealed record PlannedObject(int Tier, string TierName, string Resource, string Group, string ApiVersion, string Namespace, string Name, byte[] Json)
+public sealed record PlannedObject(string Resource, string Group, string ApiVersion, string Namespace, string Name, byte[] Json)
 {
     /// <summary>The collection URL path a create is POSTed to.</summary>
     public string CollectionPath =>
@@ -67,29 +64,9 @@ public static class PlannedObjects
             var dot = item.TargetGroupResource.IndexOf('.', StringComparison.Ordinal);
             var resource = dot < 0 ? item.TargetGroupResource : item.TargetGroupResource.Substring(0, dot);
             var group = dot < 0 ? string.Empty : item.TargetGroupResource.Substring(dot + 1);
-            result.Add(new PlannedObject(item.TierIndex, item.TierName, resource, group, apiVersion, item.TargetNamespace, item.TargetName, item.ObjectUtf8!));
+            result.Add(new PlannedObject(resource, group, apiVersion, item.TargetNamespace, item.TargetName, item.ObjectUtf8!));
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// Writes the objects as a folder of manifests, one YAML file per object in ordered directories
-    /// (<c>NNN-&lt;tier&gt;/&lt;namespace&gt;/&lt;name&gt;.yaml</c>), so <c>kubectl create -f --recursive</c>, which
-    /// walks directories in lexical order, creates them in restore order. The plan ensures a namespace in the tier of
-    /// the first item that needs it; such Namespace objects go to <c>NNN-0-namespaces/</c>, which sorts before the
-    /// tier's own directory.
-    /// </summary>
-    public static void WriteManifests(IEnumerable<PlannedObject> objects, string root)
-    {
-        foreach (var o in objects)
-        {
-            var tierName = o.Resource == "namespaces" && o.Group.Length == 0 ? "0-namespaces" : o.TierName;
-            var tier = Path.Combine(root, o.Tier.ToString("D3", CultureInfo.InvariantCulture) + "-" + tierName);
-            var folder = o.Namespace.Length == 0 ? tier : Path.Combine(tier, o.Namespace);
-            Directory.CreateDirectory(folder);
-            using var document = JsonDocument.Parse(o.Json);
-            File.WriteAllText(Path.Combine(folder, o.Name + ".yaml"), YamlText.FromJson(document.RootElement));
-        }
     }
 }

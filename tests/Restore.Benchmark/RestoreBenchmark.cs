@@ -129,17 +129,10 @@ public static class RestoreBenchmark
 
         if (report.KubectlNote is null)
         {
+            // The same selection as the sample, written by our folder target: one YAML file per object, in restore order.
             var manifests = Path.Combine(scratch, "manifests-" + scenario.Name);
-            try
-            {
-                await EngineApply.ToDirectoryAsync(backup, shards, manifests);
-                report.ManifestSource = "written by our restore's folder target (-ToDirectory)";
-            }
-            catch (NotImplementedException)
-            {
-                PlannedObjects.WriteManifests(sample, manifests);
-                report.ManifestSource = "written by the benchmark from the plan (the engine's folder target was not available yet), one YAML file per object in restore-ordered directories";
-            }
+            await EngineApply.ToDirectoryAsync(backup, shards, manifests);
+            report.ManifestSource = "written by our restore's folder target (-ToDirectory)";
 
             var files = Directory.EnumerateFiles(manifests, "*", SearchOption.AllDirectories).Count(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal));
             var server = await ApiServerProcess.StartAsync(latency, scratch);
