@@ -28,12 +28,29 @@ public interface IRestoreItemAction
 public sealed class RestoreItemActionContext
 {
     private readonly List<string> warnings = new();
+    private readonly Func<JsonObject>? readItemFromBackup;
+    private JsonObject? itemFromBackup;
 
     /// <summary>Creates a context for one item.</summary>
     public RestoreItemActionContext(JsonObject item, JsonObject itemFromBackup, string groupResource, string sourceNamespace, string targetNamespace, RestoreActionOptions options, IClusterState? cluster)
+        : this(item, groupResource, sourceNamespace, targetNamespace, options, cluster)
+    {
+        this.itemFromBackup = itemFromBackup ?? throw new ArgumentNullException(nameof(itemFromBackup));
+    }
+
+    /// <summary>
+    /// Creates a context whose <see cref="ItemFromBackup"/> is decoded on first use: most actions never read it, and
+    /// decoding every item twice costs the planner measurably on large backups.
+    /// </summary>
+    internal RestoreItemActionContext(JsonObject item, Func<JsonObject> readItemFromBackup, string groupResource, string sourceNamespace, string targetNamespace, RestoreActionOptions options, IClusterState? cluster)
+        : this(item, groupResource, sourceNamespace, targetNamespace, options, cluster)
+    {
+        this.readItemFromBackup = readItemFromBackup ?? throw new ArgumentNullException(nameof(readItemFromBackup));
+    }
+
+    private RestoreItemActionContext(JsonObject item, string groupResource, string sourceNamespace, string targetNamespace, RestoreActionOptions options, IClusterState? cluster)
     {
         Item = item ?? throw new ArgumentNullException(nameof(item));
-        ItemFromBackup = itemFromBackup ?? throw new ArgumentNullException(nameof(itemFromBackup));
         GroupResource = groupResource;
         SourceNamespace = sourceNamespace;
         TargetNamespace = targetNamespace;
@@ -45,7 +62,7 @@ public sealed class RestoreItemActionContext
     public JsonObject Item { get; }
 
     /// <summary>The object exactly as backed up (with <c>status</c>); never change it.</summary>
-    public JsonObject ItemFromBackup { get; }
+    public JsonObject ItemFromBackup => itemFromBackup ??= readItemFromBackup!();
 
     /// <summary>Group-resource of the item, such as <c>persistentvolumeclaims</c>.</summary>
     public string GroupResource { get; }

@@ -108,6 +108,12 @@ internal sealed class ClusterStateSnapshot : ICsiClusterState
     public IReadOnlyList<string> GetVolumeSnapshotClassNames(string driver) =>
         snapshotClasses.TryGetValue(driver ?? string.Empty, out var names) ? names : (IReadOnlyList<string>)Array.Empty<string>();
 
+    /// <summary>
+    /// Per-namespace lists run this many at a time: one after the other they cost a round trip each, seconds for a
+    /// backup of a thousand namespaces, all before the first create.
+    /// </summary>
+    private const int SnapshotListsInFlight = 8;
+
     /// <summary>Reads what the backup's contents will ask about.</summary>
     public static async Task<ClusterStateSnapshot> ReadAsync(ClusterConnection connection, LoadedBackup backup, RestoreSpec spec, IEngineLog log, CancellationToken cancellationToken)
     {
@@ -118,10 +124,15 @@ internal sealed class ClusterStateSnapshot : ICsiClusterState
 
         if (contents.GroupResources.Contains("secrets") && discovery.FindByGroupResource("serviceaccounts") is { } accounts)
         {
-            foreach (var ns in contents.GetNamespaces("secrets").Where(n => n.Length > 0))
+            var found = new ConcurrentDictionary<string, List<string>>(StringComparer.Ordinal);
+            await BoundedParallel.ForEachAsync(
+                contents.GetNamespaces("secrets").Where(n => n.Length > 0).ToList(),
+                SnapshotListsInFlight,
+                async (ns, ct) => found[ns] = (await ListNamesAsync(connection, accounts, ns, log, ct).ConfigureAwait(false)).Select(n => n.Name).ToList(),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var pair in found)
             {
-                var names = await ListNamesAsync(connection, accounts, ns, log, cancellationToken).ConfigureAwait(false);
-                state.serviceAccounts[ns] = names.Select(n => n.Name).ToList();
+                state.serviceAccounts[pair.Key] = pair.Value;
             }
         }
 
@@ -138,13 +149,22 @@ internal sealed class ClusterStateSnapshot : ICsiClusterState
 
         if (contents.GroupResources.Contains("persistentvolumeclaims") && discovery.FindByGroupResource("persistentvolumeclaims") is { } pvcs)
         {
-            foreach (var source in contents.GetNamespaces("persistentvolumeclaims").Where(n => n.Length > 0))
-            {
-                var target = mapping.TryGetValue(source, out var mapped) ? mapped : source;
-                foreach (var (ns, name) in await ListNamesAsync(connection, pvcs, target, log, cancellationToken).ConfigureAwait(false))
+            var found = new ConcurrentBag<string>();
+            await BoundedParallel.ForEachAsync(
+                contents.GetNamespaces("persistentvolumeclaims").Where(n => n.Length > 0).ToList(),
+                SnapshotListsInFlight,
+                async (source, ct) =>
                 {
-                    state.claims.Add(ns + "/" + name);
-                }
+                    var target = mapping.TryGetValue(source, out var mapped) ? mapped : source;
+                    foreach (var (ns, name) in await ListNamesAsync(connection, pvcs, target, log, ct).ConfigureAwait(false))
+                    {
+                        found.Add(ns + "/" + name);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            foreach (var claim in found)
+            {
+                state.claims.Add(claim);
             }
         }
 

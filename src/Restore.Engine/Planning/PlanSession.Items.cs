@@ -193,11 +193,12 @@ internal sealed partial class PlanSession
 
     private bool RunActions(JsonObject obj, byte[] original, PlannedItem item, string gr, string sourceNamespace, string targetNamespace, string resourceId, PlanTier tier)
     {
+        // The unchanged copy is decoded only if an action reads it, once for all the item's actions.
         JsonObject? fromBackup = null;
+        JsonObject ReadFromBackup() => fromBackup ??= JsonNode.Parse(original) as JsonObject ?? new JsonObject();
         foreach (var action in request.Actions.For(gr))
         {
-            fromBackup ??= JsonNode.Parse(original) as JsonObject ?? new JsonObject();
-            var context = new RestoreItemActionContext(obj, fromBackup, gr, sourceNamespace, targetNamespace, actionOptions, request.Cluster);
+            var context = new RestoreItemActionContext(obj, ReadFromBackup, gr, sourceNamespace, targetNamespace, actionOptions, request.Cluster);
             RestoreItemActionResult result;
             try
             {
