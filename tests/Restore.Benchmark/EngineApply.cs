@@ -22,6 +22,9 @@ public sealed record EngineSettings(int? Parallel, double? Qps, int? Burst)
     /// <summary>Velero's strategy: one item at a time.</summary>
     public static EngineSettings OneAtATime { get; } = new(1, null, null);
 
+    /// <summary>One item at a time without the client-side rate limit in the way: the strategy alone.</summary>
+    public static EngineSettings OneAtATimeUnlimited { get; } = new(1, 5000, 10000);
+
     /// <summary>Everything at its default.</summary>
     public static EngineSettings Default { get; } = new(null, null, null);
 

@@ -115,6 +115,8 @@ public static class RestoreBenchmark
 
         row.OneAtATime = await EngineApply.RunAsync(backup, latency, EngineSettings.OneAtATime, shards, scratch);
         Log($"  restore -Parallel 1: {Describe(row.OneAtATime)}");
+        row.OneAtATimeUnlimited = await EngineApply.RunAsync(backup, latency, EngineSettings.OneAtATimeUnlimited, shards, scratch);
+        Log($"  restore {EngineSettings.OneAtATimeUnlimited}: {Describe(row.OneAtATimeUnlimited)}");
         row.Default = await EngineApply.RunAsync(backup, latency, EngineSettings.Default, shards, scratch);
         Log($"  restore default: {Describe(row.Default)}");
         foreach (var candidate in settings.Sweep)
