@@ -27,7 +27,7 @@ public static class PlanProfile
         {
             var last = round == repeat;
             var (backup, contents) = await Part("read", last, () => PlanStage.ReadAsync(options, backupName, CancellationToken.None));
-            var files = contents.GroupResources.SelectMany(contents.GetItems).Select(e => contents.TryGetFile(e.Path, out var b) ? b : Array.Empty<byte>()).ToList();
+            var files = contents.GroupResources.SelectMany(contents.GetItems).Select(e => contents.TryGetFile(e.Path, out var b) ? b.ToArray() : Array.Empty<byte>()).ToList();
             using var ticks = last && Array.IndexOf(args, "--alloc") >= 0 ? new AllocationTicks() : null;
             await Part("plan (from memory)", last, () =>
             {
@@ -45,7 +45,8 @@ public static class PlanProfile
             await Part("parse + serialize each item", last, () => Task.FromResult(files.Sum(f => JsonSerializer.SerializeToUtf8Bytes(JsonNode.Parse(f)).Length)));
             if (last)
             {
-                Console.WriteLine($"items {contents.ItemCount:N0}, live heap with the backup loaded {GC.GetTotalMemory(true) / 1048576.0:N0} MiB");
+                files.Clear();
+                Console.WriteLine($"items {contents.ItemCount:N0}, {contents.TotalBytes / 1048576.0:N0} MiB of files, live heap with the backup loaded {GC.GetTotalMemory(true) / 1048576.0:N0} MiB");
             }
         }
 

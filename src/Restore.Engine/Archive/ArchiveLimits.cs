@@ -32,13 +32,21 @@ public sealed class ArchiveLimits
     /// <summary>Largest PAX or GNU long-name header. Default 1 MiB.</summary>
     public int MaxHeaderSize { get; set; } = 1024 * 1024;
 
+    // The largest array .NET allocates for bytes is a little under 2 GiB.
+    private const long MaxHeldEntrySize = 0x7FFFFFC7;
+
     /// <summary>A fresh set of default limits.</summary>
     public static ArchiveLimits Default => new();
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a limit that is zero or negative.</summary>
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a limit that is zero or negative, or an entry size no array can hold.</summary>
     public void Validate()
     {
         Check(MaxEntrySize, nameof(MaxEntrySize));
+        if (MaxEntrySize > MaxHeldEntrySize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxEntrySize), MaxEntrySize, $"An entry is held in one block of memory, so the limit can be at most {MaxHeldEntrySize} bytes.");
+        }
+
         Check(MaxTotalSize, nameof(MaxTotalSize));
         Check(MaxEntries, nameof(MaxEntries));
         Check(MaxHeaderSize, nameof(MaxHeaderSize));

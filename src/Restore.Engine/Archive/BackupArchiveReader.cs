@@ -36,7 +36,15 @@ public sealed class ArchiveEntry
     /// Reads the whole content. Call at most once, before moving to the next entry; entries whose
     /// content is not read are skipped without keeping them in memory.
     /// </summary>
-    public Task<byte[]> ReadContentAsync(CancellationToken cancellationToken) => reader.ReadContentAsync(this, generation, cancellationToken);
+    public async Task<byte[]> ReadContentAsync(CancellationToken cancellationToken)
+    {
+        var content = new byte[Size];
+        await reader.ReadContentAsync(this, generation, content, cancellationToken).ConfigureAwait(false);
+        return content;
+    }
+
+    /// <summary>Reads the whole content into <paramref name="destination"/>, which must be exactly <see cref="Size"/> bytes long.</summary>
+    internal Task ReadContentAsync(Memory<byte> destination, CancellationToken cancellationToken) => reader.ReadContentAsync(this, generation, destination, cancellationToken);
 }
 
 /// <summary>
@@ -113,8 +121,10 @@ public sealed class BackupArchiveReader : IDisposable
         var contents = new BackupContents();
         while (await reader.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
         {
-            var content = await entry.ReadContentAsync(cancellationToken).ConfigureAwait(false);
-            if (!contents.Add(entry.Path, content))
+            // Entry sizes are bounded by ArchiveLimits.MaxEntrySize, which is far below 2 GiB.
+            var block = contents.Reserve(checked((int)entry.Size));
+            await entry.ReadContentAsync(block, cancellationToken).ConfigureAwait(false);
+            if (!contents.AddReserved(entry.Path, block))
             {
                 reader.Warn($"duplicate entry {entry.Path}: the first copy is kept");
             }
@@ -261,15 +271,19 @@ public sealed class BackupArchiveReader : IDisposable
     /// <inheritdoc />
     public void Dispose() => source.Dispose();
 
-    internal async Task<byte[]> ReadContentAsync(ArchiveEntry entry, int entryGeneration, CancellationToken cancellationToken)
+    internal async Task ReadContentAsync(ArchiveEntry entry, int entryGeneration, Memory<byte> content, CancellationToken cancellationToken)
     {
         if (entryGeneration != generation || contentRead)
         {
             throw new InvalidOperationException($"The content of {entry.Path} can be read once, before moving to the next entry.");
         }
 
+        if (content.Length != entry.Size)
+        {
+            throw new ArgumentException($"The destination holds {content.Length} bytes; the entry {entry.Path} has {entry.Size}.", nameof(content));
+        }
+
         contentRead = true;
-        var content = new byte[entry.Size];
         var filled = 0;
         while (filled < content.Length)
         {
@@ -284,14 +298,13 @@ public sealed class BackupArchiveReader : IDisposable
             }
 
             var take = (int)Math.Min(available, content.Length - filled);
-            Buffer.BlockCopy(buffer, bufferStart, content, filled, take);
+            buffer.AsSpan(bufferStart, take).CopyTo(content.Span.Slice(filled));
             Consume(take);
             filled += take;
         }
 
         remainingInEntry = 0;
         await SkipAsync(TarFormat.Padding(entry.Size), entry.Path, cancellationToken).ConfigureAwait(false);
-        return content;
     }
 
     internal void Warn(string message)

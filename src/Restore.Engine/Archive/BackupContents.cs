@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Restore.Engine.Common;
 
 namespace Restore.Engine.Archive;
 
@@ -43,8 +44,10 @@ public sealed class BackupItemEntry
 public sealed class BackupContents
 {
     private const string ResourcesPrefix = "resources/";
-    private readonly Dictionary<string, byte[]> files = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ReadOnlyMemory<byte>> files = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, GroupResourceIndex> groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+    private readonly ContentArena arena = new();
     private readonly List<string> warnings = new();
 
     /// <summary>The text of <c>metadata/version</c>, trimmed; null when absent.</summary>
@@ -67,21 +70,42 @@ public sealed class BackupContents
 
     /// <summary>
     /// Adds one regular-file entry. <paramref name="path"/> must already be normalised (no leading
-    /// <c>./</c> or <c>/</c>, no <c>..</c>); the archive reader guarantees that.
+    /// <c>./</c> or <c>/</c>, no <c>..</c>); the archive reader guarantees that. The array is kept, not copied.
     /// </summary>
     /// <returns>False when the path was already present (the first copy is kept).</returns>
     public bool Add(string path, byte[] content)
+    {
+        if (content is null)
+        {
+            throw new ArgumentNullException(nameof(content));
+        }
+
+        return AddCore(path, content, out _);
+    }
+
+    /// <summary>A block to read the next file's <paramref name="size"/> bytes into, then pass to <see cref="AddReserved"/>.</summary>
+    internal Memory<byte> Reserve(int size) => arena.Reserve(size);
+
+    /// <summary>Adds a file read into a block from <see cref="Reserve"/>; the block is given back when it is not kept.</summary>
+    internal bool AddReserved(string path, Memory<byte> block)
+    {
+        var added = AddCore(path, block, out var shared);
+        if (!added || shared)
+        {
+            arena.Release(block);
+        }
+
+        return added;
+    }
+
+    private bool AddCore(string path, ReadOnlyMemory<byte> content, out bool sharedExistingCopy)
     {
         if (path is null)
         {
             throw new ArgumentNullException(nameof(path));
         }
 
-        if (content is null)
-        {
-            throw new ArgumentNullException(nameof(content));
-        }
-
+        sharedExistingCopy = false;
         if (files.ContainsKey(path))
         {
             return false;
@@ -89,7 +113,7 @@ public sealed class BackupContents
 
         if (path == "metadata/version")
         {
-            MetadataVersion = System.Text.Encoding.UTF8.GetString(content).Trim();
+            MetadataVersion = Utf8Text.Decode(content).Trim();
         }
 
         if (!path.StartsWith(ResourcesPrefix, StringComparison.Ordinal))
@@ -107,7 +131,8 @@ public sealed class BackupContents
             return true;
         }
 
-        var gr = parts[0];
+        // Thousands of items share a handful of group-resource and namespace names: keep one copy of each.
+        var gr = Intern(parts[0]);
         if (!groups.TryGetValue(gr, out var index))
         {
             index = new GroupResourceIndex();
@@ -122,13 +147,15 @@ public sealed class BackupContents
         }
         else if (parts.Length == 4 && parts[1] == "namespaces" && parts[2].Length > 0)
         {
-            index.AddItem(new BackupItemEntry(gr, parts[2], ItemName(parts[3]), path, content.Length));
+            index.AddItem(new BackupItemEntry(gr, Intern(parts[2]), ItemName(parts[3]), path, content.Length));
             ItemCount++;
         }
         else if (parts.Length >= 2 && parts[1] != "cluster" && parts[1] != "namespaces")
         {
-            index.VersionDirectories.Add(parts[1]);
-            content = ShareIdenticalCopy(gr, parts, content);
+            index.VersionDirectories.Add(Intern(parts[1]));
+            var kept = ShareIdenticalCopy(gr, parts, content);
+            sharedExistingCopy = !kept.Equals(content);
+            content = kept;
         }
 
         files[path] = content;
@@ -175,18 +202,8 @@ public sealed class BackupContents
     public IReadOnlyCollection<string> GetVersionDirectories(string groupResource) =>
         groups.TryGetValue(groupResource, out var index) ? index.VersionDirectories : Array.Empty<string>();
 
-    /// <summary>Gets the bytes of any file in the archive.</summary>
-    public bool TryGetFile(string path, out byte[] content)
-    {
-        if (files.TryGetValue(path, out var found))
-        {
-            content = found;
-            return true;
-        }
-
-        content = Array.Empty<byte>();
-        return false;
-    }
+    /// <summary>Gets the bytes of any file in the archive (read-only: they may share storage with other files).</summary>
+    public bool TryGetFile(string path, out ReadOnlyMemory<byte> content) => files.TryGetValue(path, out content);
 
     /// <summary>Builds the unversioned item path for a group-resource, namespace and name.</summary>
     public static string ItemPath(string groupResource, string @namespace, string name) =>
@@ -197,12 +214,23 @@ public sealed class BackupContents
     private static string ItemName(string fileName) =>
         fileName.EndsWith(".json", StringComparison.Ordinal) ? fileName.Substring(0, fileName.Length - 5) : fileName;
 
+    private string Intern(string name)
+    {
+        if (names.TryGetValue(name, out var kept))
+        {
+            return kept;
+        }
+
+        names.Add(name, name);
+        return name;
+    }
+
     // Velero writes each preferred-version copy with the same bytes as the unversioned file;
-    // keeping one array for both halves the memory of a typical backup.
-    private byte[] ShareIdenticalCopy(string gr, string[] parts, byte[] content)
+    // keeping one copy for both halves the memory of a typical backup.
+    private ReadOnlyMemory<byte> ShareIdenticalCopy(string gr, string[] parts, ReadOnlyMemory<byte> content)
     {
         var unversioned = ResourcesPrefix + gr + "/" + string.Join("/", parts, 2, parts.Length - 2);
-        if (files.TryGetValue(unversioned, out var existing) && existing.AsSpan().SequenceEqual(content))
+        if (files.TryGetValue(unversioned, out var existing) && existing.Span.SequenceEqual(content.Span))
         {
             TotalBytes -= content.Length;
             return existing;

@@ -113,7 +113,7 @@ internal static class BackupLoader
         {
             if (contents.TryGetFile(entry.Path, out var bytes))
             {
-                csi.Add(CsiVolumeSnapshotRecord.Parse(Encoding.UTF8.GetString(bytes)));
+                csi.Add(CsiVolumeSnapshotRecord.Parse(Utf8Text.Decode(bytes)));
             }
         }
 
@@ -122,7 +122,7 @@ internal static class BackupLoader
         {
             if (contents.TryGetFile(entry.Path, out var bytes))
             {
-                uploads.Add(DataUploadRecord.Parse(Encoding.UTF8.GetString(bytes)));
+                uploads.Add(DataUploadRecord.Parse(Utf8Text.Decode(bytes)));
             }
         }
 

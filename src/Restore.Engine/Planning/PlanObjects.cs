@@ -161,7 +161,7 @@ internal static class PlanObjects
         {
             try
             {
-                fromBackup = JsonNode.Parse(bytes) as JsonObject;
+                fromBackup = JsonNode.Parse(bytes.Span) as JsonObject;
                 if (fromBackup is not null && !IsTypedNamespace(fromBackup))
                 {
                     fromBackup = null;

@@ -22,7 +22,7 @@ internal sealed partial class PlanSession
     /// mapped namespace, empty for cluster-scoped items; <paramref name="original"/> is the file content, from which
     /// the actions' unchanged copy is read.
     /// </summary>
-    private void RestoreItem(JsonObject obj, byte[] original, string gr, string targetNamespace, string path, PlanTier tier, string? parentId)
+    private void RestoreItem(JsonObject obj, ReadOnlyMemory<byte> original, string gr, string targetNamespace, string path, PlanTier tier, string? parentId)
     {
         var name = PlanObjects.Name(obj);
         var objectNamespace = PlanObjects.Namespace(obj);
@@ -191,11 +191,11 @@ internal sealed partial class PlanSession
         return true;
     }
 
-    private bool RunActions(JsonObject obj, byte[] original, PlannedItem item, string gr, string sourceNamespace, string targetNamespace, string resourceId, PlanTier tier)
+    private bool RunActions(JsonObject obj, ReadOnlyMemory<byte> original, PlannedItem item, string gr, string sourceNamespace, string targetNamespace, string resourceId, PlanTier tier)
     {
         // The unchanged copy is decoded only if an action reads it, once for all the item's actions.
         JsonObject? fromBackup = null;
-        JsonObject ReadFromBackup() => fromBackup ??= JsonNode.Parse(original) as JsonObject ?? new JsonObject();
+        JsonObject ReadFromBackup() => fromBackup ??= JsonNode.Parse(original.Span) as JsonObject ?? new JsonObject();
         foreach (var action in request.Actions.For(gr))
         {
             var context = new RestoreItemActionContext(obj, ReadFromBackup, gr, sourceNamespace, targetNamespace, actionOptions, request.Cluster);
@@ -245,7 +245,7 @@ internal sealed partial class PlanSession
         JsonObject? obj;
         try
         {
-            obj = JsonNode.Parse(bytes) as JsonObject ?? throw new JsonException("the item is not a JSON object");
+            obj = JsonNode.Parse(bytes.Span) as JsonObject ?? throw new JsonException("the item is not a JSON object");
             _ = obj.Count;
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)

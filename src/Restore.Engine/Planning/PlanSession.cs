@@ -327,6 +327,9 @@ internal sealed partial class PlanSession
 
         var targetNs = Target(ns);
         var directory = chosenVersions.TryGetValue(gr, out var chosen) ? chosen.Directory : null;
+
+        // Labels, kind and apiVersion are only read from each file when a selector can exclude items.
+        var selectsItems = !selector.IsEverything || orSelectors.Count > 0 || objectSelectors.Count > 0;
         foreach (var e in items)
         {
             var path = directory is null ? e.Path : VersionedPath(e, directory);
@@ -336,7 +339,7 @@ internal sealed partial class PlanSession
                 continue;
             }
 
-            if (!ItemHeader.TryRead(bytes, out var header, out var error))
+            if (!ItemHeader.TryRead(bytes.Span, out var header, out var error, readDetails: selectsItems))
             {
                 Fail(NewItem(e, path), ResultMessage.ForItem(targetNs, $"error decoding \"{path}\": {error}"), recorded: false);
                 continue;
@@ -405,7 +408,7 @@ internal sealed partial class PlanSession
         JsonObject obj;
         try
         {
-            obj = JsonNode.Parse(selected.Bytes) as JsonObject ?? throw new JsonException("the item is not a JSON object");
+            obj = JsonNode.Parse(selected.Bytes.Span) as JsonObject ?? throw new JsonException("the item is not a JSON object");
             _ = obj.Count; // materialises the properties, so duplicate keys fail here
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
@@ -622,7 +625,7 @@ internal sealed partial class PlanSession
 
     private sealed class SelectedItem
     {
-        public SelectedItem(BackupItemEntry entry, string path, string targetNamespace, byte[] bytes)
+        public SelectedItem(BackupItemEntry entry, string path, string targetNamespace, ReadOnlyMemory<byte> bytes)
         {
             Entry = entry;
             Path = path;
@@ -636,6 +639,6 @@ internal sealed partial class PlanSession
 
         public string TargetNamespace { get; }
 
-        public byte[] Bytes { get; }
+        public ReadOnlyMemory<byte> Bytes { get; }
     }
 }

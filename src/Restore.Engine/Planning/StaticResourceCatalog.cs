@@ -102,7 +102,7 @@ public sealed class StaticResourceCatalog : IResourceCatalog
 
             try
             {
-                if (JsonNode.Parse(bytes) is JsonObject crd)
+                if (JsonNode.Parse(bytes.Span) is JsonObject crd)
                 {
                     crds.Add(crd);
                 }

@@ -198,8 +198,35 @@ public class BackupArchiveReaderTests
         var item = Assert.Single(contents.GetItems("clusterroles.rbac.authorization.k8s.io"));
         Assert.Equal(name, item.Name);
         Assert.True(contents.TryGetFile(item.Path, out var bytes));
-        Assert.StartsWith("{\"apiVersion\"", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+        Assert.StartsWith("{\"apiVersion\"", Encoding.UTF8.GetString(bytes.Span), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PreferredVersionCopiesShareTheUnversionedBytesAndDifferentCopiesDoNot()
+    {
+        var tarball = TarGz(
+            ("resources/configmaps/namespaces/a/c.json", "{\"n\":1}"),
+            ("resources/configmaps/v1-preferredversion/namespaces/a/c.json", "{\"n\":1}"),
+            ("resources/configmaps/v2/namespaces/a/c.json", "{\"n\":2}"),
+            ("resources/configmaps/namespaces/a/d.json", "{\"n\":3}"));
+
+        var contents = await BackupArchiveReader.LoadAsync(Stream(tarball), null, CancellationToken.None);
+
+        Assert.True(contents.TryGetFile("resources/configmaps/namespaces/a/c.json", out var unversioned));
+        Assert.True(contents.TryGetFile("resources/configmaps/v1-preferredversion/namespaces/a/c.json", out var preferred));
+        Assert.True(contents.TryGetFile("resources/configmaps/v2/namespaces/a/c.json", out var other));
+        Assert.True(contents.TryGetFile("resources/configmaps/namespaces/a/d.json", out var next));
+        Assert.True(unversioned.Equals(preferred));
+        Assert.Equal("{\"n\":2}", Encoding.UTF8.GetString(other.Span));
+
+        // The shared copy's block was given back, so the following item is intact and counted once.
+        Assert.Equal("{\"n\":3}", Encoding.UTF8.GetString(next.Span));
+        Assert.Equal(21, contents.TotalBytes);
+    }
+
+    [Fact]
+    public void AnEntryLimitNoArrayCanHoldIsRefused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ArchiveLimits { MaxEntrySize = 3L * 1024 * 1024 * 1024 }.Validate());
 
     [Fact]
     public async Task DuplicateEntriesKeepTheFirstCopyAndWarn()
@@ -211,7 +238,7 @@ public class BackupArchiveReaderTests
         var contents = await BackupArchiveReader.LoadAsync(Stream(tarball), null, CancellationToken.None);
 
         Assert.True(contents.TryGetFile("resources/configmaps/namespaces/a/c.json", out var bytes));
-        Assert.Equal("{\"n\":1}", Encoding.UTF8.GetString(bytes));
+        Assert.Equal("{\"n\":1}", Encoding.UTF8.GetString(bytes.Span));
         Assert.Contains(contents.Warnings, w => w.Contains("duplicate entry resources/configmaps/namespaces/a/c.json", StringComparison.Ordinal));
     }
 

@@ -63,6 +63,6 @@ public class BackupContentsTests
         Assert.True(contents.Add("resources/pods/namespaces/a/p.json", Json("{\"n\":1}")));
         Assert.False(contents.Add("resources/pods/namespaces/a/p.json", Json("{\"n\":2}")));
         Assert.True(contents.TryGetFile("resources/pods/namespaces/a/p.json", out var bytes));
-        Assert.Equal("{\"n\":1}", Encoding.UTF8.GetString(bytes));
+        Assert.Equal("{\"n\":1}", Encoding.UTF8.GetString(bytes.Span));
     }
 }
