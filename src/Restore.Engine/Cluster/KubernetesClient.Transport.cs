@@ -40,6 +40,12 @@ internal sealed class KubeRequest
 
     public string? Body { get; init; }
 
+    /// <summary>A body already encoded as UTF-8 JSON; used instead of <see cref="Body"/> when set.</summary>
+    public byte[]? BodyUtf8 { get; init; }
+
+    /// <summary>False when the caller has no use for a successful response's body: it is read to the end but not parsed.</summary>
+    public bool ParseResponse { get; init; } = true;
+
     public string ContentType { get; init; } = "application/json";
 
     public string Accept { get; init; } = "application/json";
@@ -263,7 +269,12 @@ public sealed partial class KubernetesClient
             }
         }
 
-        if (request.Body is not null)
+        if (request.BodyUtf8 is not null)
+        {
+            message.Content = new ByteArrayContent(request.BodyUtf8);
+            message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType) { CharSet = "utf-8" };
+        }
+        else if (request.Body is not null)
         {
             message.Content = new StringContent(request.Body, Encoding.UTF8);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType);
@@ -281,7 +292,7 @@ public sealed partial class KubernetesClient
         {
             var buffer = new MemoryStream();
             await stream.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
-            if (buffer.Length == 0)
+            if (buffer.Length == 0 || !request.ParseResponse)
             {
                 return null;
             }

@@ -274,6 +274,33 @@ public sealed partial class KubernetesClient : IDisposable
         return RequireObject(await SendAsync(request, cancellationToken).ConfigureAwait(false), request);
     }
 
+    /// <summary>
+    /// Creates an object from its compact UTF-8 JSON, as a restore sends planned objects: no tree is built or written
+    /// for the request, and the server's answer is parsed only when <paramref name="returnCreated"/> is true.
+    /// </summary>
+    /// <param name="resource">The resource to create in.</param>
+    /// <param name="ns">The namespace for namespaced resources.</param>
+    /// <param name="name">The object's name, for messages.</param>
+    /// <param name="objectUtf8">The object as UTF-8 JSON.</param>
+    /// <param name="returnCreated">Whether to parse and return the created object.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The created object, or null when <paramref name="returnCreated"/> is false.</returns>
+    public async Task<JsonObject?> CreateAsync(ApiResourceInfo resource, string? ns, string name, byte[] objectUtf8, bool returnCreated, CancellationToken cancellationToken)
+    {
+        if (objectUtf8 is null)
+        {
+            throw new ArgumentNullException(nameof(objectUtf8));
+        }
+
+        var request = new KubeRequest(HttpMethod.Post, KubernetesPaths.Collection(resource, ns, requireNamespace: true), "create", KubernetesPaths.Describe(resource, ns, string.IsNullOrEmpty(name) ? "(generated name)" : name))
+        {
+            BodyUtf8 = objectUtf8,
+            ParseResponse = returnCreated,
+        };
+        var created = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return returnCreated ? RequireObject(created, request) : null;
+    }
+
     /// <summary>Replaces an object (PUT); the name comes from <c>metadata.name</c>, and <c>metadata.resourceVersion</c> guards against lost updates.</summary>
     /// <exception cref="KubernetesConflictException">The object changed since it was read.</exception>
     public Task<JsonObject> ReplaceAsync(ApiResourceInfo resource, string? ns, JsonObject obj, CancellationToken cancellationToken) =>

@@ -142,9 +142,9 @@ internal sealed partial class ClusterItemApplier
 
     private async Task RestoreObjectAsync(PlannedItem item, ItemProgress progress, CancellationToken ct)
     {
-        var desired = item.ParseObject() ?? throw new InvalidOperationException("the planned item has no object");
-        var apiVersion = Text(desired["apiVersion"]) ?? item.ApiVersion;
-        var kind = Text(desired["kind"]) ?? item.Kind;
+        var objectUtf8 = item.ObjectUtf8 ?? throw new InvalidOperationException("the planned item has no object");
+        var apiVersion = item.ObjectApiVersion ?? item.ApiVersion;
+        var kind = item.ObjectKind ?? item.Kind;
         var resource = connection.Resolve(apiVersion, kind);
         if (resource is null)
         {
@@ -158,14 +158,16 @@ internal sealed partial class ClusterItemApplier
             await WaitForReleasedVolumeAsync(resource, item.TargetName, ct).ConfigureAwait(false);
         }
 
-        JsonObject created;
+        // The planned bytes go out as they are; the server's answer is only decoded when the status follows it.
+        var restoreStatus = item.RestoreStatus && item.StatusUtf8 is not null;
+        JsonObject? created;
         try
         {
-            created = await Client.CreateAsync(resource, ns, desired, ct).ConfigureAwait(false);
+            created = await Client.CreateAsync(resource, ns, item.TargetName, objectUtf8, restoreStatus, ct).ConfigureAwait(false);
         }
         catch (KubernetesAlreadyExistsException ex)
         {
-            var own = await HandleExistingAsync(item, progress, resource, ns, desired, ex.Attempts, ct).ConfigureAwait(false);
+            var own = await HandleExistingAsync(item, progress, resource, ns, Desired(item), ex.Attempts, ct).ConfigureAwait(false);
             if (own is null)
             {
                 return;
@@ -182,7 +184,7 @@ internal sealed partial class ClusterItemApplier
                 return;
             }
 
-            var own = await HandleExistingAsync(item, progress, resource, ns, desired, 1, ct).ConfigureAwait(false);
+            var own = await HandleExistingAsync(item, progress, resource, ns, Desired(item), 1, ct).ConfigureAwait(false);
             if (own is null)
             {
                 return;
@@ -197,7 +199,7 @@ internal sealed partial class ClusterItemApplier
         }
 
         progress.Action = ItemRestoreAction.Created;
-        if (item.RestoreStatus && item.StatusUtf8 is not null)
+        if (restoreStatus && created is not null)
         {
             await RestoreStatusAsync(item, progress, resource, ns, created, ct).ConfigureAwait(false);
         }
@@ -345,7 +347,7 @@ internal sealed partial class ClusterItemApplier
             ? span.TotalMinutes.ToString("0.##", CultureInfo.InvariantCulture) + " minutes"
             : span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " seconds";
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static JsonObject Desired(PlannedItem item) => item.ParseObject() ?? throw new InvalidOperationException("the planned item has no object");
 
     private static bool HasCondition(JsonObject obj, string type) =>
         obj["status"]?["conditions"] is JsonArray conditions

@@ -162,7 +162,21 @@ public sealed class PlannedItem
 
     internal void AddAction(string name) => (actions ??= new List<string>()).Add(name);
 
-    internal void SetObject(JsonNode node) => ObjectUtf8 = Serialize(node);
+    /// <summary>The <c>apiVersion</c> of the object to send (an action may have changed it); null when it has none.</summary>
+    internal string? ObjectApiVersion { get; private set; }
+
+    /// <summary>The <c>kind</c> of the object to send; null when it has none.</summary>
+    internal string? ObjectKind { get; private set; }
+
+    internal void SetObject(JsonNode node)
+    {
+        ObjectUtf8 = Serialize(node);
+        ObjectApiVersion = TextOf(node, "apiVersion");
+        ObjectKind = TextOf(node, "kind");
+    }
+
+    private static string? TextOf(JsonNode node, string property) =>
+        node is JsonObject obj && obj[property] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     internal static byte[] Serialize(JsonNode node) => JsonSerializer.SerializeToUtf8Bytes(node, SerializerOptions);
 

@@ -168,6 +168,7 @@ internal static class Resources
     public static readonly ApiResourceInfo Namespaces = new("", "v1", "namespaces", "Namespace", false, new[] { "ns" }, "namespace");
     public static readonly ApiResourceInfo ClusterRoles = new("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false);
     public static readonly ApiResourceInfo Deployments = new("apps", "v1", "deployments", "Deployment", true, new[] { "deploy" }, "deployment");
+    public static readonly ApiResourceInfo ConfigMaps = new("", "v1", "configmaps", "ConfigMap", true, new[] { "cm" }, "configmap");
 }
 
 /// <summary>An in-memory handler for tests that need no network: answers from a function and records requests.</summary>

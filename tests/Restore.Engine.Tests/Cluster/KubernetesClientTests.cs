@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
@@ -60,6 +61,36 @@ public class KubernetesClientTests
         Assert.Equal("alice", seen.ClientCertificateSubject);
         Assert.Null(seen.Authorization);
         Assert.Equal("/api/v1/namespaces/shop", seen.Path);
+    }
+
+    [Fact]
+    public async Task CreateFromUtf8SendsTheBytesAsTheyAreAndParsesTheAnswerOnlyWhenAsked()
+    {
+        await using var server = await TestKubeServer.StartAsync((context, seen, _) =>
+            TestKubeServer.Json(context, 201, TestKubeServer.Object("ConfigMap", "settings", "shop", "v1")));
+        using var client = Client(server);
+        var body = Encoding.UTF8.GetBytes("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"settings\",\"namespace\":\"shop\"},\"data\":{\"k\":\"välue\"}}");
+
+        var ignored = await client.CreateAsync(Resources.ConfigMaps, "shop", "settings", body, returnCreated: false, CancellationToken.None);
+        var created = await client.CreateAsync(Resources.ConfigMaps, "shop", "settings", body, returnCreated: true, CancellationToken.None);
+
+        Assert.Null(ignored);
+        Assert.Equal("settings", (string?)created!["metadata"]!["name"]);
+        var seen = server.Requests.ToArray();
+        Assert.Equal(2, seen.Length);
+        Assert.All(seen, s => Assert.Equal("POST /api/v1/namespaces/shop/configmaps application/json; charset=utf-8", $"{s.Method} {s.Path} {s.ContentType}"));
+        Assert.All(seen, s => Assert.Equal(Encoding.UTF8.GetString(body), s.Body));
+    }
+
+    [Fact]
+    public async Task CreateFromUtf8StillReportsApiErrors()
+    {
+        await using var server = await TestKubeServer.StartAsync((context, seen, _) =>
+            TestKubeServer.Json(context, 409, JsonNode.Parse("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"AlreadyExists\",\"code\":409,\"message\":\"configmaps \\\"settings\\\" already exists\"}")!.AsObject()));
+        using var client = Client(server);
+
+        var error = await Assert.ThrowsAsync<KubernetesAlreadyExistsException>(() => client.CreateAsync(Resources.ConfigMaps, "shop", "settings", Encoding.UTF8.GetBytes("{}"), returnCreated: false, CancellationToken.None));
+        Assert.Contains("settings", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
