@@ -106,7 +106,8 @@ internal sealed partial class ApiHandler
                 request.Method,
                 request.Path.Value ?? "/",
                 request.QueryString.Value ?? string.Empty,
-                aborted ? 0 : context.Response.StatusCode,
+                // A create committed before the client went away still happened: keep its 201, as the store has the object.
+                aborted && context.Response.StatusCode != StatusCodes.Status201Created ? 0 : context.Response.StatusCode,
                 user,
                 info.IsResourceRequest ? info.Verb : string.Empty,
                 info.JournalResource,

@@ -40,11 +40,13 @@ internal sealed class RunContext
     /// that already has one (a duplicate of an additional item, a namespace ensured earlier), which Velero does not
     /// list either.
     /// </summary>
-    public static List<PlannedItem> OutcomeItems(RestorePlan plan)
+    public static List<PlannedItem> OutcomeItems(RestorePlan plan) => OutcomeItems(plan.Items).ToList();
+
+    /// <summary>The same filter as <see cref="OutcomeItems(RestorePlan)"/>, applied lazily to a plan being produced.</summary>
+    public static IEnumerable<PlannedItem> OutcomeItems(IEnumerable<PlannedItem> planned)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var items = new List<PlannedItem>(plan.Items.Count);
-        foreach (var item in plan.Items)
+        foreach (var item in planned)
         {
             if (item.Decision == PlanDecision.Excluded)
             {
@@ -57,10 +59,8 @@ internal sealed class RunContext
                 continue;
             }
 
-            items.Add(item);
+            yield return item;
         }
-
-        return items;
     }
 
     /// <summary>Adds the plan's warnings and errors to the target and logs its notes.</summary>
@@ -84,10 +84,11 @@ internal sealed class RunContext
 }
 
 /// <summary>
-/// Restores into one cluster: connect and discover, read the cluster facts the actions need, plan with live discovery
-/// layered over the backup's CRDs, then apply the plan tier by tier. Items of one tier run concurrently (bounded by
-/// <see cref="RestoreRequest.Parallel"/>); a tier starts when the previous one is done; after the CRD tier discovery
-/// is refreshed when any CRD was created or updated.
+/// Restores into one cluster: connect and discover, read the cluster facts the actions need, then plan (live discovery
+/// layered over the backup's CRDs) and apply at the same time: each planned item is sent as soon as it is produced, so
+/// the first creates do not wait for the last item to be planned and applied objects are not kept. Items of one tier
+/// run concurrently (bounded by <see cref="RestoreRequest.Parallel"/>); a tier starts when the previous one is done;
+/// after the CRD tier discovery is refreshed when any CRD was created or updated.
 /// </summary>
 internal sealed class ClusterTargetRun
 {
@@ -123,12 +124,12 @@ internal sealed class ClusterTargetRun
         using (connection)
         {
             await NoteIdentityAsync(connection, ct).ConfigureAwait(false);
-            RestorePlan plan;
+            RestorePlanStream stream;
             try
             {
                 Run.Report(target, force: true, "Planning");
                 var state = await ClusterStateSnapshot.ReadAsync(connection, context.Backup, context.Prepared.PlannerSpec, target.Log, ct).ConfigureAwait(false);
-                plan = await Task.Run(() => new RestorePlanner().Plan(BuildPlanRequest(connection, state), ct), ct).ConfigureAwait(false);
+                stream = new RestorePlanner().Stream(BuildPlanRequest(connection, state), ct);
             }
             catch (KubernetesApiException ex)
             {
@@ -136,20 +137,54 @@ internal sealed class ClusterTargetRun
                 return;
             }
 
+            var plan = stream.Plan;
             if (plan.FailedValidation)
             {
                 Fail("the restore is not valid for this cluster: " + string.Join("; ", plan.ValidationErrors));
                 return;
             }
 
-            var items = RunContext.OutcomeItems(plan);
-            target.Total = items.Count;
+            // Until the plan is complete the backup's item count stands in for the total.
+            target.Total = plan.Summary.BackupItems;
             Run.Changed();
-            context.TakePlanResults(target, plan);
-            target.Log.Info($"Restoring {plan.Summary.ToCreate} items and {plan.Summary.NamespacesToEnsure} namespaces into {spec.Info}");
-            var namespaces = new NamespaceEnsurer(connection.Client, plan.Items.Where(i => i.IsNamespace && i.Decision == PlanDecision.Create), context.Request.NamespaceTerminationTimeout, target.Log);
+            target.Log.Info($"Restoring the backup's {plan.Summary.BackupItems} items into {spec.Info} as they are planned");
+            var namespaces = new NamespaceEnsurer(connection.Client, Array.Empty<PlannedItem>(), context.Request.NamespaceTerminationTimeout, target.Log);
             var applier = new ClusterItemApplier(Run, target, connection, namespaces, context.Prepared.StoredSpec.ExistingResourcePolicy, context.Prepared.Name, context.Prepared.Backup.Name, context.Request.ItemOperationTimeout);
-            await ApplyTiersAsync(items, applier, connection, ct).ConfigureAwait(false);
+            var outcomes = 0;
+            IEnumerable<PlannedItem> Planned()
+            {
+                foreach (var item in RunContext.OutcomeItems(stream))
+                {
+                    if (item.IsNamespace && item.Decision == PlanDecision.Create)
+                    {
+                        namespaces.Register(item);
+                    }
+
+                    outcomes++;
+                    yield return item;
+                }
+            }
+
+            try
+            {
+                await ApplyTiersAsync(Planned(), applier, connection, ct).ConfigureAwait(false);
+            }
+            catch (KubernetesApiException ex)
+            {
+                // Applying records its own failures, so this comes from planning (a live discovery lookup).
+                Fail($"could not read the cluster state needed to plan the restore: {ex.Message}");
+                return;
+            }
+            finally
+            {
+                // The plan's warnings and errors count whether or not the run got to its end; a run stopped before
+                // the plan was complete keeps the estimate, as the plan's true total is not known.
+                target.Total = stream.IsComplete ? outcomes : Math.Max(outcomes, plan.Summary.BackupItems);
+                Run.Changed();
+                context.TakePlanResults(target, plan);
+            }
+
+            target.Log.Info($"Planned {plan.Summary.ToCreate} items and {plan.Summary.NamespacesToEnsure} namespaces for {spec.Info}");
         }
 
         FinishPhase();
@@ -170,7 +205,7 @@ internal sealed class ClusterTargetRun
         };
 
     /// <summary>Tier by tier; within a tier at most <see cref="RunContext.Parallel"/> items in flight.</summary>
-    private async Task ApplyTiersAsync(IReadOnlyList<PlannedItem> items, ClusterItemApplier applier, ClusterConnection connection, CancellationToken ct)
+    private async Task ApplyTiersAsync(IEnumerable<PlannedItem> items, ClusterItemApplier applier, ClusterConnection connection, CancellationToken ct)
     {
         var degree = context.Parallel;
         using var gate = new SemaphoreSlim(degree);
@@ -216,6 +251,13 @@ internal sealed class ClusterTargetRun
                         finally
                         {
                             gate.Release();
+
+                            // Applied objects are not needed again (a namespace's object may be, by a later ensure).
+                            if (!planned.IsNamespace)
+                            {
+                                planned.ObjectUtf8 = null;
+                                planned.StatusUtf8 = null;
+                            }
                         }
                     },
                     CancellationToken.None));

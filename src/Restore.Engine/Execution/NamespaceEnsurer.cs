@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
@@ -47,7 +48,7 @@ internal sealed class NamespaceState
 internal sealed class NamespaceEnsurer
 {
     private readonly OncePerKey<NamespaceState> once = new();
-    private readonly Dictionary<string, PlannedItem> planned = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PlannedItem> planned = new(StringComparer.Ordinal);
     private readonly KubernetesClient client;
     private readonly TimeSpan terminationTimeout;
     private readonly IEngineLog log;
@@ -59,12 +60,12 @@ internal sealed class NamespaceEnsurer
         this.log = log;
         foreach (var item in namespaceItems)
         {
-            if (!planned.ContainsKey(item.TargetName))
-            {
-                planned.Add(item.TargetName, item);
-            }
+            Register(item);
         }
     }
+
+    /// <summary>Makes a planned namespace object known before any item that needs the namespace is applied; the first one wins.</summary>
+    public void Register(PlannedItem item) => planned.TryAdd(item.TargetName, item);
 
     public Task<NamespaceState> EnsureAsync(string name, CancellationToken runToken) =>
         once.RunAsync(name, () => EnsureCoreAsync(name, runToken));

@@ -70,6 +70,27 @@ public class RunBehaviourTests
     }
 
     [Fact]
+    public async Task CreatesStartWhileTheRestIsStillBeingPlannedAndTheTotalEndsExact()
+    {
+        await using var h = await ExecutionHarness.CreateAsync();
+        await h.WriteBackupAsync(K8s.ConfigMaps("b1", "shop", 20).AddItem("deployments.apps", "shop", "web", K8s.Deployment("shop", "web")));
+
+        var (result, outcomes) = await ExistingObjectTests.RunAsync(h, h.Request("b1", "r-stream"));
+
+        Assert.Equal(RestorePhase.Completed, result.Phase);
+        var messages = h.Log.Entries.Select(e => e.Message).ToList();
+        var firstTier = messages.FindIndex(m => m.StartsWith("Restoring resource 'configmaps'", StringComparison.Ordinal));
+        var planned = messages.FindIndex(m => m == "planning completed");
+        Assert.True(firstTier >= 0 && planned >= 0, string.Join(" | ", messages));
+        Assert.True(firstTier < planned, $"the first tier started at log line {firstTier}, after planning completed at line {planned}");
+
+        // 20 ConfigMaps, the Deployment and the namespace: the estimate (the backup's item count) is replaced.
+        Assert.Equal(22, outcomes.Count);
+        Assert.Equal(outcomes.Count, result.Record.TotalItems);
+        Assert.Equal(outcomes.Count, result.Record.ItemsRestored);
+    }
+
+    [Fact]
     public async Task AnItemThatHangsFailsAfterTheItemTimeoutAndTheRestGoesOn()
     {
         await using var h = await ExecutionHarness.CreateAsync();
