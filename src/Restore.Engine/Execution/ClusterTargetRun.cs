@@ -148,7 +148,7 @@ internal sealed class ClusterTargetRun
             target.Total = plan.Summary.BackupItems;
             Run.Changed();
             target.Log.Info($"Restoring the backup's {plan.Summary.BackupItems} items into {spec.Info} as they are planned");
-            var namespaces = new NamespaceEnsurer(connection.Client, Array.Empty<PlannedItem>(), context.Request.NamespaceTerminationTimeout, target.Log);
+            var namespaces = new NamespaceEnsurer(connection.Client, context.Request.NamespaceTerminationTimeout, target.Log);
             var applier = new ClusterItemApplier(Run, target, connection, namespaces, context.Prepared.StoredSpec.ExistingResourcePolicy, context.Prepared.Name, context.Prepared.Backup.Name, context.Request.ItemOperationTimeout);
             var outcomes = 0;
             IEnumerable<PlannedItem> Planned()

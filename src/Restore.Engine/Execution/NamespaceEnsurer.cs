@@ -53,15 +53,11 @@ internal sealed class NamespaceEnsurer
     private readonly TimeSpan terminationTimeout;
     private readonly IEngineLog log;
 
-    public NamespaceEnsurer(KubernetesClient client, IEnumerable<PlannedItem> namespaceItems, TimeSpan terminationTimeout, IEngineLog log)
+    public NamespaceEnsurer(KubernetesClient client, TimeSpan terminationTimeout, IEngineLog log)
     {
         this.client = client;
         this.terminationTimeout = terminationTimeout;
         this.log = log;
-        foreach (var item in namespaceItems)
-        {
-            Register(item);
-        }
     }
 
     /// <summary>Makes a planned namespace object known before any item that needs the namespace is applied; the first one wins.</summary>

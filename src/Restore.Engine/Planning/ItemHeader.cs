@@ -16,8 +16,6 @@ internal sealed class ItemHeader
 
     public string Kind { get; private set; } = string.Empty;
 
-    public string? Namespace { get; private set; }
-
     public IReadOnlyDictionary<string, string> Labels { get; private set; } = NoLabels;
 
     private bool details;
@@ -115,11 +113,6 @@ internal sealed class ItemHeader
             {
                 reader.Read();
                 header.Labels = ReadLabels(ref reader);
-            }
-            else if (reader.ValueTextEquals("namespace"u8))
-            {
-                reader.Read();
-                header.Namespace = reader.TokenType == JsonTokenType.String ? reader.GetString() : Skip(ref reader);
             }
             else
             {
