@@ -26,6 +26,7 @@ internal sealed partial class ApiHandler
     private readonly Authenticator authenticator;
     private readonly TestApiServerOptions options;
     private readonly CancellationToken stopping;
+    private int inProgress;
 
     public ApiHandler(ObjectStore store, ServerKnobs knobs, RequestJournal journal, Authenticator authenticator, TestApiServerOptions options, CancellationToken stopping)
     {
@@ -40,7 +41,23 @@ internal sealed partial class ApiHandler
     /// <summary>host:port for /api's serverAddressByClientCIDRs; set once the port is known.</summary>
     public string ServerAddress { get; set; } = "127.0.0.1:0";
 
+    /// <summary>Requests being handled right now.</summary>
+    public int InProgress => Volatile.Read(ref inProgress);
+
     public async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref inProgress);
+        try
+        {
+            await HandleCoreAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inProgress);
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
         var arrived = DateTimeOffset.UtcNow;

@@ -43,6 +43,7 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly CancellationTokenSource stopping;
     private readonly Certificates certificates;
+    private ApiHandler? handler;
     private int disposed;
 
     private TestApiServer(WebApplication app, CancellationTokenSource stopping, Certificates certificates, TestApiServerOptions options, string token, ObjectStore store, ServerKnobs knobs, RequestJournal journal, int port)
@@ -104,6 +105,27 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>The requests handled.</summary>
     public RequestJournal Journal { get; }
 
+    /// <summary>Requests being handled right now (one whose client went away may still be finishing).</summary>
+    public int RequestsInProgress => handler?.InProgress ?? 0;
+
+    /// <summary>
+    /// Waits until no request is being handled: a create sent just before a client canceled may still commit, as on a
+    /// real API server, so a test that counts objects after a canceled run waits for this first.
+    /// </summary>
+    public async Task WaitUntilIdleAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (RequestsInProgress > 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{RequestsInProgress} requests still in progress after {timeout}");
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Starts a server on 127.0.0.1 and returns once it accepts connections.</summary>
     public static async Task<TestApiServer> StartAsync(TestApiServerOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -160,7 +182,7 @@ public sealed class TestApiServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         handler.ServerAddress = $"127.0.0.1:{port}";
-        return new TestApiServer(app, stopping, certificates, options, token, store, knobs, journal, port);
+        return new TestApiServer(app, stopping, certificates, options, token, store, knobs, journal, port) { handler = handler };
     }
 
     /// <summary>The kubeconfig context name for an auth method: "&lt;cluster&gt;-token" or "&lt;cluster&gt;-cert".</summary>

@@ -95,25 +95,62 @@ internal sealed class ClusterTargetRun
     private readonly RunContext context;
     private readonly TargetState target;
     private readonly TargetSpec spec;
+    private readonly Task<ClusterConnection> connecting;
 
-    public ClusterTargetRun(RunContext context, TargetState target, TargetSpec spec)
+    /// <param name="context">The run's shared settings and the loaded backup.</param>
+    /// <param name="target">The target's state.</param>
+    /// <param name="spec">The target.</param>
+    /// <param name="connecting">The connection, started by <see cref="StartConnecting"/> while the backup was read.</param>
+    public ClusterTargetRun(RunContext context, TargetState target, TargetSpec spec, Task<ClusterConnection> connecting)
     {
         this.context = context;
         this.target = target;
         this.spec = spec;
+        this.connecting = connecting;
     }
 
     private RunState Run => context.Run;
 
+    /// <summary>
+    /// Connects (kubeconfig, TLS, discovery) while the backup is still being read: the two do not depend on each other,
+    /// and on a bad day the time to the first create matters. The task fails with <see cref="KubernetesApiException"/>
+    /// or <see cref="KubeConfigException"/>, which <see cref="RunAsync"/> records as the target's failure.
+    /// </summary>
+    public static Task<ClusterConnection> StartConnecting(RunState run, TargetState target, TargetSpec spec, RestoreRequest request, CancellationToken ct)
+    {
+        run.SetTargetPhase(target, RestorePhase.InProgress);
+        run.Report(target, force: true, "Connecting");
+        return Task.Run(() => ClusterConnection.ConnectAsync(spec, request, target.Log, ct), ct);
+    }
+
+    /// <summary>Disposes connections that were started but never handed to a run (the backup could not be read).</summary>
+    public static async Task DisposeUnusedAsync(IEnumerable<Task<ClusterConnection>?> connections)
+    {
+        foreach (var task in connections)
+        {
+            if (task is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                (await task.ConfigureAwait(false)).Dispose();
+            }
+            catch (Exception)
+            {
+                // Nothing was restored into this target; its connection failure no longer matters.
+            }
+        }
+    }
+
     /// <summary>Runs the target to its end. Throws only <see cref="OperationCanceledException"/> when the run is canceled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        Run.SetTargetPhase(target, RestorePhase.InProgress);
-        Run.Report(target, force: true, "Connecting");
         ClusterConnection connection;
         try
         {
-            connection = await ClusterConnection.ConnectAsync(spec, context.Request, target.Log, ct).ConfigureAwait(false);
+            connection = await connecting.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is KubernetesApiException or KubeConfigException)
         {

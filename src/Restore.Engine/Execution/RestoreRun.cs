@@ -135,6 +135,46 @@ internal sealed class RestoreRun
     /// <summary>Loads the backup and runs every target; returns a failure reason when the restore cannot run at all.</summary>
     private async Task<string?> RestoreAsync(RestoreRequest request, PreparedRestore prepared, RunState state, string uid, CancellationToken ct)
     {
+        // Clusters are connected to while the backup is read; a connection nobody used is closed on the way out.
+        var connecting = prepared.Targets
+            .Select((t, i) => t.Folder is null ? ClusterTargetRun.StartConnecting(state, state.Targets[i], t, request, ct) : null)
+            .ToList();
+        var handedOver = false;
+        try
+        {
+            var (backup, failure) = await LoadBackupAsync(prepared, state, ct).ConfigureAwait(false);
+            if (backup is null)
+            {
+                return failure;
+            }
+
+            foreach (var warning in backup.Contents.Warnings)
+            {
+                state.Log.Warning(warning);
+            }
+
+            var context = new RunContext(state, prepared, backup, request, uid);
+            var runs = prepared.Targets.Select((t, i) => RunTargetAsync(context, state.Targets[i], t, connecting[i], ct)).ToList();
+            handedOver = true;
+            await Task.WhenAll(runs).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            return null;
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                await ClusterTargetRun.DisposeUnusedAsync(connecting).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the backup. A broken archive is recorded on every target and gives no backup and no failure (the restore
+    /// ends PartiallyFailed); an unreadable one gives the restore's failure reason.
+    /// </summary>
+    private async Task<(LoadedBackup? Backup, string? Failure)> LoadBackupAsync(PreparedRestore prepared, RunState state, CancellationToken ct)
+    {
         LoadedBackup backup;
         try
         {
@@ -151,7 +191,7 @@ internal sealed class RestoreRun
                 state.SetTargetPhase(t, RestorePhase.PartiallyFailed, ex.Message);
             }
 
-            return null;
+            return (null, null);
         }
         catch (BackupLoadException ex)
         {
@@ -162,32 +202,23 @@ internal sealed class RestoreRun
                 state.SetTargetPhase(t, RestorePhase.Failed, ex.Message);
             }
 
-            return ex.Message;
+            return (null, ex.Message);
         }
 
-        foreach (var warning in backup.Contents.Warnings)
-        {
-            state.Log.Warning(warning);
-        }
-
-        var context = new RunContext(state, prepared, backup, request, uid);
-        var runs = prepared.Targets.Select((t, i) => RunTargetAsync(context, state.Targets[i], t, ct)).ToList();
-        await Task.WhenAll(runs).ConfigureAwait(false);
-        ct.ThrowIfCancellationRequested();
-        return null;
+        return (backup, null);
     }
 
-    private static async Task RunTargetAsync(RunContext context, TargetState target, TargetSpec spec, CancellationToken ct)
+    private static async Task RunTargetAsync(RunContext context, TargetState target, TargetSpec spec, Task<ClusterConnection>? connecting, CancellationToken ct)
     {
         try
         {
-            if (spec.Folder is not null)
+            if (connecting is null)
             {
                 await new FolderTargetRun(context, target, spec).RunAsync(ct).ConfigureAwait(false);
             }
             else
             {
-                await new ClusterTargetRun(context, target, spec).RunAsync(ct).ConfigureAwait(false);
+                await new ClusterTargetRun(context, target, spec, connecting).RunAsync(ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -275,6 +275,8 @@ internal static class FaultCases
             probe.Check(outcomes.Where(o => o.Action == ItemRestoreAction.Created && o.Kind == "ConfigMap").All(o => server.Store.Get("configmaps", o.Namespace, o.Name) is not null), "an item recorded Created is not in the cluster");
             probe.Check(outcomes.Count >= after, $"only {outcomes.Count} outcomes after {after} callbacks");
             probe.Observe($"Canceled run: Failed, canceled, its counts equal its item outcomes (\"canceled by the user after N of {ConfigMapCount + 1} items\")");
+            // A create in flight at the cancel may still commit on the server (as on a real cluster): count once it is idle.
+            await server.WaitUntilIdleAsync(TimeSpan.FromSeconds(10));
             var createdFirst = server.Store.Count("configmaps", "shop");
 
             var rerun = await sandbox.RunAsync(sandbox.ToCluster(Backup, id.ToLowerInvariant() + "-rerun"));
