@@ -7,14 +7,13 @@ namespace Restore.Engine.Archive;
 /// <summary>One item listed from the unversioned tree of a backup (spec §2.3).</summary>
 public sealed class BackupItemEntry
 {
-    /// <summary>Creates an entry.</summary>
-    public BackupItemEntry(string groupResource, string @namespace, string name, string path, long size)
+    internal BackupItemEntry(string groupResource, string @namespace, string name, bool jsonSuffix, ReadOnlyMemory<byte> content)
     {
         GroupResource = groupResource;
         Namespace = @namespace;
         Name = name;
-        Path = path;
-        Size = size;
+        HasJsonSuffix = jsonSuffix;
+        Content = content;
     }
 
     /// <summary>Group-resource directory name, such as <c>deployments.apps</c>.</summary>
@@ -26,14 +25,28 @@ public sealed class BackupItemEntry
     /// <summary>Item name: the file name less a trailing <c>.json</c>.</summary>
     public string Name { get; }
 
-    /// <summary>Path inside the archive, such as <c>resources/pods/namespaces/shop/web-0.json</c>.</summary>
-    public string Path { get; }
+    /// <summary>The file name inside its directory, such as <c>web-0.json</c>.</summary>
+    public string FileName => HasJsonSuffix ? Name + ".json" : Name;
+
+    /// <summary>
+    /// Path inside the archive, such as <c>resources/pods/namespaces/shop/web-0.json</c>. Built when asked for:
+    /// a backup of 100,000 items would otherwise hold 100,000 more strings.
+    /// </summary>
+    public string Path => BackupContents.ItemDirectory(GroupResource, null, Namespace) + FileName;
 
     /// <summary>Size of the item file in bytes.</summary>
-    public long Size { get; }
+    public long Size => Content.Length;
 
     /// <summary>True when the item lives under <c>cluster/</c>.</summary>
     public bool IsClusterScoped => Namespace.Length == 0;
+
+    /// <summary>The file's bytes (read-only; they may be shared with its preferred-version copy).</summary>
+    internal ReadOnlyMemory<byte> Content { get; }
+
+    internal bool HasJsonSuffix { get; }
+
+    /// <summary>Bit i set: the i-th version directory of the group-resource holds a byte-identical copy of this item.</summary>
+    internal ulong IdenticalCopies { get; set; }
 }
 
 /// <summary>
@@ -41,9 +54,15 @@ public sealed class BackupItemEntry
 /// Velero's restore parses them (spec §2.2-§2.3). Nothing is extracted to disk, so names that are
 /// illegal on Windows file systems (<c>system:node-proxier</c>) are no problem.
 /// </summary>
+/// <remarks>
+/// Items are indexed by group-resource, namespace and name, not by path: a path string per item (and another per
+/// preferred-version copy) was most of the index's memory. A version-directory copy byte-identical to its unversioned
+/// file is one bit on the item; only copies that differ (or come first) are kept under their own path.
+/// </remarks>
 public sealed class BackupContents
 {
     private const string ResourcesPrefix = "resources/";
+    private const string JsonExtension = ".json";
     private readonly Dictionary<string, ReadOnlyMemory<byte>> files = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, GroupResourceIndex> groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
@@ -116,48 +135,65 @@ public sealed class BackupContents
             MetadataVersion = Utf8Text.Decode(content).Trim();
         }
 
-        if (!path.StartsWith(ResourcesPrefix, StringComparison.Ordinal))
+        if (!ItemLocation.TryParse(path, out var at))
         {
-            files[path] = content;
-            TotalBytes += content.Length;
-            return true;
-        }
+            if (path.StartsWith(ResourcesPrefix, StringComparison.Ordinal) && path.IndexOf('/', ResourcesPrefix.Length) < 0)
+            {
+                warnings.Add($"ignoring file {path}: not a directory under resources/");
+            }
 
-        var parts = path.Substring(ResourcesPrefix.Length).Split('/');
-        if (parts.Length == 1)
-        {
-            warnings.Add($"ignoring file {path}: not a directory under resources/");
-            files[path] = content;
-            return true;
+            return AddFile(path, content);
         }
 
         // Thousands of items share a handful of group-resource and namespace names: keep one copy of each.
-        var gr = Intern(parts[0]);
+        var gr = Intern(at.GroupResource);
         if (!groups.TryGetValue(gr, out var index))
         {
             index = new GroupResourceIndex();
             groups.Add(gr, index);
         }
 
-        // Items: resources/<gr>/cluster/<file> and resources/<gr>/namespaces/<ns>/<file>.
-        if (parts.Length == 3 && parts[1] == "cluster")
+        if (at.VersionDirectory is null)
         {
-            index.AddItem(new BackupItemEntry(gr, string.Empty, ItemName(parts[2]), path, content.Length));
+            if (!at.IsItem)
+            {
+                return AddFile(path, content);
+            }
+
+            if (!index.TryAddItem(new BackupItemEntry(gr, Intern(at.Namespace), at.Name, at.JsonSuffix, content)))
+            {
+                return false;
+            }
+
             ItemCount++;
-        }
-        else if (parts.Length == 4 && parts[1] == "namespaces" && parts[2].Length > 0)
-        {
-            index.AddItem(new BackupItemEntry(gr, Intern(parts[2]), ItemName(parts[3]), path, content.Length));
-            ItemCount++;
-        }
-        else if (parts.Length >= 2 && parts[1] != "cluster" && parts[1] != "namespaces")
-        {
-            index.VersionDirectories.Add(Intern(parts[1]));
-            var kept = ShareIdenticalCopy(gr, parts, content);
-            sharedExistingCopy = !kept.Equals(content);
-            content = kept;
+            TotalBytes += content.Length;
+            return true;
         }
 
+        // A version directory: resources/<gr>/<version>/... (items in it are read only when that version is chosen).
+        var version = Intern(at.VersionDirectory);
+        index.VersionDirectories.Add(version);
+        if (at.IsItem && index.Find(at.Namespace, at.Name, at.JsonSuffix) is { } item && index.CopyBit(version, register: true) is { } bit)
+        {
+            if ((item.IdenticalCopies & bit) != 0)
+            {
+                return false;
+            }
+
+            // Velero writes each preferred-version copy with the same bytes as the unversioned file.
+            if (item.Content.Span.SequenceEqual(content.Span))
+            {
+                item.IdenticalCopies |= bit;
+                sharedExistingCopy = true;
+                return true;
+            }
+        }
+
+        return AddFile(path, content);
+    }
+
+    private bool AddFile(string path, ReadOnlyMemory<byte> content)
+    {
         files[path] = content;
         TotalBytes += content.Length;
         return true;
@@ -203,16 +239,51 @@ public sealed class BackupContents
         groups.TryGetValue(groupResource, out var index) ? index.VersionDirectories : Array.Empty<string>();
 
     /// <summary>Gets the bytes of any file in the archive (read-only: they may share storage with other files).</summary>
-    public bool TryGetFile(string path, out ReadOnlyMemory<byte> content) => files.TryGetValue(path, out content);
+    public bool TryGetFile(string path, out ReadOnlyMemory<byte> content)
+    {
+        if (files.TryGetValue(path, out content))
+        {
+            return true;
+        }
+
+        if (path is not null && ItemLocation.TryParse(path, out var at) && at.IsItem && groups.TryGetValue(at.GroupResource, out var index)
+            && index.Find(at.Namespace, at.Name, at.JsonSuffix) is { } item)
+        {
+            if (at.VersionDirectory is null || (index.CopyBit(at.VersionDirectory, register: false) is { } bit && (item.IdenticalCopies & bit) != 0))
+            {
+                content = item.Content;
+                return true;
+            }
+        }
+
+        content = default;
+        return false;
+    }
+
+    /// <summary>The copy of an item in a version directory (such as <c>v2</c>), if the backup has one.</summary>
+    internal bool TryGetVersionedCopy(BackupItemEntry item, string versionDirectory, out ReadOnlyMemory<byte> content)
+    {
+        if (groups.TryGetValue(item.GroupResource, out var index) && index.CopyBit(versionDirectory, register: false) is { } bit && (item.IdenticalCopies & bit) != 0)
+        {
+            content = item.Content;
+            return true;
+        }
+
+        return files.TryGetValue(ItemDirectory(item.GroupResource, versionDirectory, item.Namespace) + item.FileName, out content);
+    }
 
     /// <summary>Builds the unversioned item path for a group-resource, namespace and name.</summary>
     public static string ItemPath(string groupResource, string @namespace, string name) =>
-        @namespace.Length == 0
-            ? $"resources/{groupResource}/cluster/{name}.json"
-            : $"resources/{groupResource}/namespaces/{@namespace}/{name}.json";
+        ItemDirectory(groupResource, null, @namespace) + name + JsonExtension;
 
-    private static string ItemName(string fileName) =>
-        fileName.EndsWith(".json", StringComparison.Ordinal) ? fileName.Substring(0, fileName.Length - 5) : fileName;
+    /// <summary>The directory of an item, with its trailing slash: <c>resources/gr/[version/](cluster|namespaces/ns)/</c>.</summary>
+    internal static string ItemDirectory(string groupResource, string? versionDirectory, string @namespace)
+    {
+        var version = versionDirectory is null ? string.Empty : versionDirectory + "/";
+        return @namespace.Length == 0
+            ? ResourcesPrefix + groupResource + "/" + version + "cluster/"
+            : ResourcesPrefix + groupResource + "/" + version + "namespaces/" + @namespace + "/";
+    }
 
     private string Intern(string name)
     {
@@ -225,23 +296,95 @@ public sealed class BackupContents
         return name;
     }
 
-    // Velero writes each preferred-version copy with the same bytes as the unversioned file;
-    // keeping one copy for both halves the memory of a typical backup.
-    private ReadOnlyMemory<byte> ShareIdenticalCopy(string gr, string[] parts, ReadOnlyMemory<byte> content)
+    /// <summary>Where a path under <c>resources/</c> puts a file: group-resource, optional version directory, namespace, name.</summary>
+    private readonly struct ItemLocation
     {
-        var unversioned = ResourcesPrefix + gr + "/" + string.Join("/", parts, 2, parts.Length - 2);
-        if (files.TryGetValue(unversioned, out var existing) && existing.Span.SequenceEqual(content.Span))
+        private ItemLocation(string groupResource, string? versionDirectory, string @namespace, string name, bool jsonSuffix)
         {
-            TotalBytes -= content.Length;
-            return existing;
+            GroupResource = groupResource;
+            VersionDirectory = versionDirectory;
+            Namespace = @namespace;
+            Name = name;
+            JsonSuffix = jsonSuffix;
         }
 
-        return content;
+        public string GroupResource { get; }
+
+        public string? VersionDirectory { get; }
+
+        public string Namespace { get; }
+
+        /// <summary>The item name; empty when the path is not an item's place.</summary>
+        public string Name { get; }
+
+        /// <summary>True for <c>[version/](cluster/f | namespaces/ns/f)</c>; false for any other file under the group-resource.</summary>
+        public bool IsItem => Name.Length > 0;
+
+        public bool JsonSuffix { get; }
+
+        /// <summary>
+        /// Any file under <c>resources/gr/</c>. Items: <c>resources/gr/cluster/f</c>, <c>resources/gr/namespaces/ns/f</c>;
+        /// version directories: <c>resources/gr/v/...</c>, whose items sit at <c>v/cluster/f</c> or <c>v/namespaces/ns/f</c>.
+        /// </summary>
+        public static bool TryParse(string path, out ItemLocation location)
+        {
+            location = default;
+            if (!path.StartsWith(ResourcesPrefix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var parts = path.Substring(ResourcesPrefix.Length).Split('/');
+            if (parts.Length < 2)
+            {
+                return false;
+            }
+
+            if (parts[1] == "cluster" || parts[1] == "namespaces")
+            {
+                if (parts.Length == 3 && parts[1] == "cluster")
+                {
+                    location = Item(parts[0], null, string.Empty, parts[2]);
+                    return true;
+                }
+
+                if (parts.Length == 4 && parts[1] == "namespaces" && parts[2].Length > 0)
+                {
+                    location = Item(parts[0], null, parts[2], parts[3]);
+                    return true;
+                }
+
+                location = new ItemLocation(parts[0], null, string.Empty, string.Empty, false);
+                return true;
+            }
+
+            if (parts.Length == 4 && parts[2] == "cluster")
+            {
+                location = Item(parts[0], parts[1], string.Empty, parts[3]);
+            }
+            else if (parts.Length == 5 && parts[2] == "namespaces" && parts[3].Length > 0)
+            {
+                location = Item(parts[0], parts[1], parts[3], parts[4]);
+            }
+            else
+            {
+                location = new ItemLocation(parts[0], parts[1], string.Empty, string.Empty, false);
+            }
+
+            return true;
+        }
+
+        private static ItemLocation Item(string gr, string? version, string ns, string fileName)
+        {
+            var json = fileName.EndsWith(JsonExtension, StringComparison.Ordinal) && fileName.Length > JsonExtension.Length;
+            return new ItemLocation(gr, version, ns, json ? fileName.Substring(0, fileName.Length - JsonExtension.Length) : fileName, json);
+        }
     }
 
     private sealed class GroupResourceIndex
     {
-        private readonly SortedDictionary<string, List<BackupItemEntry>> byNamespace = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, Bucket> byNamespace = new(StringComparer.Ordinal);
+        private readonly List<string> copyDirectories = new();
         private List<BackupItemEntry>? flattened;
 
         public SortedSet<string> VersionDirectories { get; } = new(StringComparer.Ordinal);
@@ -255,10 +398,10 @@ public sealed class BackupContents
                 if (flattened is null)
                 {
                     flattened = new List<BackupItemEntry>();
-                    foreach (var list in byNamespace.Values)
+                    foreach (var bucket in byNamespace.Values)
                     {
-                        list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-                        flattened.AddRange(list);
+                        bucket.List.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+                        flattened.AddRange(bucket.List);
                     }
                 }
 
@@ -266,16 +409,75 @@ public sealed class BackupContents
             }
         }
 
-        public void AddItem(BackupItemEntry entry)
+        /// <summary>The bit that marks identical copies in a version directory; null beyond 64 directories (then copies are kept as files).</summary>
+        public ulong? CopyBit(string versionDirectory, bool register)
         {
-            if (!byNamespace.TryGetValue(entry.Namespace, out var list))
+            var i = copyDirectories.IndexOf(versionDirectory);
+            if (i < 0)
             {
-                list = new List<BackupItemEntry>();
-                byNamespace.Add(entry.Namespace, list);
+                if (!register || copyDirectories.Count == 64)
+                {
+                    return null;
+                }
+
+                copyDirectories.Add(versionDirectory);
+                i = copyDirectories.Count - 1;
             }
 
-            list.Add(entry);
+            return 1UL << i;
+        }
+
+        public BackupItemEntry? Find(string @namespace, string name, bool jsonSuffix)
+        {
+            if (!byNamespace.TryGetValue(@namespace, out var bucket) || !bucket.ByName.TryGetValue(name, out var item))
+            {
+                return null;
+            }
+
+            if (item.HasJsonSuffix == jsonSuffix)
+            {
+                return item;
+            }
+
+            return bucket.OtherSuffix?.Find(e => e.Name == name && e.HasJsonSuffix == jsonSuffix);
+        }
+
+        public bool TryAddItem(BackupItemEntry entry)
+        {
+            if (!byNamespace.TryGetValue(entry.Namespace, out var bucket))
+            {
+                bucket = new Bucket();
+                byNamespace.Add(entry.Namespace, bucket);
+            }
+
+            if (bucket.ByName.TryGetValue(entry.Name, out var existing))
+            {
+                // "x" and "x.json" are two files with one item name; keep both, as a directory listing would.
+                if (existing.HasJsonSuffix == entry.HasJsonSuffix || Find(entry.Namespace, entry.Name, entry.HasJsonSuffix) is not null)
+                {
+                    return false;
+                }
+
+                (bucket.OtherSuffix ??= new List<BackupItemEntry>()).Add(entry);
+            }
+            else
+            {
+                bucket.ByName.Add(entry.Name, entry);
+            }
+
+            bucket.List.Add(entry);
             flattened = null;
+            return true;
+        }
+
+        private sealed class Bucket
+        {
+            public Dictionary<string, BackupItemEntry> ByName { get; } = new(StringComparer.Ordinal);
+
+            public List<BackupItemEntry> List { get; } = new();
+
+            /// <summary>Items whose name another file of the other suffix already has (rare: <c>x</c> next to <c>x.json</c>).</summary>
+            public List<BackupItemEntry>? OtherSuffix { get; set; }
         }
     }
 }

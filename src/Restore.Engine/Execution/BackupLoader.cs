@@ -111,19 +111,13 @@ internal static class BackupLoader
 
         foreach (var entry in contents.GetItems(VolumeSnapshotsResource))
         {
-            if (contents.TryGetFile(entry.Path, out var bytes))
-            {
-                csi.Add(CsiVolumeSnapshotRecord.Parse(Utf8Text.Decode(bytes)));
-            }
+            csi.Add(CsiVolumeSnapshotRecord.Parse(Utf8Text.Decode(entry.Content)));
         }
 
         var uploads = new List<DataUploadRecord>();
         foreach (var entry in contents.GetItems(DataUploadsResource))
         {
-            if (contents.TryGetFile(entry.Path, out var bytes))
-            {
-                uploads.Add(DataUploadRecord.Parse(Utf8Text.Decode(bytes)));
-            }
+            uploads.Add(DataUploadRecord.Parse(Utf8Text.Decode(entry.Content)));
         }
 
         return new BackupVolumeData

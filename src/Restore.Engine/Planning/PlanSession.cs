@@ -33,7 +33,8 @@ internal sealed partial class PlanSession
     private readonly List<PlanTier> tiers = new();
     private readonly List<ResourceOrderEntry> order = new();
     private readonly List<string> notes = new();
-    private readonly HashSet<string> restoredKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<RestoredKey> restoredKeys = new();
+    private readonly Dictionary<string, string> typeNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> ensuredNamespaces = new(StringComparer.Ordinal);
     private readonly HashSet<string> accountedResources = new(StringComparer.Ordinal);
     private readonly HashSet<string> pvsToProvision = new(StringComparer.Ordinal);
@@ -332,15 +333,24 @@ internal sealed partial class PlanSession
         var selectsItems = !selector.IsEverything || orSelectors.Count > 0 || objectSelectors.Count > 0;
         foreach (var e in items)
         {
-            var path = directory is null ? e.Path : VersionedPath(e, directory);
-            if (!contents.TryGetFile(path, out var bytes))
+            // The path string is built only for a message or a planned item: kept for every selected item, it was a
+            // large part of the plan's memory.
+            string Path() => directory is null ? e.Path : VersionedPath(e, directory);
+            ReadOnlyMemory<byte> bytes;
+            if (directory is null)
             {
+                bytes = e.Content;
+            }
+            else if (!contents.TryGetVersionedCopy(e, directory, out bytes))
+            {
+                var path = Path();
                 Fail(NewItem(e, path), ResultMessage.ForItem(targetNs, $"error decoding \"{path}\": open {path}: no such file or directory"), recorded: false);
                 continue;
             }
 
             if (!ItemHeader.TryRead(bytes.Span, out var header, out var error, readDetails: selectsItems))
             {
+                var path = Path();
                 Fail(NewItem(e, path), ResultMessage.ForItem(targetNs, $"error decoding \"{path}\": {error}"), recorded: false);
                 continue;
             }
@@ -350,7 +360,7 @@ internal sealed partial class PlanSession
                 var why = SelectorMismatch(gr, e, header);
                 if (why is not null)
                 {
-                    var excluded = NewItem(e, path);
+                    var excluded = NewItem(e, Path());
                     excluded.ApiVersion = header.ApiVersion;
                     excluded.Kind = header.Kind;
                     Exclude(excluded, why, null);
@@ -358,7 +368,7 @@ internal sealed partial class PlanSession
                 }
             }
 
-            resource.Items.Add(new SelectedItem(e, path, targetNs, bytes));
+            resource.Items.Add(new SelectedItem(e, directory, targetNs, bytes));
         }
     }
 
@@ -484,9 +494,7 @@ internal sealed partial class PlanSession
         sourceNamespace.Length > 0 && namespaceMapping.TryGetValue(sourceNamespace, out var t) ? t : sourceNamespace;
 
     private static string VersionedPath(BackupItemEntry e, string directory) =>
-        e.Namespace.Length == 0
-            ? $"resources/{e.GroupResource}/{directory}/cluster/{System.IO.Path.GetFileName(e.Path)}"
-            : $"resources/{e.GroupResource}/{directory}/namespaces/{e.Namespace}/{System.IO.Path.GetFileName(e.Path)}";
+        BackupContents.ItemDirectory(e.GroupResource, directory, e.Namespace) + e.FileName;
 
     private PlannedItem NewItem(BackupItemEntry e, string? path = null) =>
         new(e.GroupResource, e.Namespace, e.Name) { Path = path ?? e.Path, TargetNamespace = Target(e.Namespace) };
@@ -625,17 +633,20 @@ internal sealed partial class PlanSession
 
     private sealed class SelectedItem
     {
-        public SelectedItem(BackupItemEntry entry, string path, string targetNamespace, ReadOnlyMemory<byte> bytes)
+        private readonly string? versionDirectory;
+
+        public SelectedItem(BackupItemEntry entry, string? versionDirectory, string targetNamespace, ReadOnlyMemory<byte> bytes)
         {
             Entry = entry;
-            Path = path;
+            this.versionDirectory = versionDirectory;
             TargetNamespace = targetNamespace;
             Bytes = bytes;
         }
 
         public BackupItemEntry Entry { get; }
 
-        public string Path { get; }
+        /// <summary>The file the item is read from (its version directory's copy when a version was chosen).</summary>
+        public string Path => versionDirectory is null ? Entry.Path : VersionedPath(Entry, versionDirectory);
 
         public string TargetNamespace { get; }
 

@@ -95,10 +95,7 @@ public sealed class StaticResourceCatalog : IResourceCatalog
         var crds = new List<JsonObject>();
         foreach (var entry in contents.GetItems(CrdGroupResource))
         {
-            if (!contents.TryGetFile(entry.Path, out var bytes))
-            {
-                continue;
-            }
+            var bytes = entry.Content;
 
             try
             {

@@ -65,4 +65,59 @@ public class BackupContentsTests
         Assert.True(contents.TryGetFile("resources/pods/namespaces/a/p.json", out var bytes));
         Assert.Equal("{\"n\":1}", Encoding.UTF8.GetString(bytes.Span));
     }
+
+    [Fact]
+    public void AnIdenticalPreferredVersionCopyIsHeldOnceAndStillFoundByItsPath()
+    {
+        var contents = new BackupContents();
+        Assert.True(contents.Add("resources/pods/namespaces/a/p.json", Json("{\"n\":1}")));
+        Assert.True(contents.Add("resources/pods/v1-preferredversion/namespaces/a/p.json", Json("{\"n\":1}")));
+        Assert.False(contents.Add("resources/pods/v1-preferredversion/namespaces/a/p.json", Json("{\"n\":1}")));
+
+        Assert.Equal(7, contents.TotalBytes);
+        Assert.True(contents.TryGetFile("resources/pods/v1-preferredversion/namespaces/a/p.json", out var copy));
+        Assert.Equal("{\"n\":1}", Encoding.UTF8.GetString(copy.Span));
+        Assert.False(contents.TryGetFile("resources/pods/v2/namespaces/a/p.json", out _));
+        Assert.False(contents.TryGetFile("resources/pods/v1-preferredversion/namespaces/a/q.json", out _));
+        Assert.Equal("resources/pods/namespaces/a/p.json", Assert.Single(contents.GetItems("pods")).Path);
+    }
+
+    [Fact]
+    public void ADifferingOrEarlierVersionCopyKeepsItsOwnBytes()
+    {
+        var contents = new BackupContents();
+        contents.Add("resources/jobs.batch/v1beta1/namespaces/a/j.json", Json("{\"v\":\"early\"}"));
+        contents.Add("resources/jobs.batch/namespaces/a/j.json", Json("{\"v\":\"plain\"}"));
+        contents.Add("resources/jobs.batch/v2/namespaces/a/j.json", Json("{\"v\":\"other\"}"));
+
+        string Read(string path) => contents.TryGetFile(path, out var b) ? Encoding.UTF8.GetString(b.Span) : "(none)";
+        Assert.Equal("{\"v\":\"early\"}", Read("resources/jobs.batch/v1beta1/namespaces/a/j.json"));
+        Assert.Equal("{\"v\":\"plain\"}", Read("resources/jobs.batch/namespaces/a/j.json"));
+        Assert.Equal("{\"v\":\"other\"}", Read("resources/jobs.batch/v2/namespaces/a/j.json"));
+        Assert.Equal(1, contents.ItemCount);
+    }
+
+    [Fact]
+    public void AFileWithAndWithoutTheJsonExtensionAreTwoItemsOfOneName()
+    {
+        var contents = new BackupContents();
+        Assert.True(contents.Add("resources/configmaps/namespaces/a/x.json", Json("{\"f\":1}")));
+        Assert.True(contents.Add("resources/configmaps/namespaces/a/x", Json("{\"f\":2}")));
+        Assert.False(contents.Add("resources/configmaps/namespaces/a/x", Json("{\"f\":3}")));
+
+        Assert.Equal(new[] { "x", "x" }, contents.GetItems("configmaps").Select(i => i.Name));
+        Assert.Equal(new[] { "resources/configmaps/namespaces/a/x", "resources/configmaps/namespaces/a/x.json" }, contents.GetItems("configmaps").Select(i => i.Path).OrderBy(p => p, System.StringComparer.Ordinal));
+        Assert.True(contents.TryGetFile("resources/configmaps/namespaces/a/x", out var raw));
+        Assert.Equal("{\"f\":2}", Encoding.UTF8.GetString(raw.Span));
+    }
+
+    [Fact]
+    public void AGroupResourceWithOnlyStrayFilesIsStillListed()
+    {
+        var contents = new BackupContents();
+        contents.Add("resources/widgets.example.com/namespaces/a/deeper/w.json", Json("{}"));
+        Assert.Equal(new[] { "widgets.example.com" }, contents.GroupResources);
+        Assert.Empty(contents.GetItems("widgets.example.com"));
+        Assert.True(contents.TryGetFile("resources/widgets.example.com/namespaces/a/deeper/w.json", out _));
+    }
 }
