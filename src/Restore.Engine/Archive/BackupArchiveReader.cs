@@ -119,8 +119,10 @@ public sealed class BackupArchiveReader : IDisposable
     {
         using var reader = await OpenAsync(stream, limits, log, cancellationToken).ConfigureAwait(false);
         var contents = new BackupContents();
+        var youngGeneration = new YoungGenerationLimit();
         while (await reader.ReadNextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
         {
+            youngGeneration.Tick();
             // Entry sizes are bounded by ArchiveLimits.MaxEntrySize, which is far below 2 GiB.
             var block = contents.Reserve(checked((int)entry.Size));
             await entry.ReadContentAsync(block, cancellationToken).ConfigureAwait(false);

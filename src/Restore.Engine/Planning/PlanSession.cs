@@ -46,6 +46,7 @@ internal sealed partial class PlanSession
     private readonly string restoreLabel;
     private readonly Dictionary<string, bool> resourceDecisions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> namespaceDecisions = new(StringComparer.Ordinal);
+    private readonly YoungGenerationLimit youngGeneration = new();
     private ResourceFilter resourceFilter = null!;
     private ResourceFilter? statusFilter;
     private NamespaceFilter namespaceFilter = null!;
@@ -220,6 +221,7 @@ internal sealed partial class PlanSession
             foreach (var item in resource.Items)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                youngGeneration.Tick();
                 ProcessSelected(resource.GroupResource, item, tier);
                 while (output.Count > 0)
                 {
