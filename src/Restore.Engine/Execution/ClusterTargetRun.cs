@@ -45,7 +45,8 @@ internal sealed class RunContext
     /// <summary>The same filter as <see cref="OutcomeItems(RestorePlan)"/>, applied lazily to a plan being produced.</summary>
     public static IEnumerable<PlannedItem> OutcomeItems(IEnumerable<PlannedItem> planned)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<ObjectKey>();
+        var listKeys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in planned)
         {
             if (item.Decision == PlanDecision.Excluded)
@@ -53,7 +54,15 @@ internal sealed class RunContext
                 continue;
             }
 
-            var key = item.ResourceListKey + "\n" + item.TargetNamespace + "\n" + item.TargetName;
+            // One copy of each apiVersion/Kind key: the set holds a key for every item of the restore.
+            var listKey = item.ResourceListKey;
+            if (!listKeys.TryGetValue(listKey, out var shared))
+            {
+                listKeys.Add(listKey, listKey);
+                shared = listKey;
+            }
+
+            var key = new ObjectKey(shared, item.TargetNamespace, item.TargetName);
             if (!seen.Add(key) && item.Decision == PlanDecision.Skipped && item.ResourceListAction is null)
             {
                 continue;

@@ -79,7 +79,7 @@ internal sealed partial class PlanSession
         }
 
         // 5. De-duplication on (apiVersion/Kind of the backup object, target namespace, name).
-        if (!restoredKeys.Add(new RestoredKey(InternTypeName(item.ResourceListKey), targetNamespace, name)))
+        if (!restoredKeys.Add(new ObjectKey(InternTypeName(item.ResourceListKey), targetNamespace, name)))
         {
             Skip(item, $"{resourceId} is already restored earlier in this restore", recorded: false, tier);
             return;
@@ -332,38 +332,5 @@ internal sealed partial class PlanSession
 
         typeNames.Add(name, name);
         return name;
-    }
-
-    /// <summary>
-    /// Velero's de-duplication key (spec §4.4 step 5): backup apiVersion/Kind, target namespace, name. Kept as three
-    /// references rather than one joined string per restored item.
-    /// </summary>
-    private readonly struct RestoredKey : IEquatable<RestoredKey>
-    {
-        private readonly string listKey;
-        private readonly string ns;
-        private readonly string name;
-
-        public RestoredKey(string listKey, string ns, string name)
-        {
-            this.listKey = listKey;
-            this.ns = ns;
-            this.name = name;
-        }
-
-        public bool Equals(RestoredKey other) =>
-            string.Equals(name, other.name, StringComparison.Ordinal) && string.Equals(ns, other.ns, StringComparison.Ordinal) && string.Equals(listKey, other.listKey, StringComparison.Ordinal);
-
-        public override bool Equals(object? obj) => obj is RestoredKey other && Equals(other);
-
-        public override int GetHashCode()
-        {
-            unchecked
-            {
-                var hash = StringComparer.Ordinal.GetHashCode(name);
-                hash = (hash * 397) ^ StringComparer.Ordinal.GetHashCode(ns);
-                return (hash * 397) ^ StringComparer.Ordinal.GetHashCode(listKey);
-            }
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Text;
@@ -29,6 +30,42 @@ public static class GzipJson
         {
             var bytes = Encoding.UTF8.GetBytes(json);
             gzip.Write(bytes, 0, bytes.Length);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Encodes a JSON array of <paramref name="items"/> as <see cref="Encode"/> would encode the whole array, but one
+    /// element at a time: the outcomes of a restore of 100,000 items as one tree were 100,000 objects at once.
+    /// </summary>
+    public static byte[] EncodeArray<T>(IEnumerable<T> items, Func<T, JsonNode> toJson)
+    {
+        if (items is null)
+        {
+            throw new ArgumentNullException(nameof(items));
+        }
+
+        if (toJson is null)
+        {
+            throw new ArgumentNullException(nameof(toJson));
+        }
+
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            using (var writer = new Utf8JsonWriter(gzip, new JsonWriterOptions { Encoder = Compact.Encoder, Indented = false }))
+            {
+                writer.WriteStartArray();
+                foreach (var item in items)
+                {
+                    toJson(item).WriteTo(writer, Compact);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            gzip.WriteByte((byte)'\n');
         }
 
         return buffer.ToArray();

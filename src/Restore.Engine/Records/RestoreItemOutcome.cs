@@ -87,10 +87,6 @@ public sealed class RestoreItemOutcome
         };
     }
 
-    /// <summary>Encodes a list as a JSON array.</summary>
-    internal static JsonArray ToJsonArray(IEnumerable<RestoreItemOutcome> outcomes) =>
-        new(outcomes.Select(o => (JsonNode?)o.ToJson()).ToArray());
-
     /// <summary>Decodes a JSON array; null reads as empty.</summary>
     internal static IReadOnlyList<RestoreItemOutcome> FromJsonArray(JsonNode? node) =>
         node is JsonArray array ? array.OfType<JsonObject>().Select(FromJson).ToList() : (IReadOnlyList<RestoreItemOutcome>)Array.Empty<RestoreItemOutcome>();

@@ -117,7 +117,7 @@ public sealed class RestoreRecordStore
 
     /// <summary>Writes our per-item outcomes file.</summary>
     public Task WriteItemOutcomesAsync(string name, IEnumerable<RestoreItemOutcome> outcomes, CancellationToken cancellationToken) =>
-        store.PutAsync(layout.RestoreItemsKey(name), GzipJson.Encode(RestoreItemOutcome.ToJsonArray(outcomes)), cancellationToken);
+        store.PutAsync(layout.RestoreItemsKey(name), GzipJson.EncodeArray(outcomes, o => o.ToJson()), cancellationToken);
 
     /// <summary>Names of every restore folder in the location, whether or not it has our record.</summary>
     public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken)

@@ -66,4 +66,33 @@ public class RestoreLogBufferTests
         Assert.Equal(1600, lines.Length);
         Assert.All(lines, l => Assert.NotNull(VeleroLogFormat.Parse(l)));
     }
+
+    [Fact]
+    public void ALogOfManyChunksKeepsEveryLineInOrderAcrossChunkBoundaries()
+    {
+        var log = new RestoreLogBuffer("velero", "r1");
+        var messages = new List<string>();
+        for (var i = 0; i < 3000; i++)
+        {
+            // Multi-byte characters and lengths that do not divide the chunk size put lines across chunk edges.
+            var message = $"item {i} \u00fc\u00df \U0001F600 " + new string('x', i % 97);
+            messages.Add(message);
+            log.Info(message);
+        }
+
+        var huge = new string('\u00e9', 70_000); // one line longer than a chunk
+        messages.Add(huge);
+        log.Info(huge);
+
+        var text = log.GetText();
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(messages.Count, lines.Length);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            Assert.Contains("msg=\"" + messages[i] + "\"", lines[i], StringComparison.Ordinal);
+        }
+
+        Assert.Equal(text, GzipJson.DecodeText(log.GetGzip()));
+    }
 }
+

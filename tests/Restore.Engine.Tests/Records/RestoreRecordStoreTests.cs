@@ -88,4 +88,28 @@ public sealed class RestoreRecordStoreTests : IDisposable
         Assert.Equal(3, await records.DeleteAsync("r1", CancellationToken.None));
         Assert.Equal(new[] { "r10" }, (await records.ListAsync(CancellationToken.None)).Select(r => r.Name));
     }
+
+    [Fact]
+    public void OutcomesAreEncodedOneByOneExactlyAsTheWholeArrayWouldBe()
+    {
+        var outcomes = Enumerable.Range(0, 500).Select(i => new RestoreItemOutcome
+        {
+            Target = "prod",
+            Resource = "configmaps",
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Namespace = i % 2 == 0 ? "shop" : "caf\u00e9",
+            Name = $"cm-{i}",
+            SourceNamespace = i % 3 == 0 ? "old" : null,
+            Action = i % 5 == 0 ? ItemRestoreAction.Failed : ItemRestoreAction.Created,
+            Message = i % 5 == 0 ? $"error restoring \"cm-{i}\": <admission> & webhook \U0001F600" : null,
+        }).ToList();
+
+        var oneByOne = GzipJson.EncodeArray(outcomes, o => o.ToJson());
+        var whole = GzipJson.Encode(new System.Text.Json.Nodes.JsonArray(outcomes.Select(o => (System.Text.Json.Nodes.JsonNode?)o.ToJson()).ToArray()));
+
+        Assert.Equal(GzipJson.DecodeText(whole), GzipJson.DecodeText(oneByOne));
+        Assert.EndsWith("]\n", GzipJson.DecodeText(oneByOne), StringComparison.Ordinal);
+    }
 }
+
