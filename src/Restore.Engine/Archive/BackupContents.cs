@@ -65,7 +65,7 @@ public sealed class BackupContents
     private const string JsonExtension = ".json";
     private readonly Dictionary<string, ReadOnlyMemory<byte>> files = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, GroupResourceIndex> groups = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+    private readonly StringPool names = new();
     private readonly ContentArena arena = new();
     private readonly List<string> warnings = new();
 
@@ -146,7 +146,7 @@ public sealed class BackupContents
         }
 
         // Thousands of items share a handful of group-resource and namespace names: keep one copy of each.
-        var gr = Intern(at.GroupResource);
+        var gr = names.Get(at.GroupResource);
         if (!groups.TryGetValue(gr, out var index))
         {
             index = new GroupResourceIndex();
@@ -160,7 +160,7 @@ public sealed class BackupContents
                 return AddFile(path, content);
             }
 
-            if (!index.TryAddItem(new BackupItemEntry(gr, Intern(at.Namespace), at.Name, at.JsonSuffix, content)))
+            if (!index.TryAddItem(new BackupItemEntry(gr, names.Get(at.Namespace), at.Name, at.JsonSuffix, content)))
             {
                 return false;
             }
@@ -171,7 +171,7 @@ public sealed class BackupContents
         }
 
         // A version directory: resources/<gr>/<version>/... (items in it are read only when that version is chosen).
-        var version = Intern(at.VersionDirectory);
+        var version = names.Get(at.VersionDirectory);
         index.VersionDirectories.Add(version);
         if (at.IsItem && index.Find(at.Namespace, at.Name, at.JsonSuffix) is { } item && index.CopyBit(version, register: true) is { } bit)
         {
@@ -283,17 +283,6 @@ public sealed class BackupContents
         return @namespace.Length == 0
             ? ResourcesPrefix + groupResource + "/" + version + "cluster/"
             : ResourcesPrefix + groupResource + "/" + version + "namespaces/" + @namespace + "/";
-    }
-
-    private string Intern(string name)
-    {
-        if (names.TryGetValue(name, out var kept))
-        {
-            return kept;
-        }
-
-        names.Add(name, name);
-        return name;
     }
 
     /// <summary>Where a path under <c>resources/</c> puts a file: group-resource, optional version directory, namespace, name.</summary>

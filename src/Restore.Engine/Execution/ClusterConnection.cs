@@ -121,12 +121,16 @@ internal sealed class ClusterStateSnapshot : ICsiClusterState
         var contents = backup.Contents;
         var discovery = connection.Discovery;
         var mapping = spec.NamespaceMapping ?? new Dictionary<string, string>();
+        var needsAccounts = contents.GroupResources.Contains("secrets") && discovery.FindByGroupResource("serviceaccounts") is not null;
+        var needsClaims = contents.GroupResources.Contains("persistentvolumeclaims") && discovery.FindByGroupResource("persistentvolumeclaims") is not null;
+        var existing = needsAccounts || needsClaims ? await ExistingNamespacesAsync(connection, log, cancellationToken).ConfigureAwait(false) : null;
+        bool MayHoldObjects(string ns) => existing is null || existing.Contains(ns);
 
-        if (contents.GroupResources.Contains("secrets") && discovery.FindByGroupResource("serviceaccounts") is { } accounts)
+        if (needsAccounts && discovery.FindByGroupResource("serviceaccounts") is { } accounts)
         {
             var found = new ConcurrentDictionary<string, List<string>>(StringComparer.Ordinal);
             await BoundedParallel.ForEachAsync(
-                contents.GetNamespaces("secrets").Where(n => n.Length > 0).ToList(),
+                contents.GetNamespaces("secrets").Where(n => n.Length > 0 && MayHoldObjects(n)).ToList(),
                 SnapshotListsInFlight,
                 async (ns, ct) => found[ns] = (await ListNamesAsync(connection, accounts, ns, log, ct).ConfigureAwait(false)).Select(n => n.Name).ToList(),
                 cancellationToken).ConfigureAwait(false);
@@ -147,15 +151,16 @@ internal sealed class ClusterStateSnapshot : ICsiClusterState
             }
         }
 
-        if (contents.GroupResources.Contains("persistentvolumeclaims") && discovery.FindByGroupResource("persistentvolumeclaims") is { } pvcs)
+        if (needsClaims && discovery.FindByGroupResource("persistentvolumeclaims") is { } pvcs)
         {
             var found = new ConcurrentBag<string>();
+            string Target(string source) => mapping.TryGetValue(source, out var mapped) ? mapped : source;
             await BoundedParallel.ForEachAsync(
-                contents.GetNamespaces("persistentvolumeclaims").Where(n => n.Length > 0).ToList(),
+                contents.GetNamespaces("persistentvolumeclaims").Where(n => n.Length > 0 && MayHoldObjects(Target(n))).ToList(),
                 SnapshotListsInFlight,
                 async (source, ct) =>
                 {
-                    var target = mapping.TryGetValue(source, out var mapped) ? mapped : source;
+                    var target = Target(source);
                     foreach (var (ns, name) in await ListNamesAsync(connection, pvcs, target, log, ct).ConfigureAwait(false))
                     {
                         found.Add(ns + "/" + name);
@@ -194,6 +199,25 @@ internal sealed class ClusterStateSnapshot : ICsiClusterState
         }
 
         return state;
+    }
+
+    /// <summary>
+    /// The namespaces the cluster has, or null when they cannot be listed (then every namespace is asked). Objects can
+    /// only exist in these, so a restore into an empty cluster skips a list request per backed-up namespace, which for a
+    /// backup of a thousand namespaces was seconds before the first create.
+    /// </summary>
+    private static async Task<HashSet<string>?> ExistingNamespacesAsync(ClusterConnection connection, IEngineLog log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var items = await connection.Client.ListAsync(ClusterConnection.Namespaces, null, null, cancellationToken).ConfigureAwait(false);
+            return new HashSet<string>(items.Select(Name), StringComparer.Ordinal);
+        }
+        catch (KubernetesApiException ex)
+        {
+            log.Debug("Could not list namespaces; asking each backed-up namespace instead: " + ex.ApiMessage);
+            return null;
+        }
     }
 
     private static async Task<List<(string Namespace, string Name)>> ListNamesAsync(ClusterConnection connection, ApiResourceInfo resource, string? ns, IEngineLog log, CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ internal sealed class RunContext
     public static IEnumerable<PlannedItem> OutcomeItems(IEnumerable<PlannedItem> planned)
     {
         var seen = new HashSet<ObjectKey>();
-        var listKeys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var listKeys = new StringPool();
         foreach (var item in planned)
         {
             if (item.Decision == PlanDecision.Excluded)
@@ -55,14 +55,7 @@ internal sealed class RunContext
             }
 
             // One copy of each apiVersion/Kind key: the set holds a key for every item of the restore.
-            var listKey = item.ResourceListKey;
-            if (!listKeys.TryGetValue(listKey, out var shared))
-            {
-                listKeys.Add(listKey, listKey);
-                shared = listKey;
-            }
-
-            var key = new ObjectKey(shared, item.TargetNamespace, item.TargetName);
+            var key = new ObjectKey(listKeys.Get(item.ResourceListKey), item.TargetNamespace, item.TargetName);
             if (!seen.Add(key) && item.Decision == PlanDecision.Skipped && item.ResourceListAction is null)
             {
                 continue;

@@ -30,8 +30,8 @@ internal sealed partial class PlanSession
         {
             Path = path,
             TargetNamespace = targetNamespace,
-            ApiVersion = InternTypeName(PlanObjects.GetString(obj, "apiVersion") ?? string.Empty),
-            Kind = InternTypeName(PlanObjects.GetString(obj, "kind") ?? string.Empty),
+            ApiVersion = typeNames.Get(PlanObjects.GetString(obj, "apiVersion") ?? string.Empty),
+            Kind = typeNames.Get(PlanObjects.GetString(obj, "kind") ?? string.Empty),
             IsAdditionalItem = parentId is not null,
             AdditionalItemOf = parentId,
         };
@@ -79,7 +79,7 @@ internal sealed partial class PlanSession
         }
 
         // 5. De-duplication on (apiVersion/Kind of the backup object, target namespace, name).
-        if (!restoredKeys.Add(new ObjectKey(InternTypeName(item.ResourceListKey), targetNamespace, name)))
+        if (!restoredKeys.Add(new ObjectKey(typeNames.Get(item.ResourceListKey), targetNamespace, name)))
         {
             Skip(item, $"{resourceId} is already restored earlier in this restore", recorded: false, tier);
             return;
@@ -320,17 +320,5 @@ internal sealed partial class PlanSession
             default:
                 return should;
         }
-    }
-
-    /// <summary>One copy of each apiVersion, kind and resource-list key: a plan of 100,000 items names only a few.</summary>
-    private string InternTypeName(string name)
-    {
-        if (typeNames.TryGetValue(name, out var kept))
-        {
-            return kept;
-        }
-
-        typeNames.Add(name, name);
-        return name;
     }
 }

@@ -34,7 +34,7 @@ internal sealed partial class PlanSession
     private readonly List<ResourceOrderEntry> order = new();
     private readonly List<string> notes = new();
     private readonly HashSet<ObjectKey> restoredKeys = new();
-    private readonly Dictionary<string, string> typeNames = new(StringComparer.Ordinal);
+    private readonly StringPool typeNames = new();
     private readonly HashSet<string> ensuredNamespaces = new(StringComparer.Ordinal);
     private readonly HashSet<string> accountedResources = new(StringComparer.Ordinal);
     private readonly HashSet<string> pvsToProvision = new(StringComparer.Ordinal);
