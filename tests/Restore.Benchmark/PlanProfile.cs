@@ -26,7 +26,10 @@ public static class PlanProfile
         for (var round = 1; round <= repeat; round++)
         {
             var last = round == repeat;
+            var readTicks = last && Array.IndexOf(args, "--read-alloc") >= 0 ? new AllocationTicks() : null;
             var (backup, contents) = await Part("read", last, () => PlanStage.ReadAsync(options, backupName, CancellationToken.None));
+            readTicks?.Print();
+            readTicks?.Dispose();
             var files = contents.GroupResources.SelectMany(contents.GetItems).Select(e => contents.TryGetFile(e.Path, out var b) ? b.ToArray() : Array.Empty<byte>()).ToList();
             using var ticks = last && Array.IndexOf(args, "--alloc") >= 0 ? new AllocationTicks() : null;
             await Part("plan (from memory)", last, () =>

@@ -26,41 +26,11 @@ internal sealed partial class PlanSession
     {
         var name = PlanObjects.Name(obj);
         var objectNamespace = PlanObjects.Namespace(obj);
-        var item = new PlannedItem(gr, targetNamespace.Length > 0 ? objectNamespace : string.Empty, name)
-        {
-            Path = path,
-            TargetNamespace = targetNamespace,
-            ApiVersion = typeNames.Get(PlanObjects.GetString(obj, "apiVersion") ?? string.Empty),
-            Kind = typeNames.Get(PlanObjects.GetString(obj, "kind") ?? string.Empty),
-            IsAdditionalItem = parentId is not null,
-            AdditionalItemOf = parentId,
-        };
+        var item = NewPlannedItem(gr, objectNamespace, targetNamespace, name, path, PlanObjects.GetString(obj, "apiVersion"), PlanObjects.GetString(obj, "kind"), parentId);
         var resourceId = item.ResourceId;
         var mustHave = MustHave.Contains(gr);
-
-        // 1-2. Filters again: additional items reach this point without the collection's checks.
-        if (!IncludesResource(gr) && !mustHave)
+        if (!PassesFilters(item, gr, objectNamespace, targetNamespace, mustHave, tier))
         {
-            Exclude(item, $"the resource {gr} is excluded by the restore's resource filter", tier);
-            return;
-        }
-
-        if (targetNamespace.Length > 0)
-        {
-            if (!IncludesNamespace(objectNamespace) && !mustHave)
-            {
-                Exclude(item, $"the namespace {objectNamespace} is not included by the restore's namespace filter", tier);
-                return;
-            }
-
-            if (!mustHave)
-            {
-                EnsureNamespace(objectNamespace, targetNamespace, tier, fromNamespaceItem: false);
-            }
-        }
-        else if (spec.IncludeClusterResources == false)
-        {
-            Exclude(item, "includeClusterResources is false, so no cluster-scoped item is restored", tier);
             return;
         }
 
@@ -78,10 +48,8 @@ internal sealed partial class PlanSession
             return;
         }
 
-        // 5. De-duplication on (apiVersion/Kind of the backup object, target namespace, name).
-        if (!restoredKeys.Add(new ObjectKey(typeNames.Get(item.ResourceListKey), targetNamespace, name)))
+        if (!IsFirstOfItsKey(item, targetNamespace, name, tier))
         {
-            Skip(item, $"{resourceId} is already restored earlier in this restore", recorded: false, tier);
             return;
         }
 
@@ -147,7 +115,7 @@ internal sealed partial class PlanSession
         PlanObjects.AddRestoreLabels(obj, restoreLabel, backupLabel);
 
         // 13. The group-resource the object is sent as (an action may change its group or kind).
-        if (!ResolveTarget(obj, item, gr, resourceId, tier))
+        if (!ResolveTarget(PlanObjects.GetString(obj, "apiVersion") ?? string.Empty, PlanObjects.GetString(obj, "kind") ?? string.Empty, item, gr, resourceId, tier))
         {
             return;
         }
@@ -257,10 +225,8 @@ internal sealed partial class PlanSession
         RestoreItem(obj, bytes, additional.GroupResource, Target(additional.Namespace), path, tier, parentId);
     }
 
-    private bool ResolveTarget(JsonObject obj, PlannedItem item, string gr, string resourceId, PlanTier tier)
+    private bool ResolveTarget(string apiVersion, string kind, PlannedItem item, string gr, string resourceId, PlanTier tier)
     {
-        var apiVersion = PlanObjects.GetString(obj, "apiVersion") ?? string.Empty;
-        var kind = PlanObjects.GetString(obj, "kind") ?? string.Empty;
         var slash = apiVersion.IndexOf('/');
         var group = slash < 0 ? string.Empty : apiVersion.Substring(0, slash);
         var dot = gr.IndexOf('.');
@@ -305,6 +271,60 @@ internal sealed partial class PlanSession
         }
 
         return true;
+    }
+
+    private PlannedItem NewPlannedItem(string gr, string objectNamespace, string targetNamespace, string name, string path, string? apiVersion, string? kind, string? parentId) =>
+        new(gr, targetNamespace.Length > 0 ? objectNamespace : string.Empty, name)
+        {
+            Path = path,
+            TargetNamespace = targetNamespace,
+            ApiVersion = typeNames.Get(apiVersion ?? string.Empty),
+            Kind = typeNames.Get(kind ?? string.Empty),
+            IsAdditionalItem = parentId is not null,
+            AdditionalItemOf = parentId,
+        };
+
+    /// <summary>Steps 1-3: the filters again (additional items reach this point without the collection's checks) and the target namespace.</summary>
+    private bool PassesFilters(PlannedItem item, string gr, string objectNamespace, string targetNamespace, bool mustHave, PlanTier tier)
+    {
+        if (!IncludesResource(gr) && !mustHave)
+        {
+            Exclude(item, $"the resource {gr} is excluded by the restore's resource filter", tier);
+            return false;
+        }
+
+        if (targetNamespace.Length > 0)
+        {
+            if (!IncludesNamespace(objectNamespace) && !mustHave)
+            {
+                Exclude(item, $"the namespace {objectNamespace} is not included by the restore's namespace filter", tier);
+                return false;
+            }
+
+            if (!mustHave)
+            {
+                EnsureNamespace(objectNamespace, targetNamespace, tier, fromNamespaceItem: false);
+            }
+        }
+        else if (spec.IncludeClusterResources == false)
+        {
+            Exclude(item, "includeClusterResources is false, so no cluster-scoped item is restored", tier);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Step 5: de-duplication on (apiVersion/Kind of the backup object, target namespace, name).</summary>
+    private bool IsFirstOfItsKey(PlannedItem item, string targetNamespace, string name, PlanTier tier)
+    {
+        if (restoredKeys.Add(new ObjectKey(typeNames.Get(item.ResourceListKey), targetNamespace, name)))
+        {
+            return true;
+        }
+
+        Skip(item, $"{item.ResourceId} is already restored earlier in this restore", recorded: false, tier);
+        return false;
     }
 
     private bool ShouldRestoreStatus(JsonObject obj, string gr)

@@ -417,6 +417,11 @@ internal sealed partial class PlanSession
             EnsureNamespace(entry.Namespace, selected.TargetNamespace, tier, fromNamespaceItem: false);
         }
 
+        if (TryPlanPlain(gr, selected, tier))
+        {
+            return;
+        }
+
         JsonObject obj;
         try
         {

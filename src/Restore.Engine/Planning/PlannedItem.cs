@@ -168,6 +168,14 @@ public sealed class PlannedItem
     /// <summary>The <c>kind</c> of the object to send; null when it has none.</summary>
     internal string? ObjectKind { get; private set; }
 
+    /// <summary>Sets an object written without a tree (see <see cref="PlainItemRewriter"/>).</summary>
+    internal void SetObject(byte[] objectUtf8, string? apiVersion, string? kind)
+    {
+        ObjectUtf8 = objectUtf8;
+        ObjectApiVersion = apiVersion;
+        ObjectKind = kind;
+    }
+
     internal void SetObject(JsonNode node)
     {
         ObjectUtf8 = Serialize(node);

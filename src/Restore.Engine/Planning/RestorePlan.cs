@@ -128,6 +128,9 @@ public sealed class RestorePlan
     /// <summary>Every planned item in plan order: created items in restore order, with excluded and skipped items where their resource was considered.</summary>
     public IReadOnlyList<PlannedItem> Items { get; internal set; } = Array.Empty<PlannedItem>();
 
+    /// <summary>How many items were planned from their bytes without an object tree (<see cref="PlainItemRewriter"/>).</summary>
+    internal int PlainItems { get; set; }
+
     /// <summary>The tiers in restore order.</summary>
     public IReadOnlyList<PlanTier> Tiers { get; internal set; } = Array.Empty<PlanTier>();
 

@@ -81,4 +81,10 @@ public sealed class RestorePlanRequest
 
     /// <summary>Where the planner logs its decisions.</summary>
     public IEngineLog Log { get; init; } = NullEngineLog.Instance;
+
+    /// <summary>
+    /// Whether items that nothing but the metadata reset and restore labels change are rewritten without an object
+    /// tree (<see cref="PlainItemRewriter"/>). Tests turn it off to check both paths give the same plan.
+    /// </summary>
+    internal bool RewritePlainItems { get; set; } = true;
 }
