@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Restore.Engine.Common;
 
 namespace Restore.Engine.Archive;
 
@@ -74,6 +76,7 @@ internal static class ArchivePath
 
     // The common case, every name Velero writes: relative, no empty, "." or ".." segment (nor any segment
     // starting with '.'), no backslash, no control character, no trailing slash, no drive letter.
+    [MethodImpl(HotPath.Optimize)]
     private static bool IsPlainRelativePath(string raw)
     {
         if (raw.Length == 0 || raw[0] == '/' || raw[raw.Length - 1] == '/' || (raw.Length >= 2 && raw[1] == ':'))

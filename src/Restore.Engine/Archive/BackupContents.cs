@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Restore.Engine.Common;
 
 namespace Restore.Engine.Archive;
@@ -117,6 +118,7 @@ public sealed class BackupContents
         return added;
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private bool AddCore(string path, ReadOnlyMemory<byte> content, out bool sharedExistingCopy)
     {
         if (path is null)
@@ -315,6 +317,7 @@ public sealed class BackupContents
         /// Any file under <c>resources/gr/</c>. Items: <c>resources/gr/cluster/f</c>, <c>resources/gr/namespaces/ns/f</c>;
         /// version directories: <c>resources/gr/v/...</c>, whose items sit at <c>v/cluster/f</c> or <c>v/namespaces/ns/f</c>.
         /// </summary>
+        [MethodImpl(HotPath.Optimize)]
         public static bool TryParse(string path, out ItemLocation location)
         {
             location = default;
@@ -363,6 +366,7 @@ public sealed class BackupContents
             return true;
         }
 
+        [MethodImpl(HotPath.Optimize)]
         private static ItemLocation Item(string gr, string? version, string ns, string fileName)
         {
             var json = fileName.EndsWith(JsonExtension, StringComparison.Ordinal) && fileName.Length > JsonExtension.Length;
@@ -416,6 +420,7 @@ public sealed class BackupContents
             return 1UL << i;
         }
 
+        [MethodImpl(HotPath.Optimize)]
         public BackupItemEntry? Find(string @namespace, string name, bool jsonSuffix)
         {
             if (!byNamespace.TryGetValue(@namespace, out var bucket) || !bucket.ByName.TryGetValue(name, out var item))
@@ -431,6 +436,7 @@ public sealed class BackupContents
             return bucket.OtherSuffix?.Find(e => e.Name == name && e.HasJsonSuffix == jsonSuffix);
         }
 
+        [MethodImpl(HotPath.Optimize)]
         public bool TryAddItem(BackupItemEntry entry)
         {
             if (!byNamespace.TryGetValue(entry.Namespace, out var bucket))

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using Restore.Engine.Common;
 
 namespace Restore.Engine.Archive;
 
@@ -25,6 +27,7 @@ internal sealed class ContentArena
     public long ReservedBytes { get; private set; }
 
     /// <summary>A writable block of exactly <paramref name="size"/> bytes that stays valid for the arena's lifetime.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public Memory<byte> Reserve(int size)
     {
         if (size < 0)
@@ -54,6 +57,7 @@ internal sealed class ContentArena
     /// Gives back the most recent reservation (a file found to duplicate one already held). Anything else is left
     /// in place; it is only memory.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     public void Release(Memory<byte> block)
     {
         ReservedBytes -= block.Length;

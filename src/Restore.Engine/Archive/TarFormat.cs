@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
+using Restore.Engine.Common;
 
 namespace Restore.Engine.Archive;
 
@@ -16,6 +18,7 @@ internal static class TarFormat
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>True when the block is all zeros (end-of-archive marker).</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static bool IsZeroBlock(byte[] block, int offset)
     {
         for (var i = 0; i < BlockSize; i++)
@@ -30,6 +33,7 @@ internal static class TarFormat
     }
 
     /// <summary>Verifies the header checksum; accepts the unsigned and the historic signed sum, as Go does.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static bool ChecksumMatches(byte[] block, int offset)
     {
         if (!TryParseNumber(block, offset + 148, 8, out var stored))
@@ -64,6 +68,7 @@ internal static class TarFormat
     }
 
     /// <summary>Parses a numeric field: octal digits padded with spaces or NULs, or GNU base-256.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static bool TryParseNumber(byte[] block, int offset, int length, out long value)
     {
         value = 0;
@@ -119,6 +124,7 @@ internal static class TarFormat
     }
 
     /// <summary>Decodes a NUL-terminated name field as strict UTF-8.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static string? DecodeName(byte[] block, int offset, int length)
     {
         var end = Array.IndexOf(block, (byte)0, offset, length);
@@ -140,6 +146,7 @@ internal static class TarFormat
     }
 
     /// <summary>The full name of a USTAR header: <c>prefix/name</c> when the POSIX prefix field is used.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static string? UstarName(byte[] block, int offset)
     {
         var name = DecodeName(block, offset, 100);

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Restore.Engine.Common;
 
 namespace Restore.Engine.Planning;
 
@@ -26,6 +28,7 @@ internal sealed class ItemHeader
     /// <paramref name="readDetails"/> the file is only validated and checked for a kind: labels, kind and apiVersion are
     /// left empty, which saves a dictionary and three strings per item when the restore has no selector.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     public static bool TryRead(ReadOnlySpan<byte> json, out ItemHeader header, out string? error, bool readDetails = true)
     {
         header = new ItemHeader { details = readDetails };
@@ -61,6 +64,7 @@ internal sealed class ItemHeader
         return true;
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static void ReadTop(ref Utf8JsonReader reader, ItemHeader header)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -105,6 +109,7 @@ internal sealed class ItemHeader
         }
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static void ReadMetadata(ref Utf8JsonReader reader, ItemHeader header)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -122,6 +127,7 @@ internal sealed class ItemHeader
         }
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static IReadOnlyDictionary<string, string> ReadLabels(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -152,6 +158,7 @@ internal sealed class ItemHeader
     }
 
     // Skips the current value (and its children); returns empty text so callers can use it as a default.
+    [MethodImpl(HotPath.Optimize)]
     private static string Skip(ref Utf8JsonReader reader)
     {
         if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)

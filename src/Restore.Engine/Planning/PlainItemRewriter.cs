@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Restore.Engine.Common;
 
 namespace Restore.Engine.Planning;
 
@@ -78,6 +80,7 @@ internal sealed class PlainItemRewriter
     /// <c>metadata.namespace</c> as it is (cluster-scoped items). <paramref name="refusedType"/>, when given, is a
     /// top-level <c>type</c> value that makes the item not plain (a service-account token Secret).
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     public bool TryRewrite(ReadOnlySpan<byte> json, string targetNamespace, string restoreLabel, string backupLabel, string? refusedType, out Result result)
     {
         result = default;
@@ -185,6 +188,7 @@ internal sealed class PlainItemRewriter
     }
 
     /// <summary>Metadata: reset fields dropped, namespace set in place (or added), restore labels set in place (or added).</summary>
+    [MethodImpl(HotPath.Optimize)]
     private bool RewriteMetadata(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string targetNamespace, string restoreLabel, string backupLabel, out string name, out string objectNamespace)
     {
         name = string.Empty;
@@ -288,6 +292,7 @@ internal sealed class PlainItemRewriter
     }
 
     /// <summary>Labels: both restore labels set in place when present, added at the end (backup name first) when not.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private bool RewriteLabels(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string restoreLabel, string backupLabel)
     {
         writer.WriteStartObject();
@@ -343,6 +348,7 @@ internal sealed class PlainItemRewriter
     }
 
     /// <summary>Annotations are copied; the restore-status annotation (which can bring status back) is the tree path's.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private bool CopyAnnotations(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -370,6 +376,7 @@ internal sealed class PlainItemRewriter
         return true;
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private bool IsResetKey(ref Utf8JsonReader reader)
     {
         foreach (var key in ResetKeys)
@@ -387,6 +394,7 @@ internal sealed class PlainItemRewriter
     /// Notes a key of the object whose keys start at <paramref name="from"/> in the seen list; false for an escaped key
     /// or one seen before (the tree path fails on duplicates where it reads them, so those items go its way).
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     private bool Remember(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, int from)
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence)
@@ -410,6 +418,7 @@ internal sealed class PlainItemRewriter
     }
 
     /// <summary>Copies the value the reader is on (scalar or whole object or array), re-encoded as the tree path writes it.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private void Copy(ref Utf8JsonReader reader)
     {
         WriteToken(ref reader);
@@ -429,6 +438,7 @@ internal sealed class PlainItemRewriter
         }
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private void WriteToken(ref Utf8JsonReader reader)
     {
         switch (reader.TokenType)

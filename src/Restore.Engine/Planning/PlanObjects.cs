@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restore.Engine.Archive;
+using Restore.Engine.Common;
 
 namespace Restore.Engine.Planning;
 
@@ -45,6 +47,7 @@ internal static class PlanObjects
     public static string? Annotation(JsonObject obj, string key) => GetString(obj, "metadata", "annotations", key);
 
     /// <summary>Deletes the reset fields of <c>metadata</c> and the whole <c>status</c>; returns an error text when there is no metadata object.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static string? ResetMetadataAndStatus(JsonObject obj)
     {
         if (!obj.TryGetPropertyValue("metadata", out var meta) || meta is null)
@@ -80,6 +83,7 @@ internal static class PlanObjects
     }
 
     /// <summary>Sets the two restore labels (spec §3.5); the values must already be valid label values (<see cref="RestoreLabels.GetValidName"/>).</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static void AddRestoreLabels(JsonObject obj, string restoreLabelValue, string backupLabelValue)
     {
         var metadata = obj["metadata"] as JsonObject;

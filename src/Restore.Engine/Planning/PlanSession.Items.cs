@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restore.Engine.Actions;
 using Restore.Engine.Archive;
 using Restore.Engine.Cluster;
+using Restore.Engine.Common;
 using Restore.Engine.Model;
 
 namespace Restore.Engine.Planning;
@@ -22,6 +24,7 @@ internal sealed partial class PlanSession
     /// mapped namespace, empty for cluster-scoped items; <paramref name="original"/> is the file content, from which
     /// the actions' unchanged copy is read.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     private void RestoreItem(JsonObject obj, ReadOnlyMemory<byte> original, string gr, string targetNamespace, string path, PlanTier tier, string? parentId)
     {
         var name = PlanObjects.Name(obj);
@@ -159,6 +162,7 @@ internal sealed partial class PlanSession
         return true;
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private bool RunActions(JsonObject obj, ReadOnlyMemory<byte> original, PlannedItem item, string gr, string sourceNamespace, string targetNamespace, string resourceId, PlanTier tier)
     {
         // The unchanged copy is decoded only if an action reads it, once for all the item's actions.
@@ -225,6 +229,7 @@ internal sealed partial class PlanSession
         RestoreItem(obj, bytes, additional.GroupResource, Target(additional.Namespace), path, tier, parentId);
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private bool ResolveTarget(string apiVersion, string kind, PlannedItem item, string gr, string resourceId, PlanTier tier)
     {
         var slash = apiVersion.IndexOf('/');

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Restore.Engine.Actions;
+using Restore.Engine.Common;
 
 namespace Restore.Engine.Planning;
 
@@ -24,6 +26,7 @@ internal sealed partial class PlanSession
     /// would change it: no restore item action (or only the Secret action on a Secret that is not a token), no resource
     /// modifier or inline patch, no status to restore. False when the item needs the tree path.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     private bool TryPlanPlain(string gr, SelectedItem selected, PlanTier tier)
     {
         if (!plainResources.TryGetValue(gr, out var kind))

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
@@ -297,6 +298,7 @@ internal sealed partial class PlanSession
         return selected;
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private void SelectBucket(SelectedResource resource, string ns, IReadOnlyList<BackupItemEntry> all, int start, int end)
     {
         var gr = resource.GroupResource;
@@ -395,6 +397,7 @@ internal sealed partial class PlanSession
     }
 
     /// <summary>Velero's <c>processSelectedResource</c> for one item (spec §4.2 step 8).</summary>
+    [MethodImpl(HotPath.Optimize)]
     private void ProcessSelected(string gr, SelectedItem selected, PlanTier tier)
     {
         var entry = selected.Entry;
@@ -564,6 +567,7 @@ internal sealed partial class PlanSession
         results.Warnings.Add(warning);
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private void Emit(PlannedItem item, PlanTier? tier)
     {
         if (tier is not null)
