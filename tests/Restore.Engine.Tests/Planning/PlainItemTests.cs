@@ -65,6 +65,19 @@ public class PlainItemTests
         }
     }
 
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void RandomItemsArePlannedExactlyAsTheTreePathPlansThem(int seed)
+    {
+        var random = new Random(seed);
+        var items = Enumerable.Range(0, 150).Select(i => RandomItem(random, i)).ToArray();
+
+        PlainItemsArePlannedExactlyAsTheTreePathPlansThem("random " + seed, items);
+        Assert.True(Plan(items, rewrite: true, mapping: false, out _)!.PlainItems > 50, "too few random items took the plain path to compare");
+    }
+
     [Fact]
     public void TheCasesReallyTakeThePlainPath()
     {
@@ -78,6 +91,65 @@ public class PlainItemTests
     }
 
     private static object[] Case(string name, params (string, string, string, string)[] items) => new object[] { name, items };
+
+    /// <summary>A ConfigMap or Secret with shuffled keys, odd metadata shapes, escapes, numbers and the odd duplicate.</summary>
+    private static (string, string, string, string) RandomItem(Random random, int index)
+    {
+        string Pick(params string[] options) => options[random.Next(options.Length)];
+        string Text() => Pick("\"plain\"", "\"caf\\u00e9\"", "\"caf\u00e9\"", "\"q\\\"uote\"", "\"line\\nbreak\"", "\"<tag>&amp;\"", "\"\\u2028\"", "\"\ud83d\ude00\"", "\"\\/slash\"", "\"\"");
+        string Scalar() => Pick(Text(), Text(), "0", "-1", "1.50", "2e10", "12345678901234567890", "true", "false", "null");
+        string Value(int depth) => depth > 2 || random.Next(3) > 0 ? Scalar() : random.Next(2) == 0
+            ? "{" + string.Join(",", Enumerable.Range(0, random.Next(4)).Select(k => "\"k" + random.Next(4) + "\":" + Value(depth + 1))) + "}"
+            : "[" + string.Join(",", Enumerable.Range(0, random.Next(4)).Select(_ => Value(depth + 1))) + "]";
+        string Map(params string[] keys) => "{" + string.Join(",", keys.Where(_ => random.Next(3) > 0).Select(k => "\"" + k + "\":" + Text())) + "}";
+
+        var secret = random.Next(3) == 0;
+        var ns = Pick("shop", "shop", "shop", "other");
+        var name = "r" + index;
+        var metadata = new List<string> { "\"name\":\"" + name + "\"" };
+        if (random.Next(4) > 0)
+        {
+            metadata.Add("\"namespace\":\"" + ns + "\"");
+        }
+
+        foreach (var reset in new[] { "\"uid\":\"u\"", "\"resourceVersion\":\"7\"", "\"creationTimestamp\":null", "\"generation\":2", "\"managedFields\":[{\"manager\":\"m\"}]", "\"generateName\":\"g-\"", "\"finalizers\":[\"f\"]" })
+        {
+            if (random.Next(2) == 0)
+            {
+                metadata.Add(reset);
+            }
+        }
+
+        metadata.Add("\"labels\":" + Pick(Map("app", "velero.io/backup-name", "velero.io/restore-name", "t\u00e9am"), "null", "\"x\"", "{}", Map("app")));
+        if (random.Next(2) == 0)
+        {
+            metadata.Add("\"annotations\":" + (random.Next(10) == 0 ? "{\"velero.io/restore-status\":\"true\"}" : Map("note", "kubernetes.io/service-account.uid", "k\\u00e9y")));
+        }
+
+        var top = new List<string>
+        {
+            "\"apiVersion\":\"v1\"",
+            "\"kind\":\"" + (secret ? "Secret" : "ConfigMap") + "\"",
+            "\"metadata\":{" + string.Join(",", metadata.OrderBy(_ => random.Next())) + "}",
+            "\"data\":" + (random.Next(8) == 0 ? "{\"d\":1,\"d\":2}" : Value(0)),
+        };
+        if (random.Next(3) == 0)
+        {
+            top.Add("\"status\":" + Value(0));
+        }
+
+        if (secret && random.Next(2) == 0)
+        {
+            top.Add("\"type\":" + Pick("\"Opaque\"", "\"kubernetes.io/service-account-token\"", "\"kubernetes.io/tls\""));
+        }
+
+        if (random.Next(4) == 0)
+        {
+            top.Add("\"extra\":" + Value(0));
+        }
+
+        return Raw(secret ? "secrets" : "configmaps", "shop", name, "{" + string.Join(",", top.OrderBy(_ => random.Next())) + "}");
+    }
 
     private static (string, string, string, string) Cm(string ns, string name, string extraMetadata, string rest) =>
         Raw("configmaps", ns, name, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"" + ns + "\"," + Reset + (extraMetadata.Length > 0 ? "," + extraMetadata : string.Empty) + "}" + (rest.Length > 0 ? "," + rest : string.Empty) + "}");
