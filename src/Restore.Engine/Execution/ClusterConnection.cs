@@ -121,12 +121,12 @@ internal sealed class ClusterStateSnapshot : ICsiClusterState
         var contents = backup.Contents;
         var discovery = connection.Discovery;
         var mapping = spec.NamespaceMapping ?? new Dictionary<string, string>();
-        var needsAccounts = contents.GroupResources.Contains("secrets") && discovery.FindByGroupResource("serviceaccounts") is not null;
-        var needsClaims = contents.GroupResources.Contains("persistentvolumeclaims") && discovery.FindByGroupResource("persistentvolumeclaims") is not null;
-        var existing = needsAccounts || needsClaims ? await ExistingNamespacesAsync(connection, log, cancellationToken).ConfigureAwait(false) : null;
+        var accounts = contents.GroupResources.Contains("secrets") ? discovery.FindByGroupResource("serviceaccounts") : null;
+        var pvcs = contents.GroupResources.Contains("persistentvolumeclaims") ? discovery.FindByGroupResource("persistentvolumeclaims") : null;
+        var existing = accounts is not null || pvcs is not null ? await ExistingNamespacesAsync(connection, log, cancellationToken).ConfigureAwait(false) : null;
         bool MayHoldObjects(string ns) => existing is null || existing.Contains(ns);
 
-        if (needsAccounts && discovery.FindByGroupResource("serviceaccounts") is { } accounts)
+        if (accounts is not null)
         {
             var found = new ConcurrentDictionary<string, List<string>>(StringComparer.Ordinal);
             await BoundedParallel.ForEachAsync(
@@ -151,7 +151,7 @@ internal sealed class ClusterStateSnapshot : ICsiClusterState
             }
         }
 
-        if (needsClaims && discovery.FindByGroupResource("persistentvolumeclaims") is { } pvcs)
+        if (pvcs is not null)
         {
             var found = new ConcurrentBag<string>();
             string Target(string source) => mapping.TryGetValue(source, out var mapped) ? mapped : source;

@@ -22,18 +22,7 @@ public static class GzipJson
     };
 
     /// <summary>Encodes <paramref name="node"/> (null writes <c>null</c>) as gzip bytes.</summary>
-    public static byte[] Encode(JsonNode? node)
-    {
-        var json = (node?.ToJsonString(Compact) ?? "null") + "\n";
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            var bytes = Encoding.UTF8.GetBytes(json);
-            gzip.Write(bytes, 0, bytes.Length);
-        }
-
-        return buffer.ToArray();
-    }
+    public static byte[] Encode(JsonNode? node) => EncodeText((node?.ToJsonString(Compact) ?? "null") + "\n");
 
     /// <summary>
     /// Encodes a JSON array of <paramref name="items"/> as <see cref="Encode"/> would encode the whole array, but one
@@ -51,8 +40,7 @@ public static class GzipJson
             throw new ArgumentNullException(nameof(toJson));
         }
 
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        return Compress(gzip =>
         {
             using (var writer = new Utf8JsonWriter(gzip, new JsonWriterOptions { Encoder = Compact.Encoder, Indented = false }))
             {
@@ -66,19 +54,23 @@ public static class GzipJson
             }
 
             gzip.WriteByte((byte)'\n');
-        }
-
-        return buffer.ToArray();
+        });
     }
 
     /// <summary>Gzips plain text (used for log files).</summary>
-    public static byte[] EncodeText(string text)
+    public static byte[] EncodeText(string text) => Compress(gzip =>
+    {
+        var bytes = Encoding.UTF8.GetBytes(text ?? string.Empty);
+        gzip.Write(bytes, 0, bytes.Length);
+    });
+
+    /// <summary>One gzip member holding whatever <paramref name="write"/> writes: every file of ours is encoded through here.</summary>
+    internal static byte[] Compress(Action<Stream> write)
     {
         using var buffer = new MemoryStream();
         using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {
-            var bytes = Encoding.UTF8.GetBytes(text ?? string.Empty);
-            gzip.Write(bytes, 0, bytes.Length);
+            write(gzip);
         }
 
         return buffer.ToArray();

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Text;
 using Restore.Engine.Common;
 
@@ -80,16 +79,7 @@ public sealed class RestoreLogBuffer : IEngineLog
     }
 
     /// <summary>The log so far, gzipped as <c>restore-&lt;r&gt;-logs.gz</c> holds it.</summary>
-    public byte[] GetGzip()
-    {
-        using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
-        {
-            CopyTo(gzip);
-        }
-
-        return buffer.ToArray();
-    }
+    public byte[] GetGzip() => GzipJson.Compress(CopyTo);
 
     private void Append(string line)
     {
