@@ -290,9 +290,16 @@ public sealed partial class KubernetesClient
         using var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
         try
         {
+            if (!request.ParseResponse)
+            {
+                // Read to the end so the connection can be reused, but keep nothing.
+                await stream.CopyToAsync(Stream.Null, 81920, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
             var buffer = new MemoryStream();
             await stream.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
-            if (buffer.Length == 0 || !request.ParseResponse)
+            if (buffer.Length == 0)
             {
                 return null;
             }

@@ -143,8 +143,7 @@ internal sealed partial class ClusterItemApplier
     private async Task RestoreObjectAsync(PlannedItem item, ItemProgress progress, CancellationToken ct)
     {
         var objectUtf8 = item.ObjectUtf8 ?? throw new InvalidOperationException("the planned item has no object");
-        var apiVersion = item.ObjectApiVersion ?? item.ApiVersion;
-        var kind = item.ObjectKind ?? item.Kind;
+        var (apiVersion, kind) = item.SentType;
         var resource = connection.Resolve(apiVersion, kind);
         if (resource is null)
         {

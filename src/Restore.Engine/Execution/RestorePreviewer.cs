@@ -169,9 +169,7 @@ internal sealed class RestorePreviewer
 
     private static ApiResourceInfo? Resolve(ClusterConnection connection, PlannedItem item)
     {
-        var desiredHeader = item.ParseObject();
-        var apiVersion = (desiredHeader?["apiVersion"] as JsonValue)?.ToString() ?? item.ApiVersion;
-        var kind = (desiredHeader?["kind"] as JsonValue)?.ToString() ?? item.Kind;
+        var (apiVersion, kind) = item.SentType;
         return connection.Resolve(apiVersion, kind);
     }
 
@@ -195,9 +193,7 @@ internal sealed class RestorePreviewer
                     : new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, $"the namespace {item.TargetName} already exists", none);
             }
 
-            var desired = item.ParseObject()!;
-            var apiVersion = (desired["apiVersion"] as JsonValue)?.ToString() ?? item.ApiVersion;
-            var kind = (desired["kind"] as JsonValue)?.ToString() ?? item.Kind;
+            var (apiVersion, kind) = item.SentType;
             var resource = connection.Resolve(apiVersion, kind);
             if (resource is null)
             {
@@ -214,11 +210,14 @@ internal sealed class RestorePreviewer
             {
                 live = await connection.Client.TryGetAsync(resource, ns, item.TargetName, ct).ConfigureAwait(false);
             }
+
             if (live is null)
             {
                 return new ItemPrediction(item, PredictedOutcome.Create, null, none);
             }
 
+            // Decoded only here: a missing object needs no comparison.
+            var desired = item.ParseObject()!;
             var secret = item.TargetGroupResource == "secrets" || sensitive.Any(s => s.Matches(item.TargetGroupResource, item.SourceNamespace, item.Name));
             if (ObjectComparison.IsEquivalent(desired, live))
             {

@@ -168,6 +168,9 @@ public sealed class PlannedItem
     /// <summary>The <c>kind</c> of the object to send; null when it has none.</summary>
     internal string? ObjectKind { get; private set; }
 
+    /// <summary>The apiVersion and kind the object is sent as: the object's own (an action may have changed them), else the backed-up ones.</summary>
+    internal (string ApiVersion, string Kind) SentType => (ObjectApiVersion ?? ApiVersion, ObjectKind ?? Kind);
+
     /// <summary>Sets an object written without a tree (see <see cref="PlainItemRewriter"/>).</summary>
     internal void SetObject(byte[] objectUtf8, string? apiVersion, string? kind)
     {

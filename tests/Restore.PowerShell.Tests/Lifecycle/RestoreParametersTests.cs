@@ -71,6 +71,7 @@ public class RestoreParametersTests
             ClusterResources = "None",
             LabelSelector = new[] { "app=web,tier!=cache" },
             Object = new[] { "deployments.apps/shop/web" },
+            SensitiveObject = new[] { "configmaps/shop/db-*" },
             NamespaceMapping = new Hashtable { ["shop"] = "shop2" },
             ExistingResourcePolicy = "Update",
             RestoreVolumes = false,
@@ -107,6 +108,7 @@ public class RestoreParametersTests
         Assert.Equal(("tier", "NotIn"), (requirement.Key, requirement.Operator));
         Assert.Null(spec.OrLabelSelectors);
         Assert.Equal(new[] { "deployments.apps/shop/web" }, spec.Objects);
+        Assert.Equal(new[] { "configmaps/shop/db-*" }, request.SensitiveObjects);
         Assert.Equal("shop2", spec.NamespaceMapping!["shop"]);
         Assert.Equal("update", spec.ExistingResourcePolicy);
         Assert.False(spec.RestorePVs);
