@@ -326,45 +326,60 @@ public sealed class BackupContents
                 return false;
             }
 
-            var parts = path.Substring(ResourcesPrefix.Length).Split('/');
-            if (parts.Length < 2)
+            // The segments that matter are found by position, not by splitting: this runs for every tar entry, and
+            // splitting allocated an array and a string per segment that were thrown away at once.
+            var s1 = path.IndexOf('/', ResourcesPrefix.Length);
+            if (s1 < 0)
             {
                 return false;
             }
 
-            if (parts[1] == "cluster" || parts[1] == "namespaces")
+            var s2 = path.IndexOf('/', s1 + 1);
+            var s3 = s2 < 0 ? -1 : path.IndexOf('/', s2 + 1);
+            var s4 = s3 < 0 ? -1 : path.IndexOf('/', s3 + 1);
+            var s5 = s4 < 0 ? -1 : path.IndexOf('/', s4 + 1);
+            var segments = s2 < 0 ? 2 : s3 < 0 ? 3 : s4 < 0 ? 4 : s5 < 0 ? 5 : 6;
+            var gr = Segment(path, ResourcesPrefix.Length, s1);
+            if (SegmentIs(path, s1 + 1, s2, "cluster") || SegmentIs(path, s1 + 1, s2, "namespaces"))
             {
-                if (parts.Length == 3 && parts[1] == "cluster")
+                if (segments == 3 && SegmentIs(path, s1 + 1, s2, "cluster"))
                 {
-                    location = Item(parts[0], null, string.Empty, parts[2]);
-                    return true;
+                    location = Item(gr, null, string.Empty, Segment(path, s2 + 1, -1));
+                }
+                else if (segments == 4 && SegmentIs(path, s1 + 1, s2, "namespaces") && s3 > s2 + 1)
+                {
+                    location = Item(gr, null, Segment(path, s2 + 1, s3), Segment(path, s3 + 1, -1));
+                }
+                else
+                {
+                    location = new ItemLocation(gr, null, string.Empty, string.Empty, false);
                 }
 
-                if (parts.Length == 4 && parts[1] == "namespaces" && parts[2].Length > 0)
-                {
-                    location = Item(parts[0], null, parts[2], parts[3]);
-                    return true;
-                }
-
-                location = new ItemLocation(parts[0], null, string.Empty, string.Empty, false);
                 return true;
             }
 
-            if (parts.Length == 4 && parts[2] == "cluster")
+            var version = Segment(path, s1 + 1, s2);
+            if (segments == 4 && SegmentIs(path, s2 + 1, s3, "cluster"))
             {
-                location = Item(parts[0], parts[1], string.Empty, parts[3]);
+                location = Item(gr, version, string.Empty, Segment(path, s3 + 1, -1));
             }
-            else if (parts.Length == 5 && parts[2] == "namespaces" && parts[3].Length > 0)
+            else if (segments == 5 && SegmentIs(path, s2 + 1, s3, "namespaces") && s4 > s3 + 1)
             {
-                location = Item(parts[0], parts[1], parts[3], parts[4]);
+                location = Item(gr, version, Segment(path, s3 + 1, s4), Segment(path, s4 + 1, -1));
             }
             else
             {
-                location = new ItemLocation(parts[0], parts[1], string.Empty, string.Empty, false);
+                location = new ItemLocation(gr, version, string.Empty, string.Empty, false);
             }
 
             return true;
         }
+
+        /// <summary>The text from <paramref name="from"/> to the slash at <paramref name="to"/> (-1: to the end).</summary>
+        private static string Segment(string path, int from, int to) => path.Substring(from, (to < 0 ? path.Length : to) - from);
+
+        private static bool SegmentIs(string path, int from, int to, string word) =>
+            (to < 0 ? path.Length : to) - from == word.Length && string.CompareOrdinal(path, from, word, 0, word.Length) == 0;
 
         [MethodImpl(HotPath.Optimize)]
         private static ItemLocation Item(string gr, string? version, string ns, string fileName)

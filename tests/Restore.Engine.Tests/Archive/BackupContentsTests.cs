@@ -120,4 +120,31 @@ public class BackupContentsTests
         Assert.Empty(contents.GetItems("widgets.example.com"));
         Assert.True(contents.TryGetFile("resources/widgets.example.com/namespaces/a/deeper/w.json", out _));
     }
+
+    [Theory]
+    [InlineData("resources/pods/namespaces/a/p.json", "pods", "a/p", "")]
+    [InlineData("resources/pods/cluster/p.json", "pods", "/p", "")]
+    [InlineData("resources/pods/cluster/p", "pods", "/p", "")]
+    [InlineData("resources/pods/namespaces//p.json", "pods", "", "")]
+    [InlineData("resources/pods/namespaces/a/b/p.json", "pods", "", "")]
+    [InlineData("resources/pods/cluster", "pods", "", "")]
+    [InlineData("resources/pods/namespaces", "pods", "", "")]
+    [InlineData("resources/pods/v1", "pods", "", "v1")]
+    [InlineData("resources/pods/v1/cluster/p.json", "pods", "", "v1")]
+    [InlineData("resources/pods/v1/namespaces/a/p.json", "pods", "", "v1")]
+    [InlineData("resources/pods/v1/namespaces/a/b/p.json", "pods", "", "v1")]
+    [InlineData("resources/pods/v1/x/y/z/w", "pods", "", "v1")]
+    [InlineData("resources/pods", "", "", "")]
+    [InlineData("other/pods/cluster/p.json", "", "", "")]
+    public void PathsArePlacedAsVeleroLaysThemOut(string path, string groupResources, string items, string versions)
+    {
+        var contents = new BackupContents();
+        contents.Add(path, Json("{}"));
+
+        Assert.Equal(groupResources, string.Join(",", contents.GroupResources));
+        Assert.Equal(items, string.Join(",", contents.GroupResources.SelectMany(contents.GetItems).Select(i => i.Namespace + "/" + i.Name)));
+        Assert.Equal(versions, string.Join(",", contents.GroupResources.SelectMany(contents.GetVersionDirectories)));
+        Assert.True(contents.TryGetFile(path, out _), "every file is found again by its path");
+    }
 }
+
