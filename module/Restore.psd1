@@ -9,6 +9,8 @@
     Description          = 'Restores Kubernetes clusters, namespaces and single resources from Velero-format backups, client-side, without a Velero server.'
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
+    # Imported before RootModule: installs the resolver for dependencies/ (see ModuleLoader.cs for why).
+    NestedModules        = @('dependencies/Restore.PowerShell.Loader.dll')
     FormatsToProcess     = @('Restore.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-Backup'

@@ -2,14 +2,18 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
 using Xunit;
 
 namespace Restore.TestSupport;
 
 /// <summary>
-/// Finds PowerShell 7 (<c>pwsh</c>) and Pester 5 for the tests that run the Pester suite:
-/// <c>RESTORE_PWSH</c> names pwsh (else PATH); <c>RESTORE_PESTER_MODULE</c> names Pester.psd1
-/// (else the newest Pester 5 that <c>Get-Module -ListAvailable</c> finds in that pwsh).
+/// Finds PowerShell 7 (<c>pwsh</c>) and Pester 5 for the tests that run the Pester suite, pinned by
+/// Directory.Build.props (<c>PwshToolVersion</c>, <c>PesterVersion</c>):
+/// <c>RESTORE_PWSH</c> names pwsh, else the repository's <c>.tools/pwsh/pwsh</c>, installed there on first use
+/// (<c>dotnet tool install PowerShell</c>); <c>RESTORE_PESTER_MODULE</c> names Pester.psd1, else the copy that
+/// restore put in the NuGet cache (a <c>PackageDownload</c> of Restore.TestSupport).
 /// </summary>
 public static class PesterLocator
 {
@@ -30,32 +34,53 @@ public static class PesterLocator
     /// <summary>Why the Pester suite cannot run here; null when it can.</summary>
     public static string? UnavailableReason => Found.Value.Reason;
 
+    /// <summary>True under CI (<c>CI=true</c>), where a missing pwsh or Pester is a failure, never a skip.</summary>
+    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The repository's own pwsh, installed by <see cref="Locate"/> when missing.</summary>
+    public static string PinnedPwshPath =>
+        Path.Combine(ToolLocator.RepoRoot, ".tools", "pwsh", RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "pwsh.exe" : "pwsh");
+
+    private static string? Metadata(string key) =>
+        typeof(PesterLocator).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
+
     private static (string?, string?, string?) Locate()
     {
-        var pwsh = ToolLocator.Find("pwsh", PwshVariable);
-        if (pwsh is null)
+        var pwsh = Environment.GetEnvironmentVariable(PwshVariable);
+        if (string.IsNullOrWhiteSpace(pwsh))
         {
-            return (null, null, $"PowerShell 7 ('pwsh') was not found on PATH or in ${PwshVariable}; install it to run the Pester suite.");
+            pwsh = PinnedPwshPath;
+            if (!File.Exists(pwsh))
+            {
+                var version = Metadata("PwshToolVersion");
+                var toolPath = Path.GetDirectoryName(pwsh)!;
+                var (code, text) = Run("dotnet", new[] { "tool", "install", "--tool-path", toolPath, "PowerShell", "--version", version! }, TimeSpan.FromMinutes(5));
+                if (code != 0 || !File.Exists(pwsh))
+                {
+                    return (null, null, $"PowerShell {version} could not be installed into {toolPath} (dotnet tool install PowerShell, exit code {code}): {text.Trim()}");
+                }
+            }
+        }
+        else if (!File.Exists(pwsh))
+        {
+            return (null, null, $"${PwshVariable} is set to '{pwsh}', which does not exist; point it at pwsh 7.");
         }
 
-        var fromEnv = Environment.GetEnvironmentVariable(PesterVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnv))
+        var pester = Environment.GetEnvironmentVariable(PesterVariable);
+        if (string.IsNullOrWhiteSpace(pester))
         {
-            return File.Exists(fromEnv)
-                ? (pwsh, Path.GetFullPath(fromEnv), null)
-                : (pwsh, null, $"${PesterVariable} is set to '{fromEnv}', which does not exist; point it at Pester.psd1 of Pester 5.");
+            pester = Metadata("PesterModule");
+            if (pester is null || !File.Exists(pester))
+            {
+                return (pwsh, null, $"Pester was not found at '{pester}' (restore of Restore.TestSupport downloads it) and ${PesterVariable} is not set.");
+            }
+        }
+        else if (!File.Exists(pester))
+        {
+            return (pwsh, null, $"${PesterVariable} is set to '{pester}', which does not exist; point it at Pester.psd1 of Pester 5.");
         }
 
-        const string Query =
-            "Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version.Major -ge 5 } | Sort-Object Version -Descending | Select-Object -First 1 -ExpandProperty Path";
-        var (exitCode, output) = Run(pwsh, new[] { "-NoProfile", "-NonInteractive", "-Command", Query }, TimeSpan.FromSeconds(60));
-        var path = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase));
-        if (exitCode != 0 || path is null || !File.Exists(path))
-        {
-            return (pwsh, null, $"Pester 5 was not found by '{pwsh}' (Get-Module -ListAvailable Pester) and ${PesterVariable} is not set; install Pester 5 to run the Pester suite.");
-        }
-
-        return (pwsh, path, null);
+        return (pwsh, Path.GetFullPath(pester), null);
     }
 
     /// <summary>
@@ -104,7 +129,8 @@ public static class PesterLocator
 
 /// <summary>
 /// A fact that runs only when pwsh and Pester 5 are available (see <see cref="PesterLocator"/>);
-/// otherwise it is reported as skipped with the reason, never as passed.
+/// otherwise it is reported as skipped with the reason, never as passed. Under CI it is never skipped:
+/// the test runs and fails with the reason.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class PesterFactAttribute : FactAttribute
@@ -112,7 +138,7 @@ public sealed class PesterFactAttribute : FactAttribute
     /// <summary>Sets <see cref="FactAttribute.Skip"/> when pwsh or Pester is missing.</summary>
     public PesterFactAttribute()
     {
-        if (PesterLocator.UnavailableReason is { } reason)
+        if (PesterLocator.UnavailableReason is { } reason && !PesterLocator.IsCi)
         {
             Skip = reason;
         }

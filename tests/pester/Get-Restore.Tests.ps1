@@ -7,7 +7,7 @@ Describe 'Get-Restore' {
         . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
         Import-Module -Name (Get-RestoreManifestPath) -Force -ErrorAction Stop
         $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'store')
-        $scheduled = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 1, 2, 0, 0, 'Utc'))
+        $scheduled = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 1, 2, 0, 0, [System.DateTimeKind]::Utc))
         $outA = Join-Path -Path $TestDrive -ChildPath 'out-a'
         $null = New-Restore sample -Name restore-a -StorageLocation $store -ToDirectory $outA -Label @{ ticket = 'inc-1' } -Description 'first'
         Start-Sleep -Seconds 1

@@ -7,7 +7,7 @@ Describe 'Get-RestorePlan' {
         . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
         Import-Module -Name (Get-RestoreManifestPath) -Force -ErrorAction Stop
         $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'store')
-        $scheduled = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 1, 2, 0, 0, 'Utc'))
+        $scheduled = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 1, 2, 0, 0, [System.DateTimeKind]::Utc))
         $out = Join-Path -Path $TestDrive -ChildPath 'out'
     }
 

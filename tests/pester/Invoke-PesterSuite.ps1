@@ -53,6 +53,8 @@ $configuration = New-PesterConfiguration
 $configuration.Run.Path = $PSScriptRoot
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
+# Plain text when the output is captured (dotnet test, CI): no colour escapes in logs.
+if ([Console]::IsOutputRedirected) { $configuration.Output.RenderMode = 'Plaintext' }
 if ($ResultPath) {
     $configuration.TestResult.Enabled = $true
     $configuration.TestResult.OutputFormat = 'NUnitXml'

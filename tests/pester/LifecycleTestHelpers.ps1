@@ -145,23 +145,46 @@ function Get-ThrownError {
     $null
 }
 
+function Get-TestApiServerPath {
+    <#
+    .SYNOPSIS
+        The built tests/Restore.TestApiServer dll: $env:RESTORE_TEST_API_SERVER, else the newest build under its bin/,
+        else it is built now (Debug).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    if ($env:RESTORE_TEST_API_SERVER) {
+        return $env:RESTORE_TEST_API_SERVER
+    }
+    $project = Join-Path -Path (Get-RestoreRepositoryRoot) -ChildPath 'tests/Restore.TestApiServer'
+    $built = Get-ChildItem -Path (Join-Path -Path $project -ChildPath 'bin/*/net10.0/Restore.TestApiServer.dll') -ErrorAction SilentlyContinue |
+        Sort-Object -Property LastWriteTimeUtc -Descending | Select-Object -First 1
+    if (-not $built) {
+        $null = & dotnet build $project --configuration Debug --nologo --verbosity quiet
+        if ($LASTEXITCODE -ne 0) { throw "Building $project failed (exit code $LASTEXITCODE)." }
+        $built = Get-Item -LiteralPath (Join-Path -Path $project -ChildPath 'bin/Debug/net10.0/Restore.TestApiServer.dll')
+    }
+    $built.FullName
+}
+
 function Start-TestApiServer {
     <#
     .SYNOPSIS
-        Starts tests/Restore.TestApiServer on a free loopback port and waits until it has written its kubeconfig
-        (contexts restore-test-token, the current one, and restore-test-cert). Returns the process.
+        Starts the built tests/Restore.TestApiServer on a free loopback port and waits until it has written its
+        kubeconfig (contexts restore-test-token, the current one, and restore-test-cert). Returns the process.
     #>
     [CmdletBinding()]
     [OutputType([System.Diagnostics.Process])]
     param(
         [Parameter(Mandatory)] [string] $KubeConfig,
         [string[]] $ExtraArguments = @(),
-        [int] $TimeoutSeconds = 240
+        [int] $TimeoutSeconds = 60
     )
 
-    $project = Join-Path -Path (Get-RestoreRepositoryRoot) -ChildPath 'tests/Restore.TestApiServer'
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in @('run', '--project', $project, '--', '--kubeconfig', $KubeConfig) + $ExtraArguments) {
+    foreach ($argument in @((Get-TestApiServerPath), '--kubeconfig', $KubeConfig) + $ExtraArguments) {
         $info.ArgumentList.Add($argument)
     }
     $info.UseShellExecute = $false
@@ -181,7 +204,7 @@ function Start-TestApiServer {
             Stop-TestApiServer -Process $process
             throw "The test API server did not write $KubeConfig within $TimeoutSeconds seconds."
         }
-        Start-Sleep -Milliseconds 250
+        Start-Sleep -Milliseconds 100
     }
     $process
 }
@@ -189,7 +212,7 @@ function Start-TestApiServer {
 function Stop-TestApiServer {
     <#
     .SYNOPSIS
-        Stops the server started by Start-TestApiServer, with the process 'dotnet run' started for it.
+        Stops a server started by Start-TestApiServer (or Start-TestS3Server).
     #>
     [CmdletBinding()]
     param(
@@ -199,5 +222,81 @@ function Stop-TestApiServer {
     if ($Process -and -not $Process.HasExited) {
         $Process.Kill($true)
         $null = $Process.WaitForExit(10000)
+    }
+}
+
+function Start-TestS3Server {
+    <#
+    .SYNOPSIS
+        Starts s3rver (tests/s3, installed by `npm ci` there) on 127.0.0.1 and a free port, data in a fresh temporary
+        folder. Returns an object with Process, Endpoint (http://127.0.0.1:port) and Credential (S3RVER/S3RVER).
+    #>
+    [CmdletBinding()]
+    param(
+        [int] $TimeoutSeconds = 30
+    )
+
+    $directory = Join-Path -Path (Get-RestoreRepositoryRoot) -ChildPath 'tests/s3'
+    if (-not (Test-Path -LiteralPath (Join-Path -Path $directory -ChildPath 'node_modules/s3rver'))) {
+        throw "s3rver is not installed: run 'npm ci' in $directory (.ci/run does)."
+    }
+    $data = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('restore-pester-s3-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $data
+    $info = [System.Diagnostics.ProcessStartInfo]::new('node')
+    # s3rver's continuation tokens use DES, which OpenSSL 3 keeps in its legacy provider.
+    foreach ($argument in @('--openssl-legacy-provider', (Join-Path -Path $directory -ChildPath 's3rver.js'), '-d', $data, '-a', '127.0.0.1', '-p', '0', '--no-vhost-buckets')) {
+        $info.ArgumentList.Add($argument)
+    }
+    $info.WorkingDirectory = $directory
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($info)
+    $null = $process.StandardError.ReadToEndAsync()
+    $line = $process.StandardOutput.ReadLineAsync()
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $endpoint = $null
+    while (-not $endpoint) {
+        if (-not $line.Wait(200)) {
+            if ([datetime]::UtcNow -gt $deadline -or $process.HasExited) {
+                Stop-TestApiServer -Process $process
+                throw "s3rver did not start within $TimeoutSeconds seconds."
+            }
+            continue
+        }
+        if ($null -eq $line.Result) { throw 's3rver exited before it listened.' }
+        if ($line.Result -match 'listening on ([0-9.]+):(\d+)') { $endpoint = "http://$($Matches[1]):$($Matches[2])" }
+        else { $line = $process.StandardOutput.ReadLineAsync() }
+    }
+    $null = $process.StandardOutput.ReadToEndAsync()
+    $secret = ConvertTo-SecureString -String 'S3RVER' -AsPlainText -Force
+    [pscustomobject]@{
+        Process    = $process
+        Endpoint   = $endpoint
+        Credential = [pscredential]::new('S3RVER', $secret)
+        Data       = $data
+    }
+}
+
+function Copy-FolderToTestS3 {
+    <#
+    .SYNOPSIS
+        Creates a bucket on the s3rver of Start-TestS3Server (if needed) and uploads every file of a folder under a
+        prefix, so that s3://<bucket>/<prefix> holds what the folder holds. s3rver accepts anonymous writes.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)] [string] $Bucket,
+        [string] $Prefix = '',
+        [Parameter(Mandatory)] [string] $Path
+    )
+
+    $null = Invoke-WebRequest -Method Put -Uri "$($Server.Endpoint)/$Bucket" -SkipHttpErrorCheck
+    $root = (Resolve-Path -LiteralPath $Path).Path
+    foreach ($file in Get-ChildItem -LiteralPath $root -File -Recurse) {
+        $relative = [System.IO.Path]::GetRelativePath($root, $file.FullName).Replace('\', '/')
+        $key = if ($Prefix) { "$($Prefix.TrimEnd('/'))/$relative" } else { $relative }
+        $null = Invoke-WebRequest -Method Put -Uri "$($Server.Endpoint)/$Bucket/$key" -InFile $file.FullName
     }
 }

@@ -110,7 +110,7 @@ Describe 'Dependency isolation' -Skip:(-not $isCore) {
 
     It 'keeps its own YamlDotNet when another module loaded a different one first' {
         # A fresh process, so that the other copy really is loaded before the module.
-        $pwsh = (Get-Process -Id $PID).Path
+        $pwsh = Get-TestPwshPath
         $work = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('restore-pester-' + [guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $work
         $probe = {

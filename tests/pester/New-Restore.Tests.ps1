@@ -8,8 +8,8 @@ Describe 'New-Restore' {
         . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
         Import-Module -Name (Get-RestoreManifestPath) -Force -ErrorAction Stop
         $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'store')
-        $completed = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 1, 2, 0, 0, 'Utc')) -Phase Completed
-        $partial = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 2, 2, 0, 0, 'Utc')) -Phase PartiallyFailed
+        $completed = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 1, 2, 0, 0, [System.DateTimeKind]::Utc)) -Phase Completed
+        $partial = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 2, 2, 0, 0, [System.DateTimeKind]::Utc)) -Phase PartiallyFailed
         function Out-Folder([string] $Name) { Join-Path -Path $TestDrive -ChildPath "out-$Name" }
     }
 

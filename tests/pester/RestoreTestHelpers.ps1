@@ -47,3 +47,21 @@ function Get-RestoreFormatTypeName {
         ForEach-Object { $_.InnerText.Trim() } |
         Sort-Object -Unique
 }
+
+function Get-TestPwshPath {
+    <#
+    .SYNOPSIS
+        The pwsh to start for a fresh session: $env:RESTORE_PWSH (set by the test runner), else pwsh on PATH, else
+        this process when it is pwsh itself. A dotnet-tool pwsh runs under 'dotnet', so its process path is not pwsh.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    if ($env:RESTORE_PWSH) { return $env:RESTORE_PWSH }
+    $onPath = Get-Command -Name pwsh -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($onPath) { return $onPath.Source }
+    $self = [System.Environment]::ProcessPath
+    if ([System.IO.Path]::GetFileNameWithoutExtension($self) -eq 'pwsh') { return $self }
+    throw 'Cannot find pwsh for a fresh session: set RESTORE_PWSH.'
+}

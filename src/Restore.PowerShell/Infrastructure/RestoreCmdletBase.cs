@@ -17,8 +17,6 @@ public abstract class RestoreCmdletBase : PSCmdlet, IDisposable
     private BlockingCollection<Action>? pending;
     private bool disposed;
 
-    static RestoreCmdletBase() => DependencyLoader.EnsureInstalled();
-
     /// <summary>Canceled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => stopping.Token;
 
