@@ -41,14 +41,22 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+# Progress lines go to the information stream, shown unless the caller chose otherwise (-InformationAction).
+if (-not $PSBoundParameters.ContainsKey('InformationAction')) {
+    $InformationPreference = 'Continue'
+}
 
 function Invoke-Dotnet {
     param([Parameter(Mandatory)] [string[]] $Arguments)
 
-    Write-Host "> dotnet $($Arguments -join ' ')" -ForegroundColor Cyan
-    & dotnet @Arguments | Out-Host
+    Write-Information "> dotnet $($Arguments -join ' ')"
+    # The tool's own lines on the verbose stream (-Verbose shows them); its errors in the exception when it fails.
+    $lines = @(& dotnet @Arguments 2>&1 | ForEach-Object { "$_" })
+    $lines | Write-Verbose
     if ($LASTEXITCODE -ne 0) {
-        throw "'dotnet $($Arguments -join ' ')' failed with exit code $LASTEXITCODE."
+        $problems = @($lines | Where-Object { $_ -match ': (error|warning) ' } | Select-Object -Unique)
+        if ($problems.Count -eq 0) { $problems = @($lines | Select-Object -Last 20) }
+        throw "'dotnet $($Arguments -join ' ')' failed with exit code $LASTEXITCODE`n$($problems -join "`n")"
     }
 }
 
@@ -88,11 +96,15 @@ if ($unexpected.Count -gt 0) {
 }
 
 $manifestPath = Join-Path -Path $moduleDirectory -ChildPath 'Restore.psd1'
-Write-Host "Restore $version is laid out at $moduleDirectory" -ForegroundColor Green
-Write-Host "Import it with: Import-Module '$manifestPath'" -ForegroundColor Green
+Write-Information "Restore $version is laid out at $moduleDirectory"
+Write-Information "Import it with: Import-Module '$manifestPath'"
 
 if ($Test) {
-    Invoke-Dotnet -Arguments @('test', (Join-Path -Path $root -ChildPath 'Restore.sln'), '--configuration', $Configuration, '--nologo')
+    # The test run's output is the point here: shown as it comes, not gathered on the verbose stream.
+    & dotnet test (Join-Path -Path $root -ChildPath 'Restore.sln') --configuration $Configuration --nologo | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "'dotnet test' failed with exit code $LASTEXITCODE."
+    }
 }
 
 $manifestPath

@@ -9,11 +9,11 @@ using Xunit;
 namespace Restore.TestSupport;
 
 /// <summary>
-/// Finds PowerShell 7 (<c>pwsh</c>) and Pester 5 for the tests that run the Pester suite, pinned by
-/// Directory.Build.props (<c>PwshToolVersion</c>, <c>PesterVersion</c>):
+/// Finds PowerShell 7 (<c>pwsh</c>) and Pester 5 for the tests that run the Pester suite, both pinned:
 /// <c>RESTORE_PWSH</c> names pwsh, else the repository's <c>.tools/pwsh/pwsh</c>, installed there on first use
-/// (<c>dotnet tool install PowerShell</c>); <c>RESTORE_PESTER_MODULE</c> names Pester.psd1, else the copy that
-/// restore put in the NuGet cache (a <c>PackageDownload</c> of Restore.TestSupport).
+/// at the version .config/dotnet-tools.json pins (a tool-path install, because the suite starts fresh pwsh
+/// sessions and needs an executable); <c>RESTORE_PESTER_MODULE</c> names Pester.psd1, else the copy that restore
+/// put in the NuGet cache (a <c>PackageDownload</c> of Restore.TestSupport, version in Directory.Build.props).
 /// </summary>
 public static class PesterLocator
 {
@@ -44,6 +44,13 @@ public static class PesterLocator
     private static string? Metadata(string key) =>
         typeof(PesterLocator).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
 
+    /// <summary>The PowerShell tool version .config/dotnet-tools.json pins (the README's quick start runs the same).</summary>
+    public static string PinnedPwshVersion()
+    {
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(ToolLocator.RepoRoot, ".config", "dotnet-tools.json")));
+        return manifest.RootElement.GetProperty("tools").GetProperty("powershell").GetProperty("version").GetString()!;
+    }
+
     private static (string?, string?, string?) Locate()
     {
         var pwsh = Environment.GetEnvironmentVariable(PwshVariable);
@@ -52,7 +59,7 @@ public static class PesterLocator
             pwsh = PinnedPwshPath;
             if (!File.Exists(pwsh))
             {
-                var version = Metadata("PwshToolVersion");
+                var version = PinnedPwshVersion();
                 var toolPath = Path.GetDirectoryName(pwsh)!;
                 var (code, text) = Run("dotnet", new[] { "tool", "install", "--tool-path", toolPath, "PowerShell", "--version", version! }, TimeSpan.FromMinutes(5));
                 if (code != 0 || !File.Exists(pwsh))

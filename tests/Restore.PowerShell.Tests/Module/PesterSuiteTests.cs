@@ -65,10 +65,11 @@ public class PesterSuiteTests
         output.WriteLine(text);
 
         var summary = Regex.Match(text, @"PESTER-SUMMARY result=(\w+) total=(\d+) passed=(\d+) failed=(\d+) skipped=(\d+)");
-        WriteSummaryForBuild(summary.Success
+        var counts = summary.Success
             ? $"Pester: {summary.Groups[3].Value} passed, {summary.Groups[4].Value} failed, {summary.Groups[5].Value} skipped"
-            : $"Pester: no summary (exit code {exitCode})");
-        Assert.True(exitCode == 0 && summary.Success, $"The Pester suite failed (exit code {exitCode}):\n{Tail(text, 150)}");
+            : $"Pester: no summary (exit code {exitCode})";
+        WriteSummaryForBuild(counts);
+        Assert.True(exitCode == 0 && summary.Success, $"{counts}\nThe Pester suite failed (exit code {exitCode}):\n{Tail(text, 150)}");
         Assert.Equal("Passed", summary.Groups[1].Value);
         Assert.Equal("0", summary.Groups[4].Value);
         Assert.True(int.Parse(summary.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, "Pester ran no test.");
