@@ -85,7 +85,7 @@ public static class ModuleUnderTest
     public static CommandHelpDocument DocsPage(string name)
     {
         var path = Path.Combine(DocsDirectory, name + ".md");
-        Assert.True(File.Exists(path), $"{name} has no help page: create docs/{name}.md (platyPS layout, see docs/ and RULES.md).");
+        Assert.True(File.Exists(path), $"{name} has no help page: create docs/{name}.md (platyPS layout, as the other pages in docs/).");
         return CommandHelpParser.ParseFile(path);
     }
 }

@@ -147,13 +147,6 @@ public sealed class DiscoveryCatalog : IResourceCatalog
     public IReadOnlyList<string> GetServedVersions(string group) =>
         Volatile.Read(ref _snapshot).Groups.FirstOrDefault(g => g.Name == (group ?? string.Empty))?.Versions ?? Array.Empty<string>();
 
-    /// <summary>Every resource at one group version; empty when not served.</summary>
-    public IReadOnlyList<ApiResourceInfo> GetResources(string group, string version)
-    {
-        var found = Volatile.Read(ref _snapshot).Groups.FirstOrDefault(g => g.Name == (group ?? string.Empty));
-        return found is not null && found.Resources.TryGetValue(version, out var list) ? list : Array.Empty<ApiResourceInfo>();
-    }
-
     /// <summary>True when the resource has the subresource (such as <c>status</c> or <c>scale</c>) at its version.</summary>
     public bool HasSubresource(ApiResourceInfo resource, string subresource)
     {

@@ -234,18 +234,3 @@ public sealed partial class KubernetesClient
         return new ClusterIdentity("unknown", Array.Empty<string>(), ClusterIdentitySource.Unknown);
     }
 }
-
-/// <summary>Builds <see cref="KubernetesClient"/> instances from kubeconfig.</summary>
-public static class KubernetesClientFactory
-{
-    /// <summary>Loads the kubeconfig (see <see cref="KubeConfig.Load(string?, string?)"/>) and creates a client for the context.</summary>
-    /// <param name="kubeconfigPathOrList">Kubeconfig path(s); null for <c>$KUBECONFIG</c> / <c>~/.kube/config</c> / in-cluster.</param>
-    /// <param name="context">Context name; null for the current-context.</param>
-    /// <param name="options">Client tuning; null for defaults.</param>
-    /// <exception cref="KubeConfigException">The configuration is missing or unusable.</exception>
-    public static KubernetesClient Connect(string? kubeconfigPathOrList, string? context, KubernetesClientOptions? options = null) =>
-        KubernetesClient.Connect(kubeconfigPathOrList, context, options);
-
-    /// <summary>Creates a client for settings built elsewhere.</summary>
-    public static KubernetesClient Create(ClusterConnectionSettings settings, KubernetesClientOptions? options = null) => new(settings, options);
-}

@@ -68,9 +68,6 @@ internal sealed class SecretRedactor
         return redacted.Length <= maxLength ? redacted : redacted.Substring(0, maxLength) + "…";
     }
 
-    /// <summary>All registered secrets (for tests).</summary>
-    internal IReadOnlyList<string> KnownSecrets => _secrets;
-
     /// <summary>Redacts a message chain of an exception.</summary>
     public string DescribeException(Exception exception)
     {

@@ -42,9 +42,6 @@ public sealed class StorageLocationOptions
     /// <summary>Retries of failed S3 requests (the SDK's MaxErrorRetry); null keeps the default of 3.</summary>
     public int? MaxRetries { get; set; }
 
-    /// <summary>True when the location is an <c>s3://</c> URL.</summary>
-    public bool IsS3 => Location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>Sets <see cref="SecretAccessKey"/> from a plain string (tests, environment variables).</summary>
     public StorageLocationOptions WithSecretAccessKey(string secret)
     {
