@@ -6,7 +6,7 @@ using Restore.Engine.Model;
 using Restore.Engine.Records;
 using Xunit;
 
-namespace Restore.PowerShell.Tests.Lifecycle;
+namespace Restore.Engine.Tests.Lifecycle;
 
 /// <summary>Get-RestoreLog's parsing (RestoreLogReader): Velero's text and JSON layouts, level and tail selection.</summary>
 public class RestoreLogReaderTests

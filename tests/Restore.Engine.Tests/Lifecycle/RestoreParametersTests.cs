@@ -6,7 +6,7 @@ using Restore.Engine.Execution;
 using Restore.Engine.Model;
 using Xunit;
 
-namespace Restore.PowerShell.Tests.Lifecycle;
+namespace Restore.Engine.Tests.Lifecycle;
 
 /// <summary>
 /// New-Restore and Get-RestorePlan parameters to the engine request (RestoreParameters). Manifests here are JSON:
