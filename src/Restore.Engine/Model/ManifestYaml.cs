@@ -16,6 +16,13 @@ namespace Restore.Engine.Model;
 /// <c>null</c>/<c>~</c>, <c>true</c>/<c>false</c> and JSON-style numbers become JSON nulls, booleans and
 /// numbers (numbers keep their source text); everything else, and every quoted scalar, is a string.
 /// </summary>
+/// <remarks>
+/// One of two YAML readers, on purpose: this one reads the manifests users write (Restore manifests, parameters),
+/// with YAML 1.2's core typing, so <c>on</c>, <c>yes</c> or <c>0777</c> stay what they look like and numbers keep
+/// their text. Resource modifier patches use <see cref="Planning.Patching.YamlJson"/>, which reproduces go-yaml v2's
+/// YAML 1.1 typing (<c>yes</c> is true, <c>0777</c> is octal) because Velero types patch values that way and a
+/// patch must change an object exactly as Velero's would. One reader could not be right for both.
+/// </remarks>
 internal static class ManifestYaml
 {
     private static readonly Regex JsonNumber = new(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$", RegexOptions.CultureInvariant);

@@ -19,6 +19,10 @@ namespace Restore.Engine.Planning.Patching;
 /// quoted scalars are always strings. Only the first document is read. Integers become <see cref="long"/>
 /// values and floats <see cref="double"/> values inside the nodes.
 /// </summary>
+/// <remarks>
+/// Used for resource modifier patches, whose values Velero types with these rules; manifests users write are read
+/// with YAML 1.2 typing by <c>Model.ManifestYaml</c> instead (why there are two: see its remarks).
+/// </remarks>
 public static partial class YamlJson
 {
     private const int MaxDepth = 512;
