@@ -6,10 +6,12 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Api;
 using Restore.Engine.Common;
 using Restore.Engine.Execution;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.Benchmark;
 

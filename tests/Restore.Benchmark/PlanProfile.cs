@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Archive;
 using Restore.Engine.Planning;
 
 namespace Restore.Benchmark;

@@ -6,9 +6,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Archive;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 
 namespace Restore.Benchmark;
@@ -68,7 +68,7 @@ public static class PlanStage
 
     /// <summary>The planner request a default restore of the whole backup makes.</summary>
     public static RestorePlanRequest Request(Backup backup, BackupContents contents, RestoreSpec? spec = null) =>
-        new(contents, spec ?? new RestoreSpec { BackupName = backup.Name }, StaticResourceCatalog.ForBackup(contents))
+        new(contents, spec ?? new RestoreSpec { BackupName = backup.Name }, BackupResourceCatalog.Create(contents))
         {
             RestoreName = backup.Name + "-bench",
             BackupFormatVersion = backup.FormatVersion,

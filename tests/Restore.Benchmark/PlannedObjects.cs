@@ -5,9 +5,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.Benchmark;
 

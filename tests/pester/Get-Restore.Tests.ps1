@@ -26,7 +26,7 @@ Describe 'Get-Restore' {
         $all = @(Get-Restore -StorageLocation $store)
 
         (@($all.Name | Sort-Object) -join ',') | Should -Be 'dead-run,live-run,restore-a,restore-b,velero-made'
-        $all[0].GetType().FullName | Should -Be 'Restore.Engine.Model.RestoreInfo'
+        $all[0].GetType().FullName | Should -Be 'Restore.Engine.Api.RestoreInfo'
         $a = $all | Where-Object Name -EQ 'restore-a'
         $a.Phase | Should -BeIn @('Completed', 'PartiallyFailed')
         $a.Backup | Should -Be 'sample'

@@ -26,7 +26,7 @@ Describe 'Get-RestoreLog' {
         $entries = @(Get-RestoreLog logged -StorageLocation $store)
 
         $entries.Count | Should -BeGreaterThan 0
-        $entries[0].GetType().FullName | Should -Be 'Restore.Engine.Model.RestoreLogEntry'
+        $entries[0].GetType().FullName | Should -Be 'Restore.Engine.Api.RestoreLogEntry'
         $entries | ForEach-Object { $_.Unparsed | Should -BeFalse }
         $entries[0].Restore | Should -Be 'logged'
         $entries[0].Time | Should -Not -BeNullOrEmpty

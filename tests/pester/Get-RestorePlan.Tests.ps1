@@ -20,7 +20,7 @@ Describe 'Get-RestorePlan' {
             $plan = @(Get-RestorePlan -Backup sample -StorageLocation $store -ToDirectory $out)
 
             $plan.Count | Should -BeGreaterThan 5
-            $plan[0].GetType().FullName | Should -Be 'Restore.Engine.Model.RestorePlanItem'
+            $plan[0].GetType().FullName | Should -Be 'Restore.Engine.Api.RestorePlanItem'
             $web = $plan | Where-Object { $_.Resource -eq 'deployments.apps' -and $_.Name -eq 'web' }
             $web.Action | Should -Be 'Create'
             $web.Order | Should -BeGreaterThan 0

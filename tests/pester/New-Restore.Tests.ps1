@@ -23,7 +23,7 @@ Describe 'New-Restore' {
             $restore = New-Restore -Backup sample -Name folder-one -StorageLocation $store -ToDirectory $out
 
             @($restore).Count | Should -Be 1
-            $restore.GetType().FullName | Should -Be 'Restore.Engine.Model.RestoreInfo'
+            $restore.GetType().FullName | Should -Be 'Restore.Engine.Api.RestoreInfo'
             $restore.Name | Should -Be 'folder-one'
             $restore.Phase | Should -BeIn @('Completed', 'PartiallyFailed')
             $restore.IsRunning | Should -BeFalse
@@ -257,7 +257,7 @@ spec:
             $verbose = New-Restore sample -Name cluster-verbose -StorageLocation $store -KubeConfig $kubeconfig -Context restore-test-cert -IncludeNamespace demo -NamespaceMapping @{ demo = 'demo-verbose' } -Verbose 4>&1
 
             @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Count | Should -BeGreaterThan 0
-            @($verbose | Where-Object { $_.GetType().FullName -eq 'Restore.Engine.Model.RestoreInfo' }).Count | Should -Be 1
+            @($verbose | Where-Object { $_.GetType().FullName -eq 'Restore.Engine.Api.RestoreInfo' }).Count | Should -Be 1
         }
 
         It 'writes one NewRestoreItemFailed error per failed item, with the item as target' {

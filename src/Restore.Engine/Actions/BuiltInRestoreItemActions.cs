@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Restore.Engine.Actions.Csi;
 
 namespace Restore.Engine.Actions;
 

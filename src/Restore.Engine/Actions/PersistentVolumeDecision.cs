@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using Restore.Engine.Model;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Actions;
 

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
-using Restore.Engine.Model;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Actions;
 

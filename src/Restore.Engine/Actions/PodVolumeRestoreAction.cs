@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
-using Restore.Engine.Model;
 
 namespace Restore.Engine.Actions;
 

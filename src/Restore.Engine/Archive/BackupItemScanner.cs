@@ -4,8 +4,8 @@ using System.IO;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Api;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
 
 namespace Restore.Engine.Archive;
 

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
+using Restore.Engine.Kubernetes;
 
 namespace Restore.Engine.Cluster;
 

@@ -12,6 +12,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Cluster.Crypto;
 using Restore.Engine.Common;
+using Restore.Engine.Kubernetes;
 
 namespace Restore.Engine.Cluster;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
+using Restore.Engine.Kubernetes;
 
 namespace Restore.Engine.Cluster;
 

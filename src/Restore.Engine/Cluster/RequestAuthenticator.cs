@@ -5,7 +5,6 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Cluster.Crypto;
-using Restore.Engine.Common;
 
 namespace Restore.Engine.Cluster;
 

@@ -6,9 +6,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Archive;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 
@@ -91,7 +92,7 @@ internal static class BackupLoader
             throw new BackupLoadException(ex.Message, isVeleroError: false, ex);
         }
 
-        return new LoadedBackup(contents, volumes, StaticResourceCatalog.ForBackup(contents, log));
+        return new LoadedBackup(contents, volumes, BackupResourceCatalog.Create(contents, log));
     }
 
     private static async Task<BackupVolumeData> LoadVolumesAsync(BackupStore store, Backup backup, BackupContents contents, CancellationToken cancellationToken)

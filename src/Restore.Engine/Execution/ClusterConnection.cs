@@ -5,10 +5,11 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Actions;
+using Restore.Engine.Actions.Csi;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 

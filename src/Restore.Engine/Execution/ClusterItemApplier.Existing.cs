@@ -4,9 +4,9 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Cluster;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
-using Restore.Engine.Planning.Patching;
-using Restore.Engine.Records;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 

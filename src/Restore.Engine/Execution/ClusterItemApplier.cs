@@ -7,9 +7,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
-using Restore.Engine.Records;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 

@@ -8,9 +8,9 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
-using Restore.Engine.Records;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 

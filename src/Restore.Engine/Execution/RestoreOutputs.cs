@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Restore.Engine.Records;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 
@@ -29,7 +29,7 @@ public sealed class RestoreTargetInfo
     public override string ToString() => Kind == "directory" ? $"folder '{Name}'" : $"cluster context '{Name}' ({Server})";
 }
 
-/// <summary>What <see cref="RestoreEngine.DescribeAsync"/> says a restore would do (for <c>-WhatIf</c>).</summary>
+/// <summary>What <c>RestoreEngine.DescribeAsync</c> says a restore would do (for <c>-WhatIf</c>).</summary>
 public sealed class RestoreWhatIf
 {
     internal RestoreWhatIf(string restoreName, string backupName, int? itemCount, IReadOnlyList<RestoreTargetInfo> targets, IReadOnlyList<string> lines)
@@ -127,7 +127,7 @@ public sealed class TargetPreview
     public string? Error { get; }
 }
 
-/// <summary>What <see cref="RestoreEngine.PlanAsync"/> returns: nothing was written anywhere.</summary>
+/// <summary>What <c>RestoreEngine.PlanAsync</c> returns: nothing was written anywhere.</summary>
 public sealed class RestorePreview
 {
     internal RestorePreview(string restoreName, string backupName, RestoreSpec spec, IReadOnlyList<TargetPreview> targets)
@@ -151,7 +151,7 @@ public sealed class RestorePreview
     public IReadOnlyList<TargetPreview> Targets { get; }
 }
 
-/// <summary>What <see cref="RestoreEngine.RunAsync"/> returns once the restore has ended (also after a cancel or timeout).</summary>
+/// <summary>What <c>RestoreEngine.RunAsync</c> returns once the restore has ended (also after a cancel or timeout).</summary>
 public sealed class RestoreRunResult
 {
     internal RestoreRunResult(RestoreRecord record, RestoreResults results, IReadOnlyList<string> storageProblems, string? fallbackDirectory)

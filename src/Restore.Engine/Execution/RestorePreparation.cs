@@ -7,10 +7,11 @@ using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
 using Restore.Engine.Planning.Modifiers;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
 using Restore.Engine.Storage;
 

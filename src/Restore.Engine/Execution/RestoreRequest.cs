@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using Restore.Engine.Model;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 
 /// <summary>
-/// Everything New-Restore and Get-RestorePlan send to <see cref="RestoreEngine"/>: the restore spec, where to
+/// Everything New-Restore and Get-RestorePlan send to <c>RestoreEngine</c>: the restore spec, where to
 /// restore (kube contexts or a folder) and how fast. Defaults suit an API server on a bad day; see each member.
 /// </summary>
 public sealed class RestoreRequest

@@ -6,9 +6,9 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 

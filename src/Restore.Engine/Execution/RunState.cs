@@ -5,9 +5,9 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Restore.Engine.Records;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Restore.Engine.Archive;
-using Restore.Engine.Cluster;
 using Restore.Engine.Common;
+using Restore.Engine.Kubernetes;
 
 namespace Restore.Engine.Planning;
 

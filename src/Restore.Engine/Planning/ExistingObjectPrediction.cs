@@ -1,7 +1,8 @@
 using System;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Restore.Engine.Planning.Patching;
+using Restore.Engine.Kubernetes;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 

@@ -2,9 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Restore.Engine.Cluster;
-using Restore.Engine.Model;
-using Restore.Engine.Planning.Patching;
+using Restore.Engine.Kubernetes;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning.Matching;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 

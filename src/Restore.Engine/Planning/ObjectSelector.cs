@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
-using Restore.Engine.Cluster;
-using Restore.Engine.Planning.Matching;
+using Restore.Engine.Kubernetes;
 
 namespace Restore.Engine.Planning;
 

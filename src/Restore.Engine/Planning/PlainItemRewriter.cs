@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Restore.Engine.Common;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 

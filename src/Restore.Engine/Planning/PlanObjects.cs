@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restore.Engine.Archive;
 using Restore.Engine.Common;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 

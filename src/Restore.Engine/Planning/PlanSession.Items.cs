@@ -5,9 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restore.Engine.Actions;
 using Restore.Engine.Archive;
-using Restore.Engine.Cluster;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 

@@ -7,10 +7,10 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using Restore.Engine.Actions;
 using Restore.Engine.Archive;
-using Restore.Engine.Cluster;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning.Matching;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Restore.Engine.Cluster;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning.Matching;
 
 namespace Restore.Engine.Planning;

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Restore.Engine.Model;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 

@@ -1,10 +1,10 @@
 using System;
 using Restore.Engine.Actions;
 using Restore.Engine.Archive;
-using Restore.Engine.Cluster;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning.Modifiers;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 
@@ -15,7 +15,7 @@ public sealed class RestorePlanRequest
     /// <param name="contents">The backup's resources.</param>
     /// <param name="spec">The restore spec (validated by the planner).</param>
     /// <param name="catalog">Resources the target serves: discovery for a live cluster (ideally layered over the
-    /// backup's CRDs, see <see cref="LayeredResourceCatalog"/>), or <see cref="StaticResourceCatalog.ForBackup"/> offline.</param>
+    /// backup's CRDs, see <see cref="LayeredResourceCatalog"/>), or <see cref="BackupResourceCatalog.Create"/> offline.</param>
     public RestorePlanRequest(BackupContents contents, RestoreSpec spec, IResourceCatalog catalog)
     {
         Contents = contents ?? throw new ArgumentNullException(nameof(contents));

@@ -4,9 +4,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Restore.Engine.Cluster;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning.Matching;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 

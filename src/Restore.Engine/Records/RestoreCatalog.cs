@@ -4,8 +4,9 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Model;
+using Restore.Engine.Api;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Records;
 
@@ -134,14 +135,14 @@ public sealed class RestoreCatalog
             throw new InvalidRestoreRecordException(name, location.Layout.RestoreItemsKey(name), ex);
         }
 
-        Planning.StaticResourceCatalog? builtIns = null;
+        Kubernetes.StaticResourceCatalog? builtIns = null;
         foreach (var outcome in outcomes)
         {
             outcome.Restore = name;
             if (outcome.Resource.Length == 0 && outcome.Kind.Length > 0)
             {
                 // Velero's resource list names kinds, not resources: name the resource as Kubernetes would.
-                builtIns ??= Planning.StaticResourceCatalog.CreateDefault();
+                builtIns ??= Kubernetes.StaticResourceCatalog.CreateDefault();
                 outcome.Resource = GroupResourceOf(builtIns, outcome.ApiVersion, outcome.Kind);
             }
         }
@@ -153,7 +154,7 @@ public sealed class RestoreCatalog
     /// The group-resource of a kind: from the built-in resources when known, otherwise the lower-case plural Kubernetes
     /// would derive (<c>Widget</c> in <c>example.com/v1</c> is <c>widgets.example.com</c>).
     /// </summary>
-    internal static string GroupResourceOf(Planning.StaticResourceCatalog builtIns, string apiVersion, string kind)
+    internal static string GroupResourceOf(Kubernetes.StaticResourceCatalog builtIns, string apiVersion, string kind)
     {
         var slash = apiVersion.IndexOf('/');
         var group = slash < 0 ? string.Empty : apiVersion.Substring(0, slash);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using Restore.Engine.Common;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Records;
 

@@ -4,8 +4,9 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Restore.Engine.Api;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Records;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.Json.Nodes;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Records;
 
@@ -76,10 +77,10 @@ public sealed class RestoreRecord
     internal JsonObject Spec { get; set; } = new();
 
     /// <summary>The spec as a model (a copy). Throws <see cref="FormatException"/> naming the field when the stored spec is malformed.</summary>
-    public Model.RestoreSpec ReadSpec() => Model.RestoreSpecJson.ReadSpec(Spec);
+    public Velero.RestoreSpec ReadSpec() => Velero.RestoreSpecJson.ReadSpec(Spec);
 
     /// <summary>Replaces the spec (with this module's extensions).</summary>
-    public void WriteSpec(Model.RestoreSpec spec) => Spec = Model.RestoreSpecJson.WriteSpec(spec ?? throw new ArgumentNullException(nameof(spec)));
+    public void WriteSpec(Velero.RestoreSpec spec) => Spec = Velero.RestoreSpecJson.WriteSpec(spec ?? throw new ArgumentNullException(nameof(spec)));
 
     /// <summary>Velero phase.</summary>
     public string Phase { get; set; } = RestorePhase.New;

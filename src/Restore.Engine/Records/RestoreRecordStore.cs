@@ -6,8 +6,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Model;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Records;
 

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using Restore.Engine.Model;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
@@ -110,7 +110,7 @@ public sealed class GetBackupCommand : StorageCmdletBase
         var wrapped = PSObject.AsPSObject(backup);
         if (wrapped.Properties["Backup"] is null)
         {
-            wrapped.Properties.Add(new PSAliasProperty("Backup", nameof(Engine.Model.Backup.Name)));
+            wrapped.Properties.Add(new PSAliasProperty("Backup", nameof(Engine.Velero.Backup.Name)));
         }
 
         return wrapped;

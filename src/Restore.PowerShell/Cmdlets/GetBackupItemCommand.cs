@@ -4,8 +4,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using Restore.Engine.Api;
 using Restore.Engine.Archive;
-using Restore.Engine.Model;
 using Restore.Engine.Storage;
 using Restore.PowerShell.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
+using Restore.Engine.Api;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
 using Restore.Engine.Records;
 using Restore.PowerShell.Infrastructure;
 

@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using Restore.Engine.Api;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;

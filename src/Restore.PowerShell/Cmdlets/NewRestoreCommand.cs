@@ -5,8 +5,8 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Api;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
 using Restore.Engine.Storage;
 using Restore.PowerShell.Infrastructure;
 

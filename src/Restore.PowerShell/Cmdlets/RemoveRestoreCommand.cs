@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using Restore.Engine.Model;
+using Restore.Engine.Api;
 using Restore.Engine.Records;
 using Restore.PowerShell.Infrastructure;
 

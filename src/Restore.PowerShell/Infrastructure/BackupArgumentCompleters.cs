@@ -8,8 +8,8 @@ using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.PowerShell.Infrastructure;
 

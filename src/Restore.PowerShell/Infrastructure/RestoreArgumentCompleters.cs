@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Restore.Engine.Cluster;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.PowerShell.Infrastructure;
 

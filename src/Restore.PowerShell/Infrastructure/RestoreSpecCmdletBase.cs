@@ -4,10 +4,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using Restore.Engine.Api;
 using Restore.Engine.Archive;
 using Restore.Engine.Cluster;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
 using Restore.Engine.Storage;
 
 namespace Restore.PowerShell.Infrastructure;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
+using Restore.Engine.Actions.Csi;
 using Restore.Engine.Actions;
 using Xunit;
 

@@ -3,8 +3,8 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Restore.Engine.Actions;
-using Restore.Engine.Model;
 using Xunit;
+using Restore.Engine.Velero;
 using static Restore.Engine.Tests.Actions.ActionTestKit;
 
 namespace Restore.Engine.Tests.Actions;

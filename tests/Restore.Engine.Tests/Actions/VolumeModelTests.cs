@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
 using System.Text;
-using Restore.Engine.Model;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Actions;
 

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
 using Xunit;
+using Restore.Engine.Kubernetes;
 
 namespace Restore.Engine.Tests.Cluster;
 

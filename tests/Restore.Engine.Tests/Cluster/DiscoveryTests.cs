@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Restore.Engine.Cluster;
 using Xunit;
+using Restore.Engine.Kubernetes;
 using static Restore.Engine.Tests.Cluster.KubernetesClientTests;
 
 namespace Restore.Engine.Tests.Cluster;

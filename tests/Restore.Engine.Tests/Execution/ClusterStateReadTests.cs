@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
-using Restore.Engine.Execution;
 using Restore.Engine.Records;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 using Xunit;
 

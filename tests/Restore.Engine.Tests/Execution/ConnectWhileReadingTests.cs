@@ -2,11 +2,12 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Execution;
+using Restore.Engine.Api;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
 using Restore.Engine.Tests.Reliability;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Execution;
 

@@ -6,8 +6,8 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
 using Restore.Engine.Records;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 using Xunit;
 

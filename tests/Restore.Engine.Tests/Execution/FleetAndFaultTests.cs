@@ -4,8 +4,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Execution;
-using Restore.Engine.Records;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Execution;
 

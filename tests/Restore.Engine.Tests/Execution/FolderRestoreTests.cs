@@ -5,8 +5,9 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Records;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 using Xunit;
 

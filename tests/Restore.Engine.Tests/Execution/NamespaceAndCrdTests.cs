@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
-using Restore.Engine.Records;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 using Xunit;
 
@@ -144,7 +144,7 @@ public class NamespaceAndCrdTests
             .AddItem("widgets.example.com", "shop", "w1", Widget("w1"))
             .AddItem("widgets.example.com", "shop", "w2", Widget("w2")));
         var request = h.Request("b1", "r-crd");
-        request.Spec.RestoreStatus = new Restore.Engine.Model.RestoreStatusSpec { IncludedResources = new() { "widgets.example.com" } };
+        request.Spec.RestoreStatus = new Restore.Engine.Velero.RestoreStatusSpec { IncludedResources = new() { "widgets.example.com" } };
 
         var (result, outcomes) = await ExistingObjectTests.RunAsync(h, request);
 

@@ -5,8 +5,6 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
-using Restore.Engine.Records;
 using Restore.TestSupport;
 using Xunit;
 

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Restore.Engine.Execution;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 using Xunit;
 
@@ -209,7 +210,7 @@ public class RecordLifecycleTests
         Assert.Equal(RestoreValidationProblem.InvalidArguments, (await Assert.ThrowsAsync<RestoreValidationException>(() => engine.RunAsync(both, null, null, CancellationToken.None))).Problem);
 
         var modifierMissing = h.Request("b1", "r-mod");
-        modifierMissing.Spec.ResourceModifier = new Restore.Engine.Model.ResourceModifierReference { Kind = "ConfigMap", Name = "rules" };
+        modifierMissing.Spec.ResourceModifier = new Restore.Engine.Velero.ResourceModifierReference { Kind = "ConfigMap", Name = "rules" };
         var mod = await Assert.ThrowsAsync<RestoreValidationException>(() => engine.RunAsync(modifierMissing, null, null, CancellationToken.None));
         Assert.Equal(RestoreValidationProblem.ResourceModifier, mod.Problem);
         Assert.StartsWith("failed to get resource modifiers configmap velero/rules", mod.Errors[0], StringComparison.Ordinal);
@@ -225,7 +226,7 @@ public class RecordLifecycleTests
         await h.WriteBackupAsync(K8s.ConfigMaps("nightly-20250101000000", "shop", 1).WithSchedule("nightly").WithStartTimestamp(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
         await h.WriteBackupAsync(K8s.ConfigMaps("nightly-20250102000000", "shop", 2).WithSchedule("nightly").WithStartTimestamp(new DateTime(2025, 1, 2, 0, 0, 0, DateTimeKind.Utc)).WithPhase("PartiallyFailed"));
         var request = h.Request("unused");
-        request.Spec = new Restore.Engine.Model.RestoreSpec { ScheduleName = "nightly" };
+        request.Spec = new Restore.Engine.Velero.RestoreSpec { ScheduleName = "nightly" };
 
         var (result, _) = await ExistingObjectTests.RunAsync(h, request);
 

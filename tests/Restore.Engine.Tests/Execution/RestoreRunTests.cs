@@ -3,9 +3,9 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Execution;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 using Xunit;
 

@@ -6,9 +6,7 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
-using Restore.Engine.Records;
-using Restore.TestSupport;
+using Restore.Engine.Velero;
 using Xunit;
 
 namespace Restore.Engine.Tests.Execution;

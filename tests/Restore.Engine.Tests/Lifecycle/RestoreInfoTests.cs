@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Text.Json.Nodes;
-using Restore.Engine.Model;
+using Restore.Engine.Api;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Lifecycle;
 

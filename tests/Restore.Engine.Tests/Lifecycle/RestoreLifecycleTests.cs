@@ -3,11 +3,12 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Api;
 using Restore.Engine.Common;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 using Xunit;
 

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
 using Restore.Engine.Records;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Lifecycle;
 

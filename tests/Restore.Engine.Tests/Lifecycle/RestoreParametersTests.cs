@@ -2,8 +2,8 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
+using Restore.Engine.Api;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
 using Xunit;
 
 namespace Restore.Engine.Tests.Lifecycle;

@@ -1,11 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Restore.Engine.Api;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Restore.Engine.Tests.Planning;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Lifecycle;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 

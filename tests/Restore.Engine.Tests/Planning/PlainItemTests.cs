@@ -5,9 +5,9 @@ using System.Text;
 using System.Threading;
 using Restore.Engine.Actions;
 using Restore.Engine.Archive;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 
@@ -174,7 +174,7 @@ public class PlainItemTests
             spec.NamespaceMapping = new Dictionary<string, string> { ["shop"] = "prod" };
         }
 
-        var request = new RestorePlanRequest(contents, spec, StaticResourceCatalog.ForBackup(contents))
+        var request = new RestorePlanRequest(contents, spec, BackupResourceCatalog.Create(contents))
         {
             RestoreName = "r1",
             Actions = RestoreItemActionRegistry.Default,

@@ -1,7 +1,7 @@
 using System.Linq;
-using Restore.Engine.Model;
 using Xunit;
 using Xunit.Abstractions;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 

@@ -6,9 +6,9 @@ using System.Text.Json.Nodes;
 using System.Threading;
 using Restore.Engine.Actions;
 using Restore.Engine.Archive;
-using Restore.Engine.Cluster;
-using Restore.Engine.Model;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 
@@ -161,7 +161,7 @@ internal static class Planner
         string? modifierRules = null)
     {
         spec.BackupName ??= "b1";
-        var request = new RestorePlanRequest(backup.Contents, spec, catalog ?? StaticResourceCatalog.ForBackup(backup.Contents))
+        var request = new RestorePlanRequest(backup.Contents, spec, catalog ?? BackupResourceCatalog.Create(backup.Contents))
         {
             RestoreName = restoreName,
             Actions = actions ?? RestoreItemActionRegistry.Default,

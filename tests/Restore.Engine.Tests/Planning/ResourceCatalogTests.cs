@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
 using Xunit;
 
@@ -91,7 +92,7 @@ public class ResourceCatalogTests
             .Add("customresourcedefinitions.apiextensions.k8s.io", K8s.Crd("snapshot.storage.k8s.io", "volumesnapshots", "VolumeSnapshot", "Namespaced", "v1", "v1beta1"))
             .AddRaw("resources/customresourcedefinitions.apiextensions.k8s.io/cluster/broken.json", "{not json");
         var log = new ListLog();
-        var catalog = StaticResourceCatalog.ForBackup(b.Contents, log);
+        var catalog = BackupResourceCatalog.Create(b.Contents, log);
         var widget = catalog.Resolve("wi")!;
         Assert.Equal("widgets.example.com", widget.GroupResource);
         Assert.Equal("v1", widget.Version);
@@ -111,7 +112,7 @@ public class ResourceCatalogTests
     {
         var b = new TestBackup().Add("customresourcedefinitions.apiextensions.k8s.io", K8s.Crd("example.com", "widgets", "Widget"));
         var live = StaticResourceCatalog.CreateDefault();
-        var layered = new LayeredResourceCatalog(live, StaticResourceCatalog.ForBackup(b.Contents));
+        var layered = new LayeredResourceCatalog(live, BackupResourceCatalog.Create(b.Contents));
         Assert.Equal("widgets.example.com", layered.Resolve("widgets")!.GroupResource);
         Assert.Equal("pods", layered.Resolve("po")!.GroupResource);
         Assert.Equal(new[] { "v1" }, layered.GetServedVersions("example.com"));

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 
@@ -211,7 +211,7 @@ public class RestorePlannerFilterTests
     public void Excluded_items_can_be_left_out_of_the_plan()
     {
         var b = TwoNamespaces();
-        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1", IncludedResources = new List<string> { "pods" } }, StaticResourceCatalog.ForBackup(b.Contents)) { IncludeExcludedItems = false };
+        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1", IncludedResources = new List<string> { "pods" } }, BackupResourceCatalog.Create(b.Contents)) { IncludeExcludedItems = false };
         var plan = new RestorePlanner().Plan(request, default);
         Assert.DoesNotContain(plan.Items, i => i.Decision == PlanDecision.Excluded);
         Assert.True(plan.Summary.Excluded > 0);

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 
@@ -149,7 +149,7 @@ public class RestorePlannerOrderTests
     public void Streaming_produces_the_same_items_lazily_and_only_once()
     {
         var b = Mixed();
-        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1" }, StaticResourceCatalog.ForBackup(b.Contents)) { RestoreName = "r1" };
+        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1" }, BackupResourceCatalog.Create(b.Contents)) { RestoreName = "r1" };
         var stream = new RestorePlanner().Stream(request, CancellationToken.None);
         Assert.False(stream.IsComplete);
         var first = stream.Take(1).ToList();
@@ -165,7 +165,7 @@ public class RestorePlannerOrderTests
     public void Summary_only_plans_drop_objects()
     {
         var b = Mixed();
-        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1" }, StaticResourceCatalog.ForBackup(b.Contents)) { RetainObjects = false };
+        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1" }, BackupResourceCatalog.Create(b.Contents)) { RetainObjects = false };
         var plan = new RestorePlanner().Plan(request, CancellationToken.None);
         Assert.All(plan.Items, i => Assert.Null(i.ObjectUtf8));
         Assert.Equal(11, plan.Summary.ToCreate);
@@ -177,7 +177,7 @@ public class RestorePlannerOrderTests
         var b = Mixed();
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1" }, StaticResourceCatalog.ForBackup(b.Contents));
+        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1" }, BackupResourceCatalog.Create(b.Contents));
         Assert.ThrowsAny<OperationCanceledException>(() => new RestorePlanner().Plan(request, cts.Token));
     }
 
@@ -219,7 +219,7 @@ public class RestorePlannerOrderTests
     {
         var b = Mixed();
         var log = new ListLog();
-        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1", IncludedNamespaces = new List<string> { "a" } }, StaticResourceCatalog.ForBackup(b.Contents)) { Log = log };
+        var request = new RestorePlanRequest(b.Contents, new RestoreSpec { BackupName = "b1", IncludedNamespaces = new List<string> { "a" } }, BackupResourceCatalog.Create(b.Contents)) { Log = log };
         new RestorePlanner().Plan(request, CancellationToken.None);
         Assert.Contains(log.Entries, e => e.StartsWith("Info: Starting restore of backup b1", StringComparison.Ordinal));
         Assert.Contains(log.Entries, e => e.Contains("because it's cluster-scoped"));

@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Restore.Engine.Common;
 using Restore.Engine.Records;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Records;
 

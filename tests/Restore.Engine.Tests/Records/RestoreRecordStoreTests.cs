@@ -4,10 +4,10 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Records;
 

@@ -2,6 +2,7 @@ using System;
 using System.Text.Json.Nodes;
 using Restore.Engine.Records;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Records;
 

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using Restore.Engine.Common;
-using Restore.Engine.Records;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Records;
 

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Restore.Engine.Records;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 using static Restore.Engine.Tests.Reliability.ArchiveForge;
 

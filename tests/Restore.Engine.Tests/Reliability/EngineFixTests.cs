@@ -1,9 +1,9 @@
 using System;
 using System.Linq;
-using Restore.Engine.Model;
 using Restore.Engine.Planning;
 using Restore.Engine.Tests.Planning;
 using Xunit;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Reliability;
 

@@ -7,11 +7,10 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Cluster;
-using Restore.Engine.Execution;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 using Restore.TestApiServer;
-using Restore.TestSupport;
 
 namespace Restore.Engine.Tests.Reliability;
 

@@ -5,10 +5,10 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Api;
 using Restore.Engine.Archive;
 using Restore.Engine.Cluster;
 using Restore.Engine.Execution;
-using Restore.Engine.Model;
 using Restore.Engine.Storage;
 
 namespace Restore.Engine.Tests.Reliability;

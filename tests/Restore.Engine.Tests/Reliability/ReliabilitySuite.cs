@@ -5,7 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.TestSupport;
 using Xunit;
 
 namespace Restore.Engine.Tests.Reliability;

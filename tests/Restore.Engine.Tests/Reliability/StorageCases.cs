@@ -4,8 +4,8 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Restore.Engine.Execution;
-using Restore.Engine.Records;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 
 namespace Restore.Engine.Tests.Reliability;

@@ -5,10 +5,11 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Api;
 using Restore.Engine.Archive;
 using Restore.Engine.Common;
-using Restore.Engine.Model;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 using Restore.TestSupport;
 using Xunit;
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Restore.HelpBuilder.Metadata;
 using Xunit;
 
 namespace Restore.PowerShell.Tests.Surface;

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Restore.Engine.Planning.Patching;
+using Restore.Engine.Kubernetes;
 
 namespace Restore.Engine.Planning.Modifiers;
 

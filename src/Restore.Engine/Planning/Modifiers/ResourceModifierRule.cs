@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 using Restore.Engine.Common;
+using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning.Matching;
-using Restore.Engine.Planning.Patching;
 
 namespace Restore.Engine.Planning.Modifiers;
 

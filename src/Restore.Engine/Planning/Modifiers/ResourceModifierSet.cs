@@ -4,8 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restore.Engine.Common;
-using Restore.Engine.Planning.Matching;
-using Restore.Engine.Planning.Patching;
+using Restore.Engine.Kubernetes;
 
 namespace Restore.Engine.Planning.Modifiers;
 
@@ -189,7 +188,7 @@ public sealed class ResourceModifierSet
             {
                 try
                 {
-                    selector = Matching.LabelSelector.Parse(rule.LabelSelector!).ToJson();
+                    selector = Kubernetes.LabelSelector.Parse(rule.LabelSelector!).ToJson();
                 }
                 catch (FormatException ex)
                 {

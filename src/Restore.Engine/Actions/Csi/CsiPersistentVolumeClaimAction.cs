@@ -1,0 +1,81 @@
+using System;
+using System.Text.Json.Nodes;
+using Restore.Engine.Velero;
+
+namespace Restore.Engine.Actions.Csi;
+
+/// <summary>
+/// <c>velero.io/csi-pvc-restorer</c> (runs when <see cref="RestoreActionOptions.CsiActionsEnabled"/>):
+/// <list type="bullet">
+/// <item>When the claim already exists in the target namespace (known only when the cluster view
+/// implements <see cref="ICsiClusterState"/>) nothing changes.</item>
+/// <item>With <c>restorePVs: false</c>, <c>spec.volumeName</c>, <c>spec.dataSource</c> and
+/// <c>spec.dataSourceRef</c> are removed: the claim gets a new, empty volume.</item>
+/// <item>For a claim backed up with a CSI snapshot (annotation <c>velero.io/volume-snapshot-name</c> on
+/// the backup copy) and no data mover, the claim is pointed at the restored VolumeSnapshot
+/// (<c>spec.dataSource</c>, named by <see cref="CsiSnapshotNames"/>) and that VolumeSnapshot is
+/// restored as an additional item. The CSI driver then provisions the volume from the snapshot: this
+/// is ordinary Kubernetes work, so the data does come back without a Velero server.</item>
+/// <item>When the backup moved snapshot data (<see cref="BackupVolumeData.SnapshotMoveData"/>), Velero
+/// starts a DataDownload; no data mover runs client-side, so the claim is left for
+/// <see cref="PersistentVolumeRestorer"/> to re-provision empty, with a warning there.</item>
+/// </list>
+/// </summary>
+public sealed class CsiPersistentVolumeClaimAction : IRestoreItemAction
+{
+    private const string VolumeSnapshotAnnotation = "velero.io/volume-snapshot-name";
+
+    /// <inheritdoc />
+    public string Name => "velero.io/csi-pvc-restorer";
+
+    /// <inheritdoc />
+    public bool AppliesTo(string groupResource) => KnownGroupResources.Is(groupResource, KnownGroupResources.PersistentVolumeClaims);
+
+    /// <inheritdoc />
+    public RestoreItemActionResult Execute(RestoreItemActionContext context)
+    {
+        if (context is null)
+        {
+            throw new ArgumentNullException(nameof(context));
+        }
+
+        var options = context.Options;
+        if (!options.CsiActionsEnabled
+            || context.Item["spec"] is not JsonObject spec
+            || (context.Cluster is ICsiClusterState csi && csi.PersistentVolumeClaimExists(context.TargetNamespace, ItemJson.Name(context.Item))))
+        {
+            return RestoreItemActionResult.Continue;
+        }
+
+        if (options.RestorePersistentVolumes == false)
+        {
+            spec.Remove("volumeName");
+            spec.Remove("dataSource");
+            spec.Remove("dataSourceRef");
+            return RestoreItemActionResult.Continue;
+        }
+
+        if (options.BackupVolumes.SnapshotMoveData)
+        {
+            return RestoreItemActionResult.Continue;
+        }
+
+        var snapshotName = ItemJson.Annotation(context.ItemFromBackup, VolumeSnapshotAnnotation);
+        if (snapshotName is null)
+        {
+            return RestoreItemActionResult.Continue;
+        }
+
+        spec.Remove("volumeName");
+        spec.Remove("dataSourceRef");
+        spec["dataSource"] = new JsonObject
+        {
+            ["apiGroup"] = CsiSnapshotNames.SnapshotGroup,
+            ["kind"] = "VolumeSnapshot",
+            ["name"] = CsiSnapshotNames.ForRestore(options.RestoreUid, snapshotName),
+        };
+
+        return RestoreItemActionResult.WithAdditionalItems(
+            new AdditionalItem(KnownGroupResources.VolumeSnapshots, context.SourceNamespace, snapshotName));
+    }
+}

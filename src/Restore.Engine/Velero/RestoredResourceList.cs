@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+
+namespace Restore.Engine.Velero;
+
+/// <summary>What happened to one restored item, as Velero's resource list spells it (spec §8.2).</summary>
+public enum ItemRestoreAction
+{
+    /// <summary>The object was created.</summary>
+    Created,
+
+    /// <summary>An existing object was patched to match the backup.</summary>
+    Updated,
+
+    /// <summary>Nothing was sent (already there and equal, or skipped by a rule).</summary>
+    Skipped,
+
+    /// <summary>The item could not be restored, or exists and differs without an update policy.</summary>
+    Failed,
+}
+
+/// <summary>
+/// Velero's <c>restore-&lt;r&gt;-resource-list.json.gz</c>: <c>apiVersion/Kind</c> of the backup object to a
+/// sorted list of <c>ns/name(action)</c> or <c>name(action)</c>. Thread-safe.
+/// </summary>
+public sealed class RestoredResourceList
+{
+    private readonly object gate = new();
+    private readonly SortedDictionary<string, List<string>> entries = new(StringComparer.Ordinal);
+
+    /// <summary>Records one item.</summary>
+    public void Add(string apiVersionKind, string targetNamespace, string name, ItemRestoreAction action)
+    {
+        var entry = (string.IsNullOrEmpty(targetNamespace) ? name : targetNamespace + "/" + name) + "(" + ActionName(action) + ")";
+        lock (gate)
+        {
+            if (!entries.TryGetValue(apiVersionKind, out var list))
+            {
+                list = new List<string>();
+                entries.Add(apiVersionKind, list);
+            }
+
+            list.Add(entry);
+        }
+    }
+
+    /// <summary>The number of entries.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                return entries.Values.Sum(l => l.Count);
+            }
+        }
+    }
+
+    /// <summary>Velero's lower-case action name.</summary>
+    public static string ActionName(ItemRestoreAction action) => action switch
+    {
+        ItemRestoreAction.Created => "created",
+        ItemRestoreAction.Updated => "updated",
+        ItemRestoreAction.Skipped => "skipped",
+        _ => "failed",
+    };
+
+    /// <summary>The JSON payload with keys and lists sorted.</summary>
+    public JsonObject ToJson()
+    {
+        lock (gate)
+        {
+            var json = new JsonObject();
+            foreach (var pair in entries)
+            {
+                var array = new JsonArray();
+                foreach (var item in pair.Value.OrderBy(v => v, StringComparer.Ordinal))
+                {
+                    array.Add(item);
+                }
+
+                json[pair.Key] = array;
+            }
+
+            return json;
+        }
+    }
+
+    /// <summary>Parses one entry such as <c>shop/web-0(created)</c> into its parts; false when malformed.</summary>
+    public static bool TryParseEntry(string entry, out string @namespace, out string name, out ItemRestoreAction action)
+    {
+        @namespace = string.Empty;
+        name = string.Empty;
+        action = ItemRestoreAction.Failed;
+        if (string.IsNullOrEmpty(entry) || !entry.EndsWith(")", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var open = entry.LastIndexOf('(');
+        if (open <= 0)
+        {
+            return false;
+        }
+
+        switch (entry.Substring(open + 1, entry.Length - open - 2))
+        {
+            case "created": action = ItemRestoreAction.Created; break;
+            case "updated": action = ItemRestoreAction.Updated; break;
+            case "skipped": action = ItemRestoreAction.Skipped; break;
+            case "failed": action = ItemRestoreAction.Failed; break;
+            default: return false;
+        }
+
+        var id = entry.Substring(0, open);
+        var slash = id.IndexOf('/');
+        if (slash >= 0)
+        {
+            @namespace = id.Substring(0, slash);
+            name = id.Substring(slash + 1);
+        }
+        else
+        {
+            name = id;
+        }
+
+        return name.Length > 0;
+    }
+}
