@@ -20,15 +20,15 @@ internal sealed class ServerCertificateValidator
     private const SslPolicyErrors ChainErrors = SslPolicyErrors.RemoteCertificateChainErrors;
     private static readonly X509ChainStatusFlags TolerableWithCustomCa = X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
 
-    private readonly IReadOnlyList<X509Certificate2> _trusted;
-    private readonly string? _serverName;
-    private readonly bool _insecure;
+    private readonly IReadOnlyList<X509Certificate2> trusted;
+    private readonly string? serverName;
+    private readonly bool insecure;
 
     public ServerCertificateValidator(IReadOnlyList<X509Certificate2>? trustedCertificateAuthorities, string? tlsServerName, bool insecureSkipTlsVerify)
     {
-        _trusted = trustedCertificateAuthorities ?? Array.Empty<X509Certificate2>();
-        _serverName = tlsServerName;
-        _insecure = insecureSkipTlsVerify;
+        trusted = trustedCertificateAuthorities ?? Array.Empty<X509Certificate2>();
+        serverName = tlsServerName;
+        insecure = insecureSkipTlsVerify;
     }
 
     /// <summary>Why the last rejected certificate was rejected (no secrets: subject and issuer names only).</summary>
@@ -36,7 +36,7 @@ internal sealed class ServerCertificateValidator
 
     public bool Validate(HttpRequestMessage? request, X509Certificate2? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        if (_insecure)
+        if (insecure)
         {
             return true;
         }
@@ -46,12 +46,12 @@ internal sealed class ServerCertificateValidator
             return Fail("the server sent no certificate");
         }
 
-        if (_serverName is not null)
+        if (serverName is not null)
         {
             errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
-            if (!MatchesName(certificate, _serverName))
+            if (!MatchesName(certificate, serverName))
             {
-                return Fail($"the server certificate ({certificate.Subject}) is not valid for tls-server-name '{_serverName}'");
+                return Fail($"the server certificate ({certificate.Subject}) is not valid for tls-server-name '{this.serverName}'");
             }
         }
         else if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
@@ -64,7 +64,7 @@ internal sealed class ServerCertificateValidator
             return Fail("the server sent no certificate");
         }
 
-        if (_trusted.Count == 0)
+        if (trusted.Count == 0)
         {
             return (errors & ChainErrors) == 0 || Fail($"the server certificate ({certificate.Subject}, issued by {certificate.Issuer}) is not trusted by this computer and the kubeconfig has no certificate-authority");
         }
@@ -108,7 +108,7 @@ internal sealed class ServerCertificateValidator
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
-        foreach (var authority in _trusted)
+        foreach (var authority in trusted)
         {
             chain.ChainPolicy.ExtraStore.Add(authority);
         }
@@ -129,7 +129,7 @@ internal sealed class ServerCertificateValidator
             return Fail($"the server certificate ({certificate.Subject}) failed validation: {problems}");
         }
 
-        var anchored = chain.ChainElements.Cast<X509ChainElement>().Any(element => _trusted.Any(authority => authority.RawData.SequenceEqual(element.Certificate.RawData)));
+        var anchored = chain.ChainElements.Cast<X509ChainElement>().Any(element => trusted.Any(authority => authority.RawData.SequenceEqual(element.Certificate.RawData)));
         return anchored || Fail($"the server certificate ({certificate.Subject}, issued by {certificate.Issuer}) is not signed by the kubeconfig's certificate-authority");
     }
 

@@ -38,23 +38,23 @@ internal sealed class DiscoveredGroup
 /// </summary>
 public sealed class DiscoveryCatalog : IResourceCatalog
 {
-    private readonly KubernetesClient? _client;
-    private Snapshot _snapshot;
+    private readonly KubernetesClient? client;
+    private Snapshot snapshot;
 
     internal DiscoveryCatalog(KubernetesClient? client, IReadOnlyList<DiscoveredGroup> groups, IReadOnlyList<string> failedGroupVersions)
     {
-        _client = client;
-        _snapshot = new Snapshot(groups, failedGroupVersions);
+        this.client = client;
+        snapshot = new Snapshot(groups, failedGroupVersions);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ApiResourceInfo> Resources => Volatile.Read(ref _snapshot).Preferred;
+    public IReadOnlyList<ApiResourceInfo> Resources => Volatile.Read(ref snapshot).Preferred;
 
     /// <summary>Group versions whose discovery failed (for example an unavailable aggregated API such as <c>metrics.k8s.io/v1beta1</c>); their resources are missing.</summary>
-    public IReadOnlyList<string> FailedGroupVersions => Volatile.Read(ref _snapshot).FailedGroupVersions;
+    public IReadOnlyList<string> FailedGroupVersions => Volatile.Read(ref snapshot).FailedGroupVersions;
 
     /// <summary>API group names in discovery order (the core group is the empty string, first).</summary>
-    public IReadOnlyList<string> Groups => Volatile.Read(ref _snapshot).Groups.Select(g => g.Name).ToList();
+    public IReadOnlyList<string> Groups => Volatile.Read(ref snapshot).Groups.Select(g => g.Name).ToList();
 
     /// <summary>
     /// Builds a catalog without a cluster, for tests and offline planning. Groups and versions keep the
@@ -102,7 +102,7 @@ public sealed class DiscoveryCatalog : IResourceCatalog
             return null;
         }
 
-        var snapshot = Volatile.Read(ref _snapshot);
+        var snapshot = Volatile.Read(ref this.snapshot);
         var (resource, group) = SplitGroupResource(name.Trim());
         resource = resource.ToLowerInvariant();
         var candidates = snapshot.Priority.Where(r => group.Length == 0 || string.Equals(r.Group, group, StringComparison.OrdinalIgnoreCase)).ToList();
@@ -124,7 +124,7 @@ public sealed class DiscoveryCatalog : IResourceCatalog
         }
 
         var (resource, group) = SplitGroupResource(groupResource.Trim());
-        return Volatile.Read(ref _snapshot).Preferred.FirstOrDefault(r => r.Group == group && r.Resource == resource);
+        return Volatile.Read(ref snapshot).Preferred.FirstOrDefault(r => r.Group == group && r.Resource == resource);
     }
 
     /// <inheritdoc />
@@ -138,7 +138,7 @@ public sealed class DiscoveryCatalog : IResourceCatalog
         var slash = apiVersion.IndexOf('/');
         var group = slash < 0 ? string.Empty : apiVersion.Substring(0, slash);
         var version = slash < 0 ? apiVersion : apiVersion.Substring(slash + 1);
-        var found = Volatile.Read(ref _snapshot).Groups.FirstOrDefault(g => g.Name == group);
+        var found = Volatile.Read(ref snapshot).Groups.FirstOrDefault(g => g.Name == group);
         return found is not null && found.Resources.TryGetValue(version, out var resources)
             ? resources.FirstOrDefault(r => r.Kind == kind)
             : null;
@@ -146,7 +146,7 @@ public sealed class DiscoveryCatalog : IResourceCatalog
 
     /// <inheritdoc />
     public IReadOnlyList<string> GetServedVersions(string group) =>
-        Volatile.Read(ref _snapshot).Groups.FirstOrDefault(g => g.Name == (group ?? string.Empty))?.Versions ?? Array.Empty<string>();
+        Volatile.Read(ref snapshot).Groups.FirstOrDefault(g => g.Name == (group ?? string.Empty))?.Versions ?? Array.Empty<string>();
 
     /// <summary>True when the resource has the subresource (such as <c>status</c> or <c>scale</c>) at its version.</summary>
     public bool HasSubresource(ApiResourceInfo resource, string subresource)
@@ -156,7 +156,7 @@ public sealed class DiscoveryCatalog : IResourceCatalog
             throw new ArgumentNullException(nameof(resource));
         }
 
-        var found = Volatile.Read(ref _snapshot).Groups.FirstOrDefault(g => g.Name == resource.Group);
+        var found = Volatile.Read(ref snapshot).Groups.FirstOrDefault(g => g.Name == resource.Group);
         return found is not null && found.Subresources.TryGetValue(resource.Version, out var set) && set.Contains(resource.Resource + "/" + subresource);
     }
 
@@ -164,13 +164,13 @@ public sealed class DiscoveryCatalog : IResourceCatalog
     /// <exception cref="KubernetesApiException">Discovery failed; the previous snapshot stays in use.</exception>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        if (_client is null)
+        if (client is null)
         {
             return;
         }
 
-        var (groups, failed) = await DiscoveryReader.ReadAsync(_client, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _snapshot, new Snapshot(groups, failed));
+        var (groups, failed) = await DiscoveryReader.ReadAsync(client, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref snapshot, new Snapshot(groups, failed));
     }
 
     private static (string Resource, string Group) SplitGroupResource(string text)
@@ -181,7 +181,7 @@ public sealed class DiscoveryCatalog : IResourceCatalog
 
     private sealed class Snapshot
     {
-        private readonly Dictionary<(string Group, string Resource), ApiResourceInfo> _preferredByName = new();
+        private readonly Dictionary<(string Group, string Resource), ApiResourceInfo> preferredByName = new();
 
         public Snapshot(IReadOnlyList<DiscoveredGroup> groups, IReadOnlyList<string> failed)
         {
@@ -205,9 +205,9 @@ public sealed class DiscoveryCatalog : IResourceCatalog
                     foreach (var resource in resources)
                     {
                         var key = (group.Name, resource.Resource);
-                        if (!_preferredByName.ContainsKey(key))
+                        if (!preferredByName.ContainsKey(key))
                         {
-                            _preferredByName.Add(key, resource);
+                            preferredByName.Add(key, resource);
                             preferred.Add(resource);
                         }
                     }
@@ -228,6 +228,6 @@ public sealed class DiscoveryCatalog : IResourceCatalog
         public IReadOnlyList<ApiResourceInfo> Preferred { get; }
 
         public ApiResourceInfo PreferredFor(ApiResourceInfo resource) =>
-            _preferredByName.TryGetValue((resource.Group, resource.Resource), out var preferred) ? preferred : resource;
+            preferredByName.TryGetValue((resource.Group, resource.Resource), out var preferred) ? preferred : resource;
     }
 }

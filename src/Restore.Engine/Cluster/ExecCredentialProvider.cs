@@ -55,23 +55,23 @@ internal sealed class ExecCredentialProvider : IDisposable
     private static readonly PropertyInfo? ArgumentListProperty = typeof(ProcessStartInfo).GetProperty("ArgumentList");
     private static readonly MethodInfo? KillTreeMethod = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
 
-    private readonly ExecCredentialSettings _settings;
-    private readonly ClusterConnectionSettings _cluster;
-    private readonly IKubeClock _clock;
-    private readonly TimeSpan _timeout;
-    private readonly IEngineLog _log;
-    private readonly SecretRedactor _redactor;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private ExecCredential? _cached;
+    private readonly ExecCredentialSettings settings;
+    private readonly ClusterConnectionSettings cluster;
+    private readonly IKubeClock clock;
+    private readonly TimeSpan timeout;
+    private readonly IEngineLog log;
+    private readonly SecretRedactor redactor;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private ExecCredential? cached;
 
     public ExecCredentialProvider(ExecCredentialSettings settings, ClusterConnectionSettings cluster, IKubeClock clock, TimeSpan timeout, IEngineLog log, SecretRedactor redactor)
     {
-        _settings = settings;
-        _cluster = cluster;
-        _clock = clock;
-        _timeout = timeout;
-        _log = log;
-        _redactor = redactor;
+        this.settings = settings;
+        this.cluster = cluster;
+        this.clock = clock;
+        this.timeout = timeout;
+        this.log = log;
+        this.redactor = redactor;
     }
 
     /// <summary>How many times the plugin has run (for diagnostics and tests).</summary>
@@ -83,16 +83,16 @@ internal sealed class ExecCredentialProvider : IDisposable
     /// </summary>
     public async Task<ExecCredential> GetAsync(ExecCredential? rejected, CancellationToken cancellationToken)
     {
-        var current = _cached;
+        var current = cached;
         if (current is not null && rejected is null && IsFresh(current))
         {
             return current;
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            current = _cached;
+            current = cached;
 
             // Another caller may have refreshed while we waited; only rerun if the cache is still the rejected or stale one.
             if (current is not null && IsFresh(current) && (rejected is null || !ReferenceEquals(current, rejected)))
@@ -101,16 +101,16 @@ internal sealed class ExecCredentialProvider : IDisposable
             }
 
             var fresh = await RunAsync(cancellationToken).ConfigureAwait(false);
-            _cached = fresh;
+            cached = fresh;
             return fresh;
         }
         finally
         {
-            _gate.Release();
+            gate.Release();
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose() => gate.Dispose();
 
     internal static string QuoteArgument(string argument)
     {
@@ -217,46 +217,46 @@ internal sealed class ExecCredentialProvider : IDisposable
     internal string BuildExecInfo()
     {
         var spec = new JsonObject { ["interactive"] = false };
-        if (_settings.ProvideClusterInfo)
+        if (settings.ProvideClusterInfo)
         {
-            var cluster = new JsonObject { ["server"] = _cluster.Server.ToString().TrimEnd('/') };
-            if (_cluster.TlsServerName is not null)
+            var cluster = new JsonObject { ["server"] = this.cluster.Server.ToString().TrimEnd('/') };
+            if (this.cluster.TlsServerName is not null)
             {
-                cluster["tls-server-name"] = _cluster.TlsServerName;
+                cluster["tls-server-name"] = this.cluster.TlsServerName;
             }
 
-            if (_cluster.InsecureSkipTlsVerify)
+            if (this.cluster.InsecureSkipTlsVerify)
             {
                 cluster["insecure-skip-tls-verify"] = true;
             }
 
-            if (_cluster.CertificateAuthorityData is not null)
+            if (this.cluster.CertificateAuthorityData is not null)
             {
-                cluster["certificate-authority-data"] = Convert.ToBase64String(_cluster.CertificateAuthorityData);
+                cluster["certificate-authority-data"] = Convert.ToBase64String(this.cluster.CertificateAuthorityData);
             }
 
-            if (_cluster.ProxyUrl is not null)
+            if (this.cluster.ProxyUrl is not null)
             {
-                cluster["proxy-url"] = _cluster.ProxyUrl.ToString();
+                cluster["proxy-url"] = this.cluster.ProxyUrl.ToString();
             }
 
             spec["cluster"] = cluster;
         }
 
-        return new JsonObject { ["apiVersion"] = _settings.ApiVersion, ["kind"] = "ExecCredential", ["spec"] = spec }.ToJsonString();
+        return new JsonObject { ["apiVersion"] = settings.ApiVersion, ["kind"] = "ExecCredential", ["spec"] = spec }.ToJsonString();
     }
 
     private bool IsFresh(ExecCredential credential) =>
-        credential.Expiration is null || _clock.UtcNow + ExpirySkew < credential.Expiration.Value;
+        credential.Expiration is null || clock.UtcNow + ExpirySkew < credential.Expiration.Value;
 
     private string ResolveCommand()
     {
-        var command = _settings.Command;
+        var command = settings.Command;
         var hasDirectory = command.IndexOf('/') >= 0 || command.IndexOf('\\') >= 0;
-        if (hasDirectory && !Path.IsPathRooted(command) && _settings.BaseDirectory is not null)
+        if (hasDirectory && !Path.IsPathRooted(command) && settings.BaseDirectory is not null)
         {
             // As kubectl: a relative path with a directory part is relative to the kubeconfig file.
-            return Path.GetFullPath(Path.Combine(_settings.BaseDirectory, command));
+            return Path.GetFullPath(Path.Combine(settings.BaseDirectory, command));
         }
 
         return command;
@@ -264,9 +264,9 @@ internal sealed class ExecCredentialProvider : IDisposable
 
     private async Task<ExecCredential> RunAsync(CancellationToken cancellationToken)
     {
-        if (_settings.InteractiveMode == "Always")
+        if (settings.InteractiveMode == "Always")
         {
-            throw new CredentialException($"The exec plugin '{_settings.Command}' needs an interactive terminal (interactiveMode: Always), which this client cannot provide. Log in once in a terminal (for example with 'kubectl get namespaces'), or change interactiveMode.");
+            throw new CredentialException($"The exec plugin '{this.settings.Command}' needs an interactive terminal (interactiveMode: Always), which this client cannot provide. Log in once in a terminal (for example with 'kubectl get namespaces'), or change interactiveMode.");
         }
 
         var command = ResolveCommand();
@@ -281,8 +281,8 @@ internal sealed class ExecCredentialProvider : IDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        SetArguments(startInfo, _settings.Args);
-        foreach (var pair in _settings.Env)
+        SetArguments(startInfo, settings.Args);
+        foreach (var pair in settings.Env)
         {
             startInfo.Environment[pair.Key] = pair.Value;
         }
@@ -298,12 +298,12 @@ internal sealed class ExecCredentialProvider : IDisposable
         }
         catch (Win32Exception ex)
         {
-            var hint = string.IsNullOrWhiteSpace(_settings.InstallHint) ? string.Empty : " " + _settings.InstallHint!.Trim();
+            var hint = string.IsNullOrWhiteSpace(settings.InstallHint) ? string.Empty : " " + settings.InstallHint!.Trim();
             throw new CredentialException($"The exec credential plugin '{command}' could not be started: {ex.Message}.{hint}");
         }
 
         Invocations++;
-        _log.Debug("Running exec credential plugin", ("command", _settings.Command), ("apiVersion", _settings.ApiVersion));
+        log.Debug("Running exec credential plugin", ("command", settings.Command), ("apiVersion", settings.ApiVersion));
 
         // Plugins must not wait for input they will never get.
         process.StandardInput.Close();
@@ -311,7 +311,7 @@ internal sealed class ExecCredentialProvider : IDisposable
         var stderrTask = process.StandardError.ReadToEndAsync();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
+        timeout.CancelAfter(this.timeout);
         var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         using (timeout.Token.Register(() => cancelled.TrySetResult(true)))
         {
@@ -325,7 +325,7 @@ internal sealed class ExecCredentialProvider : IDisposable
             {
                 TryKill(process);
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new CredentialException($"The exec credential plugin '{command}' did not finish within {_timeout.TotalSeconds:0} seconds.");
+                throw new CredentialException($"The exec credential plugin '{command}' did not finish within {this.timeout.TotalSeconds:0} seconds.");
             }
         }
 
@@ -342,13 +342,13 @@ internal sealed class ExecCredentialProvider : IDisposable
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            var detail = _redactor.RedactSnippet(stderr, 500);
+            var detail = redactor.RedactSnippet(stderr, 500);
             throw new CredentialException($"The exec credential plugin '{command}' failed with exit code {process.ExitCode}" + (detail.Length > 0 ? ": " + detail : "."));
         }
 
-        var credential = ParseOutput(stdout, _settings.ApiVersion, command);
-        _redactor.Add(credential.Token);
-        _redactor.Add(credential.ClientKeyData);
+        var credential = ParseOutput(stdout, settings.ApiVersion, command);
+        redactor.Add(credential.Token);
+        redactor.Add(credential.ClientKeyData);
         return credential;
     }
 

@@ -17,19 +17,19 @@ namespace Restore.Engine.Cluster;
 /// </remarks>
 public sealed class KubeConfig
 {
-    private readonly Dictionary<string, KubeConfigEntry> _clusters;
-    private readonly Dictionary<string, KubeConfigEntry> _users;
-    private readonly Dictionary<string, KubeConfigEntry> _contexts;
-    private readonly List<string> _contextOrder;
+    private readonly Dictionary<string, KubeConfigEntry> clusters;
+    private readonly Dictionary<string, KubeConfigEntry> users;
+    private readonly Dictionary<string, KubeConfigEntry> contexts;
+    private readonly List<string> contextOrder;
 
     private KubeConfig(IReadOnlyList<string> files, string? currentContext, Dictionary<string, KubeConfigEntry> clusters, Dictionary<string, KubeConfigEntry> users, Dictionary<string, KubeConfigEntry> contexts, List<string> contextOrder)
     {
         SourceFiles = files;
         CurrentContext = currentContext;
-        _clusters = clusters;
-        _users = users;
-        _contexts = contexts;
-        _contextOrder = contextOrder;
+        this.clusters = clusters;
+        this.users = users;
+        this.contexts = contexts;
+        this.contextOrder = contextOrder;
     }
 
     /// <summary>The files read, in merge order.</summary>
@@ -39,7 +39,7 @@ public sealed class KubeConfig
     public string? CurrentContext { get; }
 
     /// <summary>Context names, in the order the files define them.</summary>
-    public IReadOnlyList<string> ContextNames => _contextOrder;
+    public IReadOnlyList<string> ContextNames => contextOrder;
 
     /// <summary>
     /// Loads connection settings: kubeconfig files as kubectl finds and merges them, then the context
@@ -83,24 +83,24 @@ public sealed class KubeConfig
             throw new KubeConfigException($"No context selected: {DescribeFiles()} set no current-context. Pass -Context with one of: {AvailableContexts()}.");
         }
 
-        if (!_contexts.TryGetValue(name!, out var contextEntry))
+        if (!contexts.TryGetValue(name!, out var contextEntry))
         {
             var source = string.IsNullOrEmpty(context) ? "The current-context" : "The context";
             throw new KubeConfigContextNotFoundException(
                 $"{source} '{name}' was not found in {DescribeFiles()}. Available contexts: {AvailableContexts()}.",
                 name!,
-                _contextOrder.ToArray());
+                contextOrder.ToArray());
         }
 
         var clusterName = contextEntry.GetString("cluster");
-        if (string.IsNullOrEmpty(clusterName) || !_clusters.TryGetValue(clusterName!, out var cluster))
+        if (string.IsNullOrEmpty(clusterName) || !clusters.TryGetValue(clusterName!, out var cluster))
         {
             throw new KubeConfigException($"Context '{name}' refers to cluster '{clusterName}', which is not defined in {DescribeFiles()}.");
         }
 
         KubeConfigEntry? user = null;
         var userName = contextEntry.GetString("user");
-        if (!string.IsNullOrEmpty(userName) && !_users.TryGetValue(userName!, out user))
+        if (!string.IsNullOrEmpty(userName) && !users.TryGetValue(userName!, out user))
         {
             throw new KubeConfigException($"Context '{name}' refers to user '{userName}', which is not defined in {DescribeFiles()}.");
         }
@@ -111,7 +111,7 @@ public sealed class KubeConfig
     internal static ClusterConnectionSettings Load(string? kubeconfigPathOrList, string? context, KubeConfigEnvironment environment)
     {
         var config = Read(kubeconfigPathOrList, environment);
-        var isEmpty = config is null || (config._contextOrder.Count == 0 && config.CurrentContext is null);
+        var isEmpty = config is null || (config.contextOrder.Count == 0 && config.CurrentContext is null);
 
         // As kubectl: an empty configuration in a pod means "use the service account".
         if (config is not null && !(isEmpty && string.IsNullOrEmpty(context) && InClusterConfig.IsAvailable(environment)))
@@ -226,7 +226,7 @@ public sealed class KubeConfig
 
     private string DescribeFiles() => SourceFiles.Count == 1 ? "kubeconfig " + SourceFiles[0] : "kubeconfig files " + string.Join(", ", SourceFiles);
 
-    private string AvailableContexts() => _contextOrder.Count == 0 ? "(none defined)" : string.Join(", ", _contextOrder);
+    private string AvailableContexts() => contextOrder.Count == 0 ? "(none defined)" : string.Join(", ", contextOrder);
 }
 
 /// <summary>Process environment lookups, injectable for tests.</summary>

@@ -91,7 +91,7 @@ public sealed class ClusterIdentity
 public sealed partial class KubernetesClient
 {
     /// <summary>The log the client writes to (shared with discovery).</summary>
-    internal IEngineLog Log => _log;
+    internal IEngineLog Log => log;
 
     /// <summary>Reads the server version.</summary>
     public async Task<KubernetesServerVersion> GetServerVersionAsync(CancellationToken cancellationToken)
@@ -146,7 +146,7 @@ public sealed partial class KubernetesClient
             }
             catch (KubernetesApiException ex)
             {
-                _log.Debug("SelfSubjectReview failed; guessing the identity from the credentials", ("cluster", DisplayName), ("reason", ex.Reason));
+                log.Debug("SelfSubjectReview failed; guessing the identity from the credentials", ("cluster", DisplayName), ("reason", ex.Reason));
                 break;
             }
         }
@@ -179,13 +179,13 @@ public sealed partial class KubernetesClient
 
     private async Task<ClusterIdentity> GuessIdentityAsync(CancellationToken cancellationToken)
     {
-        var certificate = _clientCertificate;
+        var certificate = clientCertificate;
         string? commonName = certificate is null ? null : CertificateLoader.GetCommonName(certificate);
-        if (commonName is null && _settings.Credentials.Exec is not null)
+        if (commonName is null && settings.Credentials.Exec is not null)
         {
             try
             {
-                var credentials = await _authenticator.GetAsync(null, cancellationToken).ConfigureAwait(false);
+                var credentials = await authenticator.GetAsync(null, cancellationToken).ConfigureAwait(false);
                 if (credentials.ExecCredential?.ClientCertificateData is string pem)
                 {
                     using var execCertificate = CertificateLoader.LoadCertificates(Encoding.ASCII.GetBytes(pem), "the exec plugin's clientCertificateData")[0];
@@ -205,7 +205,7 @@ public sealed partial class KubernetesClient
 
         try
         {
-            var credentials = await _authenticator.GetAsync(null, cancellationToken).ConfigureAwait(false);
+            var credentials = await authenticator.GetAsync(null, cancellationToken).ConfigureAwait(false);
             const string bearer = "Bearer ";
             if (credentials.Authorization is not null && credentials.Authorization.StartsWith(bearer, StringComparison.Ordinal))
             {
@@ -221,14 +221,14 @@ public sealed partial class KubernetesClient
             // Fall through.
         }
 
-        if (!string.IsNullOrEmpty(_settings.Credentials.Username))
+        if (!string.IsNullOrEmpty(settings.Credentials.Username))
         {
-            return new ClusterIdentity(_settings.Credentials.Username!, Array.Empty<string>(), ClusterIdentitySource.BasicAuth);
+            return new ClusterIdentity(settings.Credentials.Username!, Array.Empty<string>(), ClusterIdentitySource.BasicAuth);
         }
 
-        if (!string.IsNullOrEmpty(_settings.UserEntryName))
+        if (!string.IsNullOrEmpty(settings.UserEntryName))
         {
-            return new ClusterIdentity(_settings.UserEntryName!, Array.Empty<string>(), ClusterIdentitySource.KubeConfigUser);
+            return new ClusterIdentity(settings.UserEntryName!, Array.Empty<string>(), ClusterIdentitySource.KubeConfigUser);
         }
 
         return new ClusterIdentity("unknown", Array.Empty<string>(), ClusterIdentitySource.Unknown);

@@ -56,16 +56,16 @@ public sealed partial class KubernetesClient
 {
     private const int MaxErrorBodyChars = 64 * 1024;
 
-    private readonly object _execClientGate = new();
-    private readonly List<IDisposable> _retired = new();
-    private string? _execCertificateKey;
-    private HttpClient? _execHttp;
+    private readonly object execClientGate = new();
+    private readonly List<IDisposable> retired = new();
+    private string? execCertificateKey;
+    private HttpClient? execHttp;
 
     /// <summary>Sends a request and returns the parsed JSON body (null when empty). Throws <see cref="KubernetesApiException"/> subclasses.</summary>
     internal async Task<JsonNode?> SendAsync(KubeRequest request, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        var started = _clock.Elapsed;
+        var started = clock.Elapsed;
         RequestCredentials? rejected = null;
         var credentialRefreshed = false;
         var attempts = 0;
@@ -73,7 +73,7 @@ public sealed partial class KubernetesClient
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await _rateLimiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await rateLimiter.WaitAsync(cancellationToken).ConfigureAwait(false);
             attempts++;
             var credentials = await GetCredentialsAsync(request, rejected, attempts, cancellationToken).ConfigureAwait(false);
             rejected = null;
@@ -82,7 +82,7 @@ public sealed partial class KubernetesClient
             using (var message = BuildMessage(request, credentials))
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                timeout.CancelAfter(_options.RequestTimeout);
+                timeout.CancelAfter(options.RequestTimeout);
                 try
                 {
                     using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
@@ -94,12 +94,12 @@ public sealed partial class KubernetesClient
 
                     var text = await ReadTextAsync(response, timeout.Token).ConfigureAwait(false);
                     var info = ParseError(code, response, text, request);
-                    if (code == 401 && _authenticator.CanRefresh && !credentialRefreshed)
+                    if (code == 401 && authenticator.CanRefresh && !credentialRefreshed)
                     {
                         // The token may have expired or rotated: get a new one and try once more, at once.
                         credentialRefreshed = true;
                         rejected = credentials;
-                        _log.Debug("Credentials rejected; refreshing them", ("cluster", _settings.DisplayName), ("verb", request.Verb));
+                        log.Debug("Credentials rejected; refreshing them", ("cluster", settings.DisplayName), ("verb", request.Verb));
                         continue;
                     }
 
@@ -117,41 +117,41 @@ public sealed partial class KubernetesClient
                 catch (Exception ex) when (timeout.IsCancellationRequested && (ex is OperationCanceledException or IOException or ObjectDisposedException or HttpRequestException))
                 {
                     failure = new AttemptFailure(
-                        Info(request, 0, "Timeout", $"no response from the API server within {_options.RequestTimeout.TotalSeconds:0.#} seconds"),
+                        Info(request, 0, "Timeout", $"no response from the API server within {options.RequestTimeout.TotalSeconds:0.#} seconds"),
                         true,
                         null);
                 }
                 catch (HttpRequestException ex) when (ClusterHttpHandler.IsTlsFailure(ex))
                 {
-                    var why = _certificateValidator.LastFailure ?? _redactor.DescribeException(ex);
+                    var why = certificateValidator.LastFailure ?? redactor.DescribeException(ex);
                     failure = new AttemptFailure(Info(request, 0, "TlsFailed", $"the TLS connection to {ServerText} failed: {why}"), false, ex);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {
                     failure = new AttemptFailure(
-                        Info(request, 0, "ConnectionFailed", $"the connection to {ServerText} failed: {_redactor.DescribeException(ex)}"),
+                        Info(request, 0, "ConnectionFailed", $"the connection to {ServerText} failed: {redactor.DescribeException(ex)}"),
                         true,
                         null);
                 }
             }
 
             var retryAfter = failure.Info.RetryAfter;
-            var delay = failure.Retriable && retries < _options.MaxRetries ? _backoff.Next(retries + 1, retryAfter) : (TimeSpan?)null;
-            if (delay is null || _clock.Elapsed - started + delay.Value > _options.MaxRetryDuration)
+            var delay = failure.Retriable && retries < options.MaxRetries ? backoff.Next(retries + 1, retryAfter) : (TimeSpan?)null;
+            if (delay is null || clock.Elapsed - started + delay.Value > options.MaxRetryDuration)
             {
                 throw Failed(failure, attempts);
             }
 
             retries++;
-            _log.Debug(
+            log.Debug(
                 "Retrying Kubernetes API call",
-                ("cluster", _settings.DisplayName),
+                ("cluster", settings.DisplayName),
                 ("verb", request.Verb),
                 ("resource", request.Target),
                 ("reason", failure.Info.Reason ?? string.Empty),
                 ("attempt", attempts.ToString(CultureInfo.InvariantCulture)),
                 ("delay", delay.Value.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + "ms"));
-            await _clock.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
+            await clock.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -195,32 +195,32 @@ public sealed partial class KubernetesClient
         _ => string.Empty,
     };
 
-    private string ServerText => ClusterConnectionSettings.RedactUserInfo(_settings.Server);
+    private string ServerText => ClusterConnectionSettings.RedactUserInfo(settings.Server);
 
     private async Task<RequestCredentials> GetCredentialsAsync(KubeRequest request, RequestCredentials? rejected, int attempts, CancellationToken cancellationToken)
     {
         try
         {
-            return await _authenticator.GetAsync(rejected, cancellationToken).ConfigureAwait(false);
+            return await authenticator.GetAsync(rejected, cancellationToken).ConfigureAwait(false);
         }
         catch (CredentialException ex)
         {
-            throw new KubernetesConnectionException(Info(request, 0, "CredentialsFailed", _redactor.Redact(ex.Message), attempts));
+            throw new KubernetesConnectionException(Info(request, 0, "CredentialsFailed", redactor.Redact(ex.Message), attempts));
         }
     }
 
     private HttpClient GetHttpClient(RequestCredentials credentials, KubeRequest request, int attempts)
     {
-        if (credentials.ClientCertificateKey is null || _injectedHandler)
+        if (credentials.ClientCertificateKey is null || injectedHandler)
         {
-            return _http;
+            return http;
         }
 
-        lock (_execClientGate)
+        lock (execClientGate)
         {
-            if (_execHttp is not null && _execCertificateKey == credentials.ClientCertificateKey)
+            if (execHttp is not null && execCertificateKey == credentials.ClientCertificateKey)
             {
-                return _execHttp;
+                return execHttp;
             }
 
             X509Certificate2 certificate;
@@ -230,27 +230,27 @@ public sealed partial class KubernetesClient
             }
             catch (Exception ex) when (ex is FormatException or CryptographicException or PlatformNotSupportedException)
             {
-                throw new KubernetesConnectionException(Info(request, 0, "CredentialsFailed", _redactor.Redact(ex.Message), attempts));
+                throw new KubernetesConnectionException(Info(request, 0, "CredentialsFailed", redactor.Redact(ex.Message), attempts));
             }
 
             // In-flight requests may still use the previous client, so it is disposed with this client.
-            if (_execHttp is not null)
+            if (execHttp is not null)
             {
-                _retired.Add(_execHttp);
+                retired.Add(execHttp);
             }
 
-            _retired.Add(certificate);
-            _execHttp = CreateHttpClient(ClusterHttpHandler.Create(_settings, _options, certificate, _certificateValidator));
-            _execCertificateKey = credentials.ClientCertificateKey;
-            return _execHttp;
+            retired.Add(certificate);
+            execHttp = CreateHttpClient(ClusterHttpHandler.Create(settings, options, certificate, certificateValidator));
+            execCertificateKey = credentials.ClientCertificateKey;
+            return execHttp;
         }
     }
 
     private HttpRequestMessage BuildMessage(KubeRequest request, RequestCredentials credentials)
     {
-        var message = new HttpRequestMessage(request.Method, _baseUrl + request.PathAndQuery);
+        var message = new HttpRequestMessage(request.Method, baseUrl + request.PathAndQuery);
         message.Headers.TryAddWithoutValidation("Accept", request.Accept);
-        message.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
+        message.Headers.TryAddWithoutValidation("User-Agent", userAgent);
 
         // .NET Framework sends "Expect: 100-continue" by default, adding a round trip to every write.
         message.Headers.ExpectContinue = false;
@@ -259,11 +259,11 @@ public sealed partial class KubernetesClient
             message.Headers.TryAddWithoutValidation("Authorization", credentials.Authorization);
         }
 
-        var impersonateUser = _settings.Credentials.ImpersonateUser;
+        var impersonateUser = settings.Credentials.ImpersonateUser;
         if (impersonateUser is not null)
         {
             message.Headers.TryAddWithoutValidation("Impersonate-User", impersonateUser);
-            foreach (var group in _settings.Credentials.ImpersonateGroups)
+            foreach (var group in settings.Credentials.ImpersonateGroups)
             {
                 message.Headers.TryAddWithoutValidation("Impersonate-Group", group);
             }
@@ -346,8 +346,8 @@ public sealed partial class KubernetesClient
                     if (details["causes"] is JsonArray list)
                     {
                         causes.AddRange(list.OfType<JsonObject>().Select(c => new KubernetesStatusCause(
-                            _redactor.Redact((string?)c["reason"]),
-                            _redactor.Redact((string?)c["message"]),
+                            redactor.Redact((string?)c["reason"]),
+                            redactor.Redact((string?)c["message"]),
                             (string?)c["field"])));
                     }
 
@@ -370,23 +370,23 @@ public sealed partial class KubernetesClient
         }
         else if (header?.Date is DateTimeOffset date)
         {
-            var wait = date - _clock.UtcNow;
+            var wait = date - clock.UtcNow;
             retryAfter = wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 
         if (string.IsNullOrEmpty(message))
         {
-            var snippet = _redactor.RedactSnippet(body, 300);
+            var snippet = redactor.RedactSnippet(body, 300);
             message = $"the server responded {code} {response.ReasonPhrase}" + (snippet.Length > 0 ? ": " + snippet : string.Empty);
         }
         else
         {
-            message = _redactor.Redact(message);
+            message = redactor.Redact(message);
         }
 
         if (code == 401)
         {
-            message += $" (authentication: {_settings.Credentials})";
+            message += $" (authentication: {settings.Credentials})";
         }
 
         return new KubernetesApiErrorInfo
@@ -395,7 +395,7 @@ public sealed partial class KubernetesClient
             Reason = string.IsNullOrEmpty(reason) ? ReasonForCode(code) : reason,
             ApiMessage = message,
             Causes = causes,
-            Cluster = _settings.DisplayName,
+            Cluster = settings.DisplayName,
             Verb = request.Verb,
             Target = request.Target,
             RetryAfter = retryAfter,
@@ -407,7 +407,7 @@ public sealed partial class KubernetesClient
         StatusCode = code,
         Reason = reason,
         ApiMessage = message,
-        Cluster = _settings.DisplayName,
+        Cluster = settings.DisplayName,
         Verb = request.Verb,
         Target = request.Target,
         Attempts = attempts,

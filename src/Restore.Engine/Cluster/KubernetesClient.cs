@@ -62,21 +62,21 @@ public sealed class KubernetesDeleteOptions
 /// </summary>
 public sealed partial class KubernetesClient : IDisposable
 {
-    private readonly ClusterConnectionSettings _settings;
-    private readonly KubernetesClientOptions _options;
-    private readonly IKubeClock _clock;
-    private readonly IEngineLog _log;
-    private readonly SecretRedactor _redactor = new();
-    private readonly TokenBucketRateLimiter _rateLimiter;
-    private readonly RetryBackoff _backoff;
-    private readonly RequestAuthenticator _authenticator;
-    private readonly ServerCertificateValidator _certificateValidator;
-    private readonly HttpClient _http;
-    private readonly bool _injectedHandler;
-    private readonly string _baseUrl;
-    private readonly string _userAgent;
-    private readonly X509Certificate2? _clientCertificate;
-    private int _disposed;
+    private readonly ClusterConnectionSettings settings;
+    private readonly KubernetesClientOptions options;
+    private readonly IKubeClock clock;
+    private readonly IEngineLog log;
+    private readonly SecretRedactor redactor = new();
+    private readonly TokenBucketRateLimiter rateLimiter;
+    private readonly RetryBackoff backoff;
+    private readonly RequestAuthenticator authenticator;
+    private readonly ServerCertificateValidator certificateValidator;
+    private readonly HttpClient http;
+    private readonly bool injectedHandler;
+    private readonly string baseUrl;
+    private readonly string userAgent;
+    private readonly X509Certificate2? clientCertificate;
+    private int disposed;
 
     /// <summary>Creates a client for a cluster.</summary>
     /// <param name="settings">Where and how to connect (see <see cref="KubeConfig.Load(string?, string?)"/>).</param>
@@ -103,48 +103,48 @@ public sealed partial class KubernetesClient : IDisposable
 
     private KubernetesClient(ClusterConnectionSettings settings, KubernetesClientOptions? options, HttpMessageHandler? handler, bool disposeHandler, bool injected)
     {
-        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        _options = (options ?? new KubernetesClientOptions()).Validate();
-        _clock = _options.Clock;
-        _log = _options.Log;
-        _rateLimiter = new TokenBucketRateLimiter(_options.Qps, _options.Burst, _clock);
-        _backoff = new RetryBackoff(_options.InitialRetryDelay, _options.MaxRetryDelay, _options.JitterRandom);
-        _baseUrl = settings.Server.GetLeftPart(UriPartial.Authority) + settings.Server.AbsolutePath.TrimEnd('/');
-        _userAgent = _options.UserAgent ?? DefaultUserAgent();
-        _redactor.Add(settings.Credentials.Token);
-        _redactor.Add(settings.Credentials.Password);
-        _certificateValidator = new ServerCertificateValidator(LoadAuthorities(settings), settings.TlsServerName, settings.InsecureSkipTlsVerify);
-        _authenticator = new RequestAuthenticator(settings, _options, _redactor);
-        _injectedHandler = injected;
+        this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        this.options = (options ?? new KubernetesClientOptions()).Validate();
+        clock = this.options.Clock;
+        log = this.options.Log;
+        rateLimiter = new TokenBucketRateLimiter(this.options.Qps, this.options.Burst, clock);
+        backoff = new RetryBackoff(this.options.InitialRetryDelay, this.options.MaxRetryDelay, this.options.JitterRandom);
+        baseUrl = settings.Server.GetLeftPart(UriPartial.Authority) + settings.Server.AbsolutePath.TrimEnd('/');
+        userAgent = this.options.UserAgent ?? DefaultUserAgent();
+        redactor.Add(settings.Credentials.Token);
+        redactor.Add(settings.Credentials.Password);
+        certificateValidator = new ServerCertificateValidator(LoadAuthorities(settings), settings.TlsServerName, settings.InsecureSkipTlsVerify);
+        authenticator = new RequestAuthenticator(settings, this.options, redactor);
+        injectedHandler = injected;
         if (injected)
         {
-            _http = CreateHttpClient(handler!, disposeHandler);
+            http = CreateHttpClient(handler!, disposeHandler);
         }
         else
         {
-            _clientCertificate = LoadClientCertificate(settings);
-            _http = CreateHttpClient(ClusterHttpHandler.Create(settings, _options, _clientCertificate, _certificateValidator));
+            clientCertificate = LoadClientCertificate(settings);
+            http = CreateHttpClient(ClusterHttpHandler.Create(settings, this.options, clientCertificate, certificateValidator));
         }
 
         if (settings.InsecureSkipTlsVerify)
         {
-            _log.Warning(
+            log.Warning(
                 "TLS verification is disabled for this cluster (insecure-skip-tls-verify): the connection can be intercepted.",
                 ("cluster", settings.DisplayName));
         }
     }
 
     /// <summary>The connection settings.</summary>
-    public ClusterConnectionSettings Settings => _settings;
+    public ClusterConnectionSettings Settings => settings;
 
     /// <summary>The cluster's display name (context name or server), as used in messages.</summary>
-    public string DisplayName => _settings.DisplayName;
+    public string DisplayName => settings.DisplayName;
 
     /// <summary>The current client-side rate limit in requests per second (0 or less: unlimited).</summary>
-    public double Qps => _rateLimiter.Qps;
+    public double Qps => rateLimiter.Qps;
 
     /// <summary>The current token bucket size.</summary>
-    public int Burst => _rateLimiter.Burst;
+    public int Burst => rateLimiter.Burst;
 
     /// <summary>Builds a client from a kubeconfig and context (see <see cref="KubeConfig.Load(string?, string?)"/>).</summary>
     public static KubernetesClient Connect(string? kubeconfigPathOrList, string? context, KubernetesClientOptions? options = null) =>
@@ -153,7 +153,7 @@ public sealed partial class KubernetesClient : IDisposable
     /// <summary>Changes the client-side rate limit; takes effect for the next request.</summary>
     /// <param name="qps">Requests per second; 0 or less for unlimited.</param>
     /// <param name="burst">Bucket size, at least 1.</param>
-    public void SetRateLimit(double qps, int burst) => _rateLimiter.Update(qps, burst);
+    public void SetRateLimit(double qps, int burst) => rateLimiter.Update(qps, burst);
 
     /// <summary>Reads one object.</summary>
     /// <exception cref="KubernetesNotFoundException">It does not exist.</exception>
@@ -183,7 +183,7 @@ public sealed partial class KubernetesClient : IDisposable
     public async Task<IReadOnlyList<JsonObject>> ListAsync(ApiResourceInfo resource, string? ns, string? labelSelector, CancellationToken cancellationToken)
     {
         var items = new List<JsonObject>();
-        var options = new KubernetesListOptions { LabelSelector = labelSelector, Limit = _options.ListPageSize };
+        var options = new KubernetesListOptions { LabelSelector = labelSelector, Limit = this.options.ListPageSize };
         var restartedUnpaged = false;
         while (true)
         {
@@ -196,7 +196,7 @@ public sealed partial class KubernetesClient : IDisposable
             {
                 // The continue token expired (the list took longer than etcd compaction allows): start over
                 // with one unpaged list, as client-go's pager does.
-                _log.Info("List continue token expired; listing again without paging", ("cluster", DisplayName), ("resource", resource.GroupResource));
+                log.Info("List continue token expired; listing again without paging", ("cluster", DisplayName), ("resource", resource.GroupResource));
                 restartedUnpaged = true;
                 items.Clear();
                 options = new KubernetesListOptions { LabelSelector = labelSelector };
@@ -209,7 +209,7 @@ public sealed partial class KubernetesClient : IDisposable
                 return items;
             }
 
-            options = new KubernetesListOptions { LabelSelector = labelSelector, Limit = _options.ListPageSize, Continue = page.Continue };
+            options = new KubernetesListOptions { LabelSelector = labelSelector, Limit = this.options.ListPageSize, Continue = page.Continue };
         }
     }
 
@@ -389,25 +389,25 @@ public sealed partial class KubernetesClient : IDisposable
     /// <summary>Disposes the HTTP handler(s) and certificates.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
         {
             return;
         }
 
-        _http.Dispose();
-        lock (_execClientGate)
+        http.Dispose();
+        lock (execClientGate)
         {
-            _execHttp?.Dispose();
-            foreach (var item in _retired)
+            execHttp?.Dispose();
+            foreach (var item in retired)
             {
                 item.Dispose();
             }
 
-            _retired.Clear();
+            retired.Clear();
         }
 
-        _clientCertificate?.Dispose();
-        _authenticator.Dispose();
+        clientCertificate?.Dispose();
+        authenticator.Dispose();
     }
 
     private static HttpClient CreateHttpClient(HttpMessageHandler handler, bool disposeHandler = true) =>
@@ -501,7 +501,7 @@ public sealed partial class KubernetesClient : IDisposable
 
     private void ThrowIfDisposed()
     {
-        if (Volatile.Read(ref _disposed) != 0)
+        if (Volatile.Read(ref disposed) != 0)
         {
             throw new ObjectDisposedException(nameof(KubernetesClient));
         }
@@ -511,17 +511,17 @@ public sealed partial class KubernetesClient : IDisposable
 /// <summary>Builds a URL query string.</summary>
 internal sealed class QueryBuilder
 {
-    private readonly StringBuilder _text = new();
+    private readonly StringBuilder text = new();
 
     public QueryBuilder Add(string name, string? value)
     {
         if (!string.IsNullOrEmpty(value))
         {
-            _text.Append(_text.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            text.Append(text.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
         }
 
         return this;
     }
 
-    public override string ToString() => _text.ToString();
+    public override string ToString() => text.ToString();
 }

@@ -23,11 +23,11 @@ internal sealed class SystemKubeClock : IKubeClock
 {
     public static readonly SystemKubeClock Instance = new();
 
-    private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+    private readonly Stopwatch stopwatch = Stopwatch.StartNew();
 
     public DateTimeOffset UtcNow => DateTimeOffset.UtcNow;
 
-    public TimeSpan Elapsed => _stopwatch.Elapsed;
+    public TimeSpan Elapsed => stopwatch.Elapsed;
 
     public Task Delay(TimeSpan delay, CancellationToken cancellationToken) =>
         delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, cancellationToken);
@@ -40,19 +40,19 @@ internal sealed class SystemKubeClock : IKubeClock
 /// </summary>
 internal sealed class TokenBucketRateLimiter
 {
-    private readonly object _gate = new();
-    private readonly IKubeClock _clock;
-    private double _qps;
-    private double _burst;
-    private double _tokens;
-    private TimeSpan _last;
+    private readonly object gate = new();
+    private readonly IKubeClock clock;
+    private double qps;
+    private double burst;
+    private double tokens;
+    private TimeSpan last;
 
     public TokenBucketRateLimiter(double qps, int burst, IKubeClock clock)
     {
-        _clock = clock;
-        _last = clock.Elapsed;
+        this.clock = clock;
+        last = clock.Elapsed;
         Update(qps, burst);
-        _tokens = _burst;
+        tokens = this.burst;
     }
 
     /// <summary>Requests per second; 0 or less means unlimited.</summary>
@@ -60,9 +60,9 @@ internal sealed class TokenBucketRateLimiter
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _qps;
+                return qps;
             }
         }
     }
@@ -72,9 +72,9 @@ internal sealed class TokenBucketRateLimiter
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return (int)_burst;
+                return (int)burst;
             }
         }
     }
@@ -87,12 +87,12 @@ internal sealed class TokenBucketRateLimiter
             throw new ArgumentOutOfRangeException(nameof(qps), "QPS must be a finite number (0 or less for unlimited).");
         }
 
-        lock (_gate)
+        lock (gate)
         {
             Refill();
-            _qps = qps;
-            _burst = Math.Max(1, burst);
-            _tokens = Math.Min(_tokens, _burst);
+            this.qps = qps;
+            this.burst = Math.Max(1, burst);
+            tokens = Math.Min(tokens, this.burst);
         }
     }
 
@@ -101,23 +101,23 @@ internal sealed class TokenBucketRateLimiter
     {
         cancellationToken.ThrowIfCancellationRequested();
         TimeSpan wait;
-        lock (_gate)
+        lock (gate)
         {
-            if (_qps <= 0)
+            if (qps <= 0)
             {
                 return Task.CompletedTask;
             }
 
             Refill();
-            _tokens -= 1;
+            tokens -= 1;
 
             // Tolerate floating-point dust so a refilled token is not "a femtosecond away".
-            if (_tokens >= -1e-9)
+            if (tokens >= -1e-9)
             {
                 return Task.CompletedTask;
             }
 
-            wait = TimeSpan.FromTicks((long)Math.Ceiling(-_tokens / _qps * TimeSpan.TicksPerSecond));
+            wait = TimeSpan.FromTicks((long)Math.Ceiling(-tokens / qps * TimeSpan.TicksPerSecond));
         }
 
         return WaitSlowAsync(wait, cancellationToken);
@@ -127,13 +127,13 @@ internal sealed class TokenBucketRateLimiter
     {
         try
         {
-            await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+            await clock.Delay(wait, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            lock (_gate)
+            lock (gate)
             {
-                _tokens = Math.Min(_burst, _tokens + 1);
+                tokens = Math.Min(burst, tokens + 1);
             }
 
             throw;
@@ -142,12 +142,12 @@ internal sealed class TokenBucketRateLimiter
 
     private void Refill()
     {
-        var now = _clock.Elapsed;
-        var elapsed = (now - _last).TotalSeconds;
-        _last = now;
-        if (elapsed > 0 && _qps > 0)
+        var now = clock.Elapsed;
+        var elapsed = (now - last).TotalSeconds;
+        last = now;
+        if (elapsed > 0 && qps > 0)
         {
-            _tokens = Math.Min(_burst, _tokens + (elapsed * _qps));
+            tokens = Math.Min(burst, tokens + (elapsed * qps));
         }
     }
 }
@@ -155,14 +155,14 @@ internal sealed class TokenBucketRateLimiter
 /// <summary>Backoff delays: exponential with jitter, or the server's Retry-After.</summary>
 internal sealed class RetryBackoff
 {
-    private readonly Random _random;
-    private readonly object _gate = new();
+    private readonly Random random;
+    private readonly object gate = new();
 
     public RetryBackoff(TimeSpan initialDelay, TimeSpan maxDelay, Random? random = null)
     {
         InitialDelay = initialDelay;
         MaxDelay = maxDelay;
-        _random = random ?? new Random();
+        this.random = random ?? new Random();
     }
 
     public TimeSpan InitialDelay { get; }
@@ -184,9 +184,9 @@ internal sealed class RetryBackoff
         var exponent = Math.Min(Math.Max(retry - 1, 0), 30);
         var ceiling = Math.Min(MaxDelay.TotalMilliseconds, InitialDelay.TotalMilliseconds * Math.Pow(2, exponent));
         double fraction;
-        lock (_gate)
+        lock (gate)
         {
-            fraction = _random.NextDouble();
+            fraction = random.NextDouble();
         }
 
         return TimeSpan.FromMilliseconds((ceiling / 2) + (fraction * ceiling / 2));

@@ -23,8 +23,8 @@ internal sealed class SecretRedactor
         @"|ya29\.[A-Za-z0-9_\-]+",
         RegexOptions.CultureInvariant);
 
-    private readonly object _gate = new();
-    private string[] _secrets = Array.Empty<string>();
+    private readonly object gate = new();
+    private string[] secrets = Array.Empty<string>();
 
     /// <summary>Registers a secret value to remove wherever it appears. Short values are ignored to avoid mangling text.</summary>
     public void Add(string? secret)
@@ -34,12 +34,12 @@ internal sealed class SecretRedactor
             return;
         }
 
-        lock (_gate)
+        lock (gate)
         {
-            if (!_secrets.Contains(secret, StringComparer.Ordinal))
+            if (!secrets.Contains(secret, StringComparer.Ordinal))
             {
                 // Longest first so a secret containing another is removed whole.
-                _secrets = _secrets.Concat(new[] { secret }).OrderByDescending(s => s.Length).ToArray();
+                secrets = secrets.Concat(new[] { secret }).OrderByDescending(s => s.Length).ToArray();
             }
         }
     }
@@ -53,7 +53,7 @@ internal sealed class SecretRedactor
         }
 
         var result = text!;
-        foreach (var secret in _secrets)
+        foreach (var secret in secrets)
         {
             result = result.Replace(secret, Mask);
         }

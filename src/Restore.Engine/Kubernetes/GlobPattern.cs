@@ -23,12 +23,12 @@ public sealed class GlobPattern
     // Globs are compiled into anchored regular expressions; the timeout bounds pathological patterns.
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly Regex _regex;
+    private readonly Regex regex;
 
     private GlobPattern(string pattern, Regex regex)
     {
         Pattern = pattern;
-        _regex = regex;
+        this.regex = regex;
     }
 
     /// <summary>The pattern text as given.</summary>
@@ -85,7 +85,7 @@ public sealed class GlobPattern
 
         try
         {
-            return _regex.IsMatch(text);
+            return regex.IsMatch(text);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -100,22 +100,22 @@ public sealed class GlobPattern
     /// <summary>Recursive-descent reader mirroring the gobwas lexer, emitting .NET regex text.</summary>
     private sealed class Parser
     {
-        private readonly string _text;
-        private readonly char? _separator;
-        private int _pos;
-        private int _termsLevel;
+        private readonly string text;
+        private readonly char? separator;
+        private int pos;
+        private int termsLevel;
 
         public Parser(string text, char? separator)
         {
-            _text = text;
-            _separator = separator;
+            this.text = text;
+            this.separator = separator;
         }
 
-        private string AnyChar => _separator is char s
+        private string AnyChar => separator is char s
             ? $"(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[^{EscapeClassChar(s)}])"
             : "(?:[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|.)";
 
-        private string AnyRun => _separator is char s ? $"[^{EscapeClassChar(s)}]*" : ".*";
+        private string AnyRun => separator is char s ? $"[^{EscapeClassChar(s)}]*" : ".*";
 
         public string? Parse(out string? error)
         {
@@ -125,36 +125,36 @@ public sealed class GlobPattern
             // Alternation groups: each open brace is a list of alternative branches being built.
             var stack = new Stack<List<StringBuilder>>();
             var current = sb;
-            while (_pos < _text.Length)
+            while (pos < text.Length)
             {
-                char c = _text[_pos];
+                char c = text[pos];
                 if (c == '{')
                 {
-                    _pos++;
-                    _termsLevel++;
+                    pos++;
+                    termsLevel++;
                     var branches = new List<StringBuilder> { new StringBuilder() };
                     stack.Push(branches);
                     current = branches[0];
                 }
-                else if (c == ',' && _termsLevel > 0)
+                else if (c == ',' && termsLevel > 0)
                 {
-                    _pos++;
+                    pos++;
                     var branches = stack.Peek();
                     var next = new StringBuilder();
                     branches.Add(next);
                     current = next;
                 }
-                else if (c == '}' && _termsLevel > 0)
+                else if (c == '}' && termsLevel > 0)
                 {
-                    _pos++;
-                    _termsLevel--;
+                    pos++;
+                    termsLevel--;
                     var branches = stack.Pop();
                     current = stack.Count > 0 ? Last(stack.Peek()) : sb;
                     current.Append(Alternation(branches));
                 }
                 else if (c == '[')
                 {
-                    _pos++;
+                    pos++;
                     string? cls = ReadClass(out error);
                     if (cls is null)
                     {
@@ -165,15 +165,15 @@ public sealed class GlobPattern
                 }
                 else if (c == '?')
                 {
-                    _pos++;
+                    pos++;
                     current.Append(AnyChar);
                 }
                 else if (c == '*')
                 {
-                    _pos++;
-                    if (_pos < _text.Length && _text[_pos] == '*')
+                    pos++;
+                    if (pos < text.Length && text[pos] == '*')
                     {
-                        _pos++;
+                        pos++;
                         current.Append(".*");
                     }
                     else
@@ -183,7 +183,7 @@ public sealed class GlobPattern
                 }
                 else
                 {
-                    current.Append(Regex.Escape(ReadText(_termsLevel > 0 ? "?*[{},".ToCharArray() : "?*[{".ToCharArray())));
+                    current.Append(Regex.Escape(ReadText(termsLevel > 0 ? "?*[{},".ToCharArray() : "?*[{".ToCharArray())));
                 }
             }
 
@@ -216,15 +216,15 @@ public sealed class GlobPattern
         {
             var data = new StringBuilder();
             bool escaped = false;
-            while (_pos < _text.Length)
+            while (pos < text.Length)
             {
-                char c = _text[_pos];
+                char c = text[pos];
                 if (!escaped)
                 {
                     if (c == '\\')
                     {
                         escaped = true;
-                        _pos++;
+                        pos++;
                         continue;
                     }
 
@@ -236,7 +236,7 @@ public sealed class GlobPattern
 
                 escaped = false;
                 data.Append(c);
-                _pos++;
+                pos++;
             }
 
             // A trailing lone backslash is dropped, as gobwas does.
@@ -247,43 +247,43 @@ public sealed class GlobPattern
         {
             error = null;
             bool not = false;
-            if (_pos < _text.Length && _text[_pos] == '!')
+            if (pos < text.Length && text[pos] == '!')
             {
                 not = true;
-                _pos++;
+                pos++;
             }
 
-            if (_pos >= _text.Length)
+            if (pos >= text.Length)
             {
                 error = "unexpected end of input inside '['";
                 return null;
             }
 
             // "[x-y]": a range of exactly one low and one high character.
-            if (_pos + 1 < _text.Length && _text[_pos + 1] == '-')
+            if (pos + 1 < text.Length && text[pos + 1] == '-')
             {
-                char lo = _text[_pos];
-                if (_pos + 2 >= _text.Length)
+                char lo = text[pos];
+                if (pos + 2 >= text.Length)
                 {
                     error = "unexpected end of input inside '['";
                     return null;
                 }
 
-                char hi = _text[_pos + 2];
-                _pos += 3;
-                if (_pos >= _text.Length)
+                char hi = text[pos + 2];
+                pos += 3;
+                if (pos >= text.Length)
                 {
                     error = "unexpected end of input inside '['";
                     return null;
                 }
 
-                if (_text[_pos] != ']')
+                if (text[pos] != ']')
                 {
                     error = "expected close range character ']'";
                     return null;
                 }
 
-                _pos++;
+                pos++;
                 if (hi < lo)
                 {
                     error = string.Format(CultureInfo.InvariantCulture, "hi character '{0}' should be greater than lo '{1}'", hi, lo);
@@ -294,13 +294,13 @@ public sealed class GlobPattern
             }
 
             string chars = ReadText(new[] { ']' });
-            if (_pos >= _text.Length)
+            if (pos >= text.Length)
             {
                 error = "unexpected end of input inside '['";
                 return null;
             }
 
-            _pos++; // the ']'
+            pos++; // the ']'
             if (chars.Length == 0)
             {
                 error = "could not parse range: empty character class";

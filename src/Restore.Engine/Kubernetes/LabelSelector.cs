@@ -84,12 +84,12 @@ public sealed class LabelSelectorRequirement
 public sealed class LabelSelector
 {
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
-    private readonly bool _matchesNothing;
+    private readonly bool matchesNothing;
 
     private LabelSelector(IReadOnlyList<LabelSelectorRequirement> requirements, bool matchesNothing)
     {
         Requirements = requirements;
-        _matchesNothing = matchesNothing;
+        this.matchesNothing = matchesNothing;
     }
 
     /// <summary>A selector that matches every object (the empty selector).</summary>
@@ -102,10 +102,10 @@ public sealed class LabelSelector
     public IReadOnlyList<LabelSelectorRequirement> Requirements { get; }
 
     /// <summary>True for a selector that matches everything.</summary>
-    public bool IsEverything => !_matchesNothing && Requirements.Count == 0;
+    public bool IsEverything => !matchesNothing && Requirements.Count == 0;
 
     /// <summary>True for the selector that matches nothing.</summary>
-    public bool IsNothing => _matchesNothing;
+    public bool IsNothing => matchesNothing;
 
     /// <summary>
     /// Parses the kubectl form: comma-separated <c>a=b</c>, <c>a==b</c>, <c>a!=b</c>, <c>a in (x,y)</c>,
@@ -203,7 +203,7 @@ public sealed class LabelSelector
     /// <summary>True when the labels satisfy every requirement; null labels count as no labels.</summary>
     public bool Matches(IReadOnlyDictionary<string, string>? labels)
     {
-        if (_matchesNothing)
+        if (matchesNothing)
         {
             return false;
         }
@@ -224,7 +224,7 @@ public sealed class LabelSelector
     /// <exception cref="InvalidOperationException">Called on <see cref="Nothing"/>, which has no JSON form.</exception>
     public JsonObject ToJson()
     {
-        if (_matchesNothing)
+        if (matchesNothing)
         {
             throw new InvalidOperationException("the match-nothing label selector has no metav1.LabelSelector form");
         }
@@ -276,7 +276,7 @@ public sealed class LabelSelector
 
     /// <summary>The kubectl string form (requirements sorted by key); empty for Everything, <c>&lt;nothing&gt;</c> for Nothing.</summary>
     public override string ToString() =>
-        _matchesNothing ? "<nothing>" : string.Join(",", Requirements.Select(r => r.ToString()));
+        matchesNothing ? "<nothing>" : string.Join(",", Requirements.Select(r => r.ToString()));
 
     private static LabelSelector Create(List<LabelSelectorRequirement> requirements)
     {
@@ -344,16 +344,16 @@ public sealed class LabelSelector
     /// <summary>Reader for the kubectl selector syntax, following the Kubernetes lexer's token rules.</summary>
     private sealed class SelectorStringParser
     {
-        private readonly string _text;
-        private int _pos;
+        private readonly string text;
+        private int pos;
 
-        public SelectorStringParser(string text) => _text = text;
+        public SelectorStringParser(string text) => this.text = text;
 
         public List<LabelSelectorRequirement> Parse()
         {
             var result = new List<LabelSelectorRequirement>();
             SkipSpace();
-            if (_pos >= _text.Length)
+            if (pos >= text.Length)
             {
                 return result;
             }
@@ -362,19 +362,19 @@ public sealed class LabelSelector
             {
                 result.Add(ParseRequirement());
                 SkipSpace();
-                if (_pos >= _text.Length)
+                if (pos >= text.Length)
                 {
                     return result;
                 }
 
-                if (_text[_pos] != ',')
+                if (text[pos] != ',')
                 {
                     throw Error($"found '{PeekToken()}', expected: ',' or 'end of string'");
                 }
 
-                _pos++;
+                pos++;
                 SkipSpace();
-                if (_pos >= _text.Length)
+                if (pos >= text.Length)
                 {
                     throw Error("found 'end of string', expected: identifier after ','");
                 }
@@ -385,10 +385,10 @@ public sealed class LabelSelector
         {
             SkipSpace();
             bool negated = false;
-            if (_pos < _text.Length && _text[_pos] == '!' && !(_pos + 1 < _text.Length && _text[_pos + 1] == '='))
+            if (pos < text.Length && text[pos] == '!' && !(pos + 1 < text.Length && text[pos + 1] == '='))
             {
                 negated = true;
-                _pos++;
+                pos++;
                 SkipSpace();
             }
 
@@ -404,7 +404,7 @@ public sealed class LabelSelector
             }
 
             SkipSpace();
-            if (_pos >= _text.Length || _text[_pos] == ',')
+            if (pos >= text.Length || text[pos] == ',')
             {
                 return NewRequirement(key, LabelSelectorOperator.Exists, Array.Empty<string>());
             }
@@ -424,7 +424,7 @@ public sealed class LabelSelector
             }
             else
             {
-                int save = _pos;
+                int save = pos;
                 string word = ReadIdentifier();
                 if (word == "in")
                 {
@@ -436,7 +436,7 @@ public sealed class LabelSelector
                 }
                 else
                 {
-                    _pos = save;
+                    pos = save;
                     throw Error($"found '{PeekToken()}' after key \"{key}\", expected one of: '=', '==', '!=', 'in', 'notin'");
                 }
             }
@@ -473,7 +473,7 @@ public sealed class LabelSelector
 
                 if (!Consume(","))
                 {
-                    throw Error(_pos >= _text.Length
+                    throw Error(pos >= text.Length
                         ? $"found 'end of string' in the values of key \"{key}\", expected: ')'"
                         : $"found '{PeekToken()}' in the values of key \"{key}\", expected: ',' or ')'");
                 }
@@ -482,9 +482,9 @@ public sealed class LabelSelector
 
         private bool Consume(string token)
         {
-            if (string.CompareOrdinal(_text, _pos, token, 0, token.Length) == 0)
+            if (string.CompareOrdinal(text, pos, token, 0, token.Length) == 0)
             {
-                _pos += token.Length;
+                pos += token.Length;
                 return true;
             }
 
@@ -495,44 +495,44 @@ public sealed class LabelSelector
 
         private string ReadIdentifier()
         {
-            int start = _pos;
-            while (_pos < _text.Length && !char.IsWhiteSpace(_text[_pos]) && !IsSpecial(_text[_pos]))
+            int start = pos;
+            while (pos < text.Length && !char.IsWhiteSpace(text[pos]) && !IsSpecial(text[pos]))
             {
-                _pos++;
+                pos++;
             }
 
-            return _text.Substring(start, _pos - start);
+            return text.Substring(start, pos - start);
         }
 
         private string PeekToken()
         {
-            if (_pos >= _text.Length)
+            if (pos >= text.Length)
             {
                 return "end of string";
             }
 
-            if (IsSpecial(_text[_pos]))
+            if (IsSpecial(text[pos]))
             {
-                return _text[_pos].ToString();
+                return text[pos].ToString();
             }
 
-            int save = _pos;
+            int save = pos;
             string id = ReadIdentifier();
-            _pos = save;
+            pos = save;
             return id;
         }
 
         private void SkipSpace()
         {
-            while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos]))
+            while (pos < text.Length && char.IsWhiteSpace(text[pos]))
             {
-                _pos++;
+                pos++;
             }
         }
 
         private FormatException Error(string detail)
         {
-            var sb = new StringBuilder("unable to parse label selector \"").Append(_text).Append("\": ").Append(detail);
+            var sb = new StringBuilder("unable to parse label selector \"").Append(text).Append("\": ").Append(detail);
             return new FormatException(sb.ToString());
         }
     }

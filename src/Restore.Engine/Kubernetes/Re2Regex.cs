@@ -18,19 +18,19 @@ public sealed class Re2Regex
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private const string WordClass = "0-9A-Za-z_";
 
-    private readonly Regex _regex;
+    private readonly Regex regex;
 
     private Re2Regex(string pattern, Regex regex)
     {
         Pattern = pattern;
-        _regex = regex;
+        this.regex = regex;
     }
 
     /// <summary>The RE2 pattern as given.</summary>
     public string Pattern { get; }
 
     /// <summary>The .NET pattern it was translated to.</summary>
-    public string TranslatedPattern => _regex.ToString();
+    public string TranslatedPattern => regex.ToString();
 
     /// <summary>Translates and compiles <paramref name="pattern"/>; false with Go-style wording when RE2 would reject it.</summary>
     public static bool TryCompile(string pattern, out Re2Regex? regex, out string? error)
@@ -83,7 +83,7 @@ public sealed class Re2Regex
     {
         try
         {
-            return _regex.IsMatch(input ?? string.Empty);
+            return regex.IsMatch(input ?? string.Empty);
         }
         catch (RegexMatchTimeoutException ex)
         {
@@ -94,16 +94,16 @@ public sealed class Re2Regex
     /// <summary>Recursive-descent translation of RE2 syntax (Go's regexp/syntax with Perl flags).</summary>
     private sealed class Translator
     {
-        private readonly string _p;
-        private readonly StringBuilder _out = new();
-        private readonly Stack<bool> _multiline = new();
-        private int _pos;
-        private bool _usesLookaround;
+        private readonly string p;
+        private readonly StringBuilder output = new();
+        private readonly Stack<bool> multiline = new();
+        private int pos;
+        private bool usesLookaround;
 
         public Translator(string pattern)
         {
-            _p = pattern ?? throw new ArgumentNullException(nameof(pattern));
-            _multiline.Push(false);
+            p = pattern ?? throw new ArgumentNullException(nameof(pattern));
+            multiline.Push(false);
         }
 
         public (string Pattern, bool UsesLookaround) Translate()
@@ -111,9 +111,9 @@ public sealed class Re2Regex
             int depth = 0;
             bool canRepeat = false; // an operand precedes, so a quantifier is allowed
             bool lastWasRepeat = false;
-            while (_pos < _p.Length)
+            while (pos < p.Length)
             {
-                char c = _p[_pos];
+                char c = p[pos];
                 switch (c)
                 {
                     case '(':
@@ -129,19 +129,19 @@ public sealed class Re2Regex
                     case ')':
                         if (depth == 0)
                         {
-                            throw Error("unexpected )", _p);
+                            throw Error("unexpected )", p);
                         }
 
                         depth--;
-                        _multiline.Pop();
-                        _out.Append(')');
-                        _pos++;
+                        multiline.Pop();
+                        output.Append(')');
+                        pos++;
                         canRepeat = true;
                         lastWasRepeat = false;
                         continue;
                     case '|':
-                        _out.Append('|');
-                        _pos++;
+                        output.Append('|');
+                        pos++;
                         canRepeat = false;
                         lastWasRepeat = false;
                         continue;
@@ -149,22 +149,22 @@ public sealed class Re2Regex
                     case '+':
                     case '?':
                     case '{':
-                        int start = _pos;
+                        int start = pos;
                         if (c == '{' && !TryReadRepeat(out _))
                         {
-                            _out.Append("\\{");
-                            _pos++;
+                            output.Append("\\{");
+                            pos++;
                             canRepeat = true;
                             lastWasRepeat = false;
                             continue;
                         }
 
-                        _pos = start;
-                        int previousStart = _lastQuantifierStart;
+                        pos = start;
+                        int previousStart = lastQuantifierStart;
                         string op = ReadQuantifier();
                         if (lastWasRepeat)
                         {
-                            throw Error("invalid nested repetition operator", _p.Substring(previousStart, _pos - previousStart));
+                            throw Error("invalid nested repetition operator", p.Substring(previousStart, pos - previousStart));
                         }
 
                         if (!canRepeat)
@@ -172,11 +172,11 @@ public sealed class Re2Regex
                             throw Error("missing argument to repetition operator", op);
                         }
 
-                        _out.Append(op);
+                        output.Append(op);
                         lastWasRepeat = true;
                         continue;
                     case '[':
-                        _out.Append(ReadClass());
+                        output.Append(ReadClass());
                         break;
                     case '\\':
                         if (EmitEscape())
@@ -188,21 +188,21 @@ public sealed class Re2Regex
 
                         break;
                     case '.':
-                        _out.Append('.');
-                        _pos++;
+                        output.Append('.');
+                        pos++;
                         break;
                     case '^':
-                        _out.Append('^');
-                        _pos++;
+                        output.Append('^');
+                        pos++;
                         break;
                     case '$':
                         // RE2's $ is the end of the text unless (?m) is on; the (?m) flag itself is passed through.
-                        _out.Append(_multiline.Peek() ? "$" : "\\z");
-                        _pos++;
+                        output.Append(multiline.Peek() ? "$" : "\\z");
+                        pos++;
                         break;
                     default:
-                        _out.Append(Literal(c));
-                        _pos++;
+                        output.Append(Literal(c));
+                        pos++;
                         break;
                 }
 
@@ -212,19 +212,19 @@ public sealed class Re2Regex
 
             if (depth > 0)
             {
-                throw Error("missing closing )", _p);
+                throw Error("missing closing )", p);
             }
 
-            return (_out.ToString(), _usesLookaround);
+            return (output.ToString(), usesLookaround);
         }
 
-        private int _lastQuantifierStart;
+        private int lastQuantifierStart;
 
         private string ReadQuantifier()
         {
-            _lastQuantifierStart = _pos;
+            lastQuantifierStart = pos;
             string op;
-            char c = _p[_pos];
+            char c = p[pos];
             if (c == '{')
             {
                 TryReadRepeat(out op);
@@ -232,13 +232,13 @@ public sealed class Re2Regex
             else
             {
                 op = c.ToString();
-                _pos++;
+                pos++;
             }
 
-            if (_pos < _p.Length && _p[_pos] == '?')
+            if (pos < p.Length && p[pos] == '?')
             {
                 op += "?";
-                _pos++;
+                pos++;
             }
 
             return op;
@@ -248,7 +248,7 @@ public sealed class Re2Regex
         private bool TryReadRepeat(out string text)
         {
             text = string.Empty;
-            var m = Regex.Match(_p.Substring(_pos), @"\A\{([0-9]+)(,([0-9]*))?\}");
+            var m = Regex.Match(p.Substring(pos), @"\A\{([0-9]+)(,([0-9]*))?\}");
             if (!m.Success)
             {
                 return false;
@@ -267,54 +267,54 @@ public sealed class Re2Regex
             }
 
             text = m.Value;
-            _pos += m.Length;
+            pos += m.Length;
             return true;
         }
 
         private void OpenGroup(ref int depth, out bool isFlagsOnly)
         {
             isFlagsOnly = false;
-            string rest = _p.Substring(_pos);
+            string rest = p.Substring(pos);
             if (rest.StartsWith("(?P<", StringComparison.Ordinal) || (rest.StartsWith("(?<", StringComparison.Ordinal) && !rest.StartsWith("(?<=", StringComparison.Ordinal) && !rest.StartsWith("(?<!", StringComparison.Ordinal)))
             {
-                int nameStart = _pos + (rest[2] == 'P' ? 4 : 3);
-                int end = _p.IndexOf('>', nameStart);
+                int nameStart = pos + (rest[2] == 'P' ? 4 : 3);
+                int end = p.IndexOf('>', nameStart);
                 if (end < 0)
                 {
                     throw Error("invalid named capture", rest);
                 }
 
-                string name = _p.Substring(nameStart, end - nameStart);
+                string name = p.Substring(nameStart, end - nameStart);
                 if (name.Length == 0 || !Regex.IsMatch(name, @"\A[0-9A-Za-z_]+\z"))
                 {
-                    throw Error("invalid named capture", _p.Substring(_pos, end - _pos + 1));
+                    throw Error("invalid named capture", p.Substring(pos, end - pos + 1));
                 }
 
                 // Captures do not matter for a match test: every group becomes non-capturing.
-                _out.Append("(?:");
-                _pos = end + 1;
+                output.Append("(?:");
+                pos = end + 1;
                 depth++;
-                _multiline.Push(_multiline.Peek());
+                this.multiline.Push(this.multiline.Peek());
                 return;
             }
 
             if (!rest.StartsWith("(?", StringComparison.Ordinal))
             {
-                _out.Append("(?:");
-                _pos++;
+                output.Append("(?:");
+                pos++;
                 depth++;
-                _multiline.Push(_multiline.Peek());
+                this.multiline.Push(this.multiline.Peek());
                 return;
             }
 
             // (?flags) or (?flags:re), flags among i m s U with an optional '-'.
-            int i = _pos + 2;
+            int i = pos + 2;
             var flags = new StringBuilder();
             bool negate = false;
-            bool multiline = _multiline.Peek();
-            while (i < _p.Length)
+            bool multiline = this.multiline.Peek();
+            while (i < p.Length)
             {
-                char f = _p[i];
+                char f = p[i];
                 if (f == ':' || f == ')')
                 {
                     break;
@@ -336,72 +336,72 @@ public sealed class Re2Regex
                 else if (f != 'U')
                 {
                     // Lookarounds, atomic groups, comments, conditionals and other Perl/.NET syntax are not RE2.
-                    throw Error("invalid or unsupported Perl syntax", _p.Substring(_pos, Math.Min(i + 1, _p.Length) - _pos));
+                    throw Error("invalid or unsupported Perl syntax", p.Substring(pos, Math.Min(i + 1, p.Length) - pos));
                 }
 
                 i++;
             }
 
-            if (i >= _p.Length)
+            if (i >= p.Length)
             {
-                throw Error("missing closing )", _p);
+                throw Error("missing closing )", p);
             }
 
             string flagText = flags.ToString().TrimEnd('-');
-            if (_p[i] == ')')
+            if (p[i] == ')')
             {
                 // Flags for the rest of the enclosing group. (?U) only changes which match is found, not whether one exists.
                 if (flagText.Length > 0)
                 {
-                    _out.Append("(?").Append(flagText).Append(')');
+                    output.Append("(?").Append(flagText).Append(')');
                 }
 
-                _multiline.Pop();
-                _multiline.Push(multiline);
-                _pos = i + 1;
+                this.multiline.Pop();
+                this.multiline.Push(multiline);
+                pos = i + 1;
                 isFlagsOnly = true;
                 return;
             }
 
-            _out.Append("(?").Append(flagText).Append(':');
-            _pos = i + 1;
+            output.Append("(?").Append(flagText).Append(':');
+            pos = i + 1;
             depth++;
-            _multiline.Push(multiline);
+            this.multiline.Push(multiline);
         }
 
         /// <summary>Emits an escape; returns true for zero-width output that cannot be repeated (\Q..\E handled as literals).</summary>
         private bool EmitEscape()
         {
-            if (_pos + 1 >= _p.Length)
+            if (pos + 1 >= p.Length)
             {
                 throw Error("trailing backslash at end of expression", string.Empty);
             }
 
-            char c = _p[_pos + 1];
+            char c = p[pos + 1];
             switch (c)
             {
                 case 'A':
-                    _out.Append("\\A");
-                    _pos += 2;
+                    output.Append("\\A");
+                    pos += 2;
                     return false;
                 case 'z':
-                    _out.Append("\\z");
-                    _pos += 2;
+                    output.Append("\\z");
+                    pos += 2;
                     return false;
                 case 'b':
-                    _out.Append($"(?:(?<=[{WordClass}])(?![{WordClass}])|(?<![{WordClass}])(?=[{WordClass}]))");
-                    _usesLookaround = true;
-                    _pos += 2;
+                    output.Append($"(?:(?<=[{WordClass}])(?![{WordClass}])|(?<![{WordClass}])(?=[{WordClass}]))");
+                    usesLookaround = true;
+                    pos += 2;
                     return false;
                 case 'B':
-                    _out.Append($"(?:(?<=[{WordClass}])(?=[{WordClass}])|(?<![{WordClass}])(?![{WordClass}]))");
-                    _usesLookaround = true;
-                    _pos += 2;
+                    output.Append($"(?:(?<=[{WordClass}])(?=[{WordClass}])|(?<![{WordClass}])(?![{WordClass}]))");
+                    usesLookaround = true;
+                    pos += 2;
                     return false;
                 case 'Q':
-                    int end = _p.IndexOf("\\E", _pos + 2, StringComparison.Ordinal);
-                    string literal = end < 0 ? _p.Substring(_pos + 2) : _p.Substring(_pos + 2, end - _pos - 2);
-                    _pos = end < 0 ? _p.Length : end + 2;
+                    int end = p.IndexOf("\\E", pos + 2, StringComparison.Ordinal);
+                    string literal = end < 0 ? p.Substring(pos + 2) : p.Substring(pos + 2, end - pos - 2);
+                    pos = end < 0 ? p.Length : end + 2;
                     if (literal.Length == 0)
                     {
                         return true;
@@ -409,12 +409,12 @@ public sealed class Re2Regex
 
                     foreach (char ch in literal)
                     {
-                        _out.Append(Literal(ch));
+                        output.Append(Literal(ch));
                     }
 
                     return false;
                 default:
-                    _out.Append(ClassOrCharEscape(inClass: false));
+                    output.Append(ClassOrCharEscape(inClass: false));
                     return false;
             }
         }
@@ -422,9 +422,9 @@ public sealed class Re2Regex
         /// <summary>Reads an escape valid both inside and outside classes: a character, \d-style class or \p class.</summary>
         private string ClassOrCharEscape(bool inClass)
         {
-            int start = _pos;
-            char c = _p[_pos + 1];
-            _pos += 2;
+            int start = pos;
+            char c = p[pos + 1];
+            pos += 2;
             switch (c)
             {
                 case 'd': return inClass ? "0-9" : "[0-9]";
@@ -445,15 +445,15 @@ public sealed class Re2Regex
                 case 'x':
                     return Literal(ReadHex(start));
                 case >= '0' and <= '7':
-                    if (c != '0' && !(_pos < _p.Length && _p[_pos] >= '0' && _p[_pos] <= '7'))
+                    if (c != '0' && !(pos < p.Length && p[pos] >= '0' && p[pos] <= '7'))
                     {
-                        throw Error("invalid escape sequence", _p.Substring(start, _pos - start));
+                        throw Error("invalid escape sequence", p.Substring(start, pos - start));
                     }
 
                     int value = c - '0';
-                    for (int n = 0; n < 2 && _pos < _p.Length && _p[_pos] >= '0' && _p[_pos] <= '7'; n++)
+                    for (int n = 0; n < 2 && pos < p.Length && p[pos] >= '0' && p[pos] <= '7'; n++)
                     {
-                        value = (value * 8) + (_p[_pos++] - '0');
+                        value = (value * 8) + (p[pos++] - '0');
                     }
 
                     return Literal((char)value);
@@ -463,37 +463,37 @@ public sealed class Re2Regex
                         return Literal(c);
                     }
 
-                    throw Error("invalid escape sequence", _p.Substring(start, _pos - start));
+                    throw Error("invalid escape sequence", p.Substring(start, pos - start));
             }
         }
 
         private FormatException Unsupported(int start) =>
             // Negated Perl classes inside a bracket would need class subtraction; keep the translation simple and honest.
-            new($"negated Perl class inside a character class is not supported by this translation: `{_p.Substring(start, 2)}`");
+            new($"negated Perl class inside a character class is not supported by this translation: `{p.Substring(start, 2)}`");
 
         private char ReadHex(int start)
         {
             string digits;
-            if (_pos < _p.Length && _p[_pos] == '{')
+            if (pos < p.Length && p[pos] == '{')
             {
-                int close = _p.IndexOf('}', _pos);
+                int close = p.IndexOf('}', pos);
                 if (close < 0)
                 {
-                    throw Error("invalid escape sequence", _p.Substring(start));
+                    throw Error("invalid escape sequence", p.Substring(start));
                 }
 
-                digits = _p.Substring(_pos + 1, close - _pos - 1);
-                _pos = close + 1;
+                digits = p.Substring(pos + 1, close - pos - 1);
+                pos = close + 1;
             }
             else
             {
-                digits = _pos + 2 <= _p.Length ? _p.Substring(_pos, 2) : _p.Substring(_pos);
-                _pos += digits.Length;
+                digits = pos + 2 <= p.Length ? p.Substring(pos, 2) : p.Substring(pos);
+                pos += digits.Length;
             }
 
             if (digits.Length == 0 || !int.TryParse(digits, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code) || code > 0xFFFF)
             {
-                throw Error("invalid escape sequence", _p.Substring(start, _pos - start));
+                throw Error("invalid escape sequence", p.Substring(start, pos - start));
             }
 
             return (char)code;
@@ -502,25 +502,25 @@ public sealed class Re2Regex
         private string UnicodeClass(bool negated, int start)
         {
             string name;
-            if (_pos < _p.Length && _p[_pos] == '{')
+            if (pos < p.Length && p[pos] == '{')
             {
-                int close = _p.IndexOf('}', _pos);
+                int close = p.IndexOf('}', pos);
                 if (close < 0)
                 {
-                    throw Error("invalid character class range", _p.Substring(start));
+                    throw Error("invalid character class range", p.Substring(start));
                 }
 
-                name = _p.Substring(_pos + 1, close - _pos - 1);
-                _pos = close + 1;
+                name = p.Substring(pos + 1, close - pos - 1);
+                pos = close + 1;
             }
-            else if (_pos < _p.Length)
+            else if (pos < p.Length)
             {
-                name = _p[_pos].ToString();
-                _pos++;
+                name = p[pos].ToString();
+                pos++;
             }
             else
             {
-                throw Error("invalid character class range", _p.Substring(start));
+                throw Error("invalid character class range", p.Substring(start));
             }
 
             if (name.StartsWith("^", StringComparison.Ordinal))
@@ -532,7 +532,7 @@ public sealed class Re2Regex
             // General categories map one to one; script names (\p{Greek}) have no .NET equivalent.
             if (!Regex.IsMatch(name, @"\A(L[ultmo]?|M[nce]?|N[dlo]?|P[cdseifo]?|S[mcko]?|Z[slp]?|C[cfson]?)\z"))
             {
-                throw Error("unsupported Unicode class (only general categories such as \\p{L} or \\p{Nd} are translated, not scripts)", _p.Substring(start, _pos - start));
+                throw Error("unsupported Unicode class (only general categories such as \\p{L} or \\p{Nd} are translated, not scripts)", p.Substring(start, pos - start));
             }
 
             return (negated ? "\\P{" : "\\p{") + name + "}";
@@ -540,51 +540,51 @@ public sealed class Re2Regex
 
         private string ReadClass()
         {
-            int start = _pos;
-            _pos++;
+            int start = pos;
+            pos++;
             var sb = new StringBuilder("[");
-            if (_pos < _p.Length && _p[_pos] == '^')
+            if (pos < p.Length && p[pos] == '^')
             {
                 sb.Append('^');
-                _pos++;
+                pos++;
             }
 
             bool first = true;
             while (true)
             {
-                if (_pos >= _p.Length)
+                if (pos >= p.Length)
                 {
-                    throw Error("missing closing ]", _p.Substring(start));
+                    throw Error("missing closing ]", p.Substring(start));
                 }
 
-                char c = _p[_pos];
+                char c = p[pos];
                 if (c == ']' && !first)
                 {
-                    _pos++;
+                    pos++;
                     break;
                 }
 
                 first = false;
-                if (c == '[' && _pos + 1 < _p.Length && _p[_pos + 1] == ':')
+                if (c == '[' && pos + 1 < p.Length && p[pos + 1] == ':')
                 {
-                    int close = _p.IndexOf(":]", _pos + 2, StringComparison.Ordinal);
+                    int close = p.IndexOf(":]", pos + 2, StringComparison.Ordinal);
                     if (close > 0)
                     {
-                        string posix = _p.Substring(_pos + 2, close - _pos - 2);
-                        _pos = close + 2;
+                        string posix = p.Substring(pos + 2, close - pos - 2);
+                        pos = close + 2;
                         sb.Append(PosixClass(posix, start));
                         continue;
                     }
                 }
 
                 string lo = ClassAtom(out bool isSingle);
-                if (isSingle && _pos + 1 < _p.Length && _p[_pos] == '-' && _p[_pos + 1] != ']')
+                if (isSingle && pos + 1 < p.Length && p[pos] == '-' && p[pos + 1] != ']')
                 {
-                    _pos++;
+                    pos++;
                     string hi = ClassAtom(out bool hiSingle);
                     if (!hiSingle || string.CompareOrdinal(Decode(hi), Decode(lo)) < 0)
                     {
-                        throw Error("invalid character class range", _p.Substring(start, _pos - start));
+                        throw Error("invalid character class range", p.Substring(start, pos - start));
                     }
 
                     sb.Append(lo).Append('-').Append(hi);
@@ -604,20 +604,20 @@ public sealed class Re2Regex
         private string ClassAtom(out bool isSingle)
         {
             isSingle = true;
-            if (_p[_pos] == '\\')
+            if (p[pos] == '\\')
             {
-                if (_pos + 1 >= _p.Length)
+                if (pos + 1 >= p.Length)
                 {
                     throw Error("trailing backslash at end of expression", string.Empty);
                 }
 
-                char e = _p[_pos + 1];
+                char e = p[pos + 1];
                 string result = ClassOrCharEscape(inClass: true);
                 isSingle = !(e is 'd' or 'w' or 's' or 'p' or 'P');
                 return result;
             }
 
-            return Literal(_p[_pos++]);
+            return Literal(p[pos++]);
         }
 
         private string PosixClass(string name, int start)
@@ -649,7 +649,7 @@ public sealed class Re2Regex
 
             if (negated)
             {
-                throw Error("negated POSIX class inside a character class is not supported by this translation", _p.Substring(start, _pos - start));
+                throw Error("negated POSIX class inside a character class is not supported by this translation", p.Substring(start, pos - start));
             }
 
             return set;

@@ -159,7 +159,7 @@ public static partial class StrategicMergePatch
     /// </summary>
     private sealed class SliceAlias
     {
-        private bool _shared = true;
+        private bool shared = true;
 
         public SliceAlias(List<JsonNode?> original) => Backing = new List<JsonNode?>(original);
 
@@ -167,7 +167,7 @@ public static partial class StrategicMergePatch
 
         public void RemoveAt(int index, int length)
         {
-            if (!_shared)
+            if (!shared)
             {
                 return;
             }
@@ -180,7 +180,7 @@ public static partial class StrategicMergePatch
 
         public void Set(int index, JsonNode? value)
         {
-            if (_shared)
+            if (shared)
             {
                 Backing[index] = value;
             }
@@ -188,13 +188,13 @@ public static partial class StrategicMergePatch
 
         public void Append(int length, JsonNode? value)
         {
-            if (_shared && length < Backing.Count)
+            if (shared && length < Backing.Count)
             {
                 Backing[length] = value;
             }
             else
             {
-                _shared = false;
+                shared = false;
             }
         }
     }

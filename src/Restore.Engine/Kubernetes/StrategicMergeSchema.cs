@@ -27,7 +27,7 @@ internal sealed class SmpField
 /// <summary>A struct type as far as strategic merge cares: only fields that are, or lead to, tagged fields.</summary>
 internal sealed class SmpType
 {
-    private readonly Dictionary<string, SmpField> _fields = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SmpField> fields = new(StringComparer.Ordinal);
 
     public SmpType(string name) => Name = name;
 
@@ -38,7 +38,7 @@ internal sealed class SmpType
 
     public SmpType With(string field, SmpType type, string strategy = "", string mergeKey = "")
     {
-        _fields[field] = new SmpField(type, strategy, mergeKey);
+        fields[field] = new SmpField(type, strategy, mergeKey);
         return this;
     }
 
@@ -46,7 +46,7 @@ internal sealed class SmpType
         With(field, element ?? Generic, "merge", mergeKey);
 
     public SmpField Lookup(string field) =>
-        _fields.TryGetValue(field, out var f) ? f : new SmpField(Generic);
+        fields.TryGetValue(field, out var f) ? f : new SmpField(Generic);
 }
 
 /// <summary>

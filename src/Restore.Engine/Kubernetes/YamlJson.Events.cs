@@ -14,21 +14,21 @@ public static partial class YamlJson
 
     private sealed class EventReader
     {
-        private readonly IParser _parser;
-        private readonly bool _rejectDuplicateKeys;
-        private readonly Dictionary<string, (JsonNode? Node, int Size)> _anchors = new(StringComparer.Ordinal);
-        private int _nodes;
+        private readonly IParser parser;
+        private readonly bool rejectDuplicateKeys;
+        private readonly Dictionary<string, (JsonNode? Node, int Size)> anchors = new(StringComparer.Ordinal);
+        private int nodes;
 
         public EventReader(IParser parser, bool rejectDuplicateKeys)
         {
-            _parser = parser;
-            _rejectDuplicateKeys = rejectDuplicateKeys;
+            this.parser = parser;
+            this.rejectDuplicateKeys = rejectDuplicateKeys;
         }
 
         public JsonNode? ReadFirstDocument()
         {
-            _parser.Consume<StreamStart>();
-            if (!_parser.TryConsume<DocumentStart>(out _))
+            parser.Consume<StreamStart>();
+            if (!parser.TryConsume<DocumentStart>(out _))
             {
                 return null; // empty stream
             }
@@ -43,23 +43,23 @@ public static partial class YamlJson
                 throw new FormatException("yaml: document nests too deeply");
             }
 
-            if (++_nodes > MaxNodes)
+            if (++nodes > MaxNodes)
             {
                 throw new FormatException("yaml: document is too large after alias expansion");
             }
 
-            int startCount = _nodes;
-            var current = _parser.Consume<ParsingEvent>();
+            int startCount = nodes;
+            var current = parser.Consume<ParsingEvent>();
             if (current is AnchorAlias alias)
             {
-                if (!_anchors.TryGetValue(alias.Value.Value, out var anchored))
+                if (!anchors.TryGetValue(alias.Value.Value, out var anchored))
                 {
                     throw new FormatException($"yaml: line {alias.Start.Line}: unknown anchor '{alias.Value.Value}' referenced");
                 }
 
                 // Count the copy before making it, so an alias bomb fails fast. An alias carries no anchor of its own.
-                _nodes += anchored.Size;
-                if (_nodes > MaxNodes)
+                nodes += anchored.Size;
+                if (nodes > MaxNodes)
                 {
                     throw new FormatException("yaml: document is too large after alias expansion");
                 }
@@ -80,7 +80,7 @@ public static partial class YamlJson
                     break;
                 case SequenceStart:
                     var array = new JsonArray();
-                    while (!_parser.TryConsume<SequenceEnd>(out _))
+                    while (!parser.TryConsume<SequenceEnd>(out _))
                     {
                         array.Add(ReadNode(depth + 1));
                     }
@@ -96,7 +96,7 @@ public static partial class YamlJson
 
             if (!ev.Anchor.IsEmpty)
             {
-                _anchors[ev.Anchor.Value] = (result, _nodes - startCount + 1);
+                anchors[ev.Anchor.Value] = (result, nodes - startCount + 1);
             }
 
             return result;
@@ -106,9 +106,9 @@ public static partial class YamlJson
         {
             var obj = new JsonObject();
             var explicitKeys = new HashSet<string>(StringComparer.Ordinal);
-            while (!_parser.TryConsume<MappingEnd>(out _))
+            while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var keyEvent = _parser.Current!;
+                var keyEvent = parser.Current!;
                 bool isMergeKey = keyEvent is Scalar s && s.Value == "<<" && s.Style is ScalarStyle.Plain or ScalarStyle.Any && s.Tag.IsEmpty;
                 var keyNode = ReadNode(depth + 1);
                 var value = ReadNode(depth + 1);
@@ -119,7 +119,7 @@ public static partial class YamlJson
                 }
 
                 string key = KeyString(keyNode, keyEvent.Start.Line);
-                if (!explicitKeys.Add(key) && _rejectDuplicateKeys)
+                if (!explicitKeys.Add(key) && rejectDuplicateKeys)
                 {
                     throw new FormatException($"yaml: unmarshal errors: line {keyEvent.Start.Line}: key \"{key}\" already set in map");
                 }

@@ -16,9 +16,9 @@ namespace Restore.Engine.Tests.Cluster;
 /// <summary>A clock whose waits return at once and are recorded, so backoff and rate limits are observable without sleeping.</summary>
 internal sealed class FakeClock : IKubeClock
 {
-    private readonly object _gate = new();
-    private readonly DateTimeOffset _start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private TimeSpan _elapsed;
+    private readonly object gate = new();
+    private readonly DateTimeOffset start = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private TimeSpan elapsed;
 
     public List<TimeSpan> Delays { get; } = new();
 
@@ -29,9 +29,9 @@ internal sealed class FakeClock : IKubeClock
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _start + _elapsed;
+                return start + elapsed;
             }
         }
     }
@@ -40,30 +40,30 @@ internal sealed class FakeClock : IKubeClock
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _elapsed;
+                return elapsed;
             }
         }
     }
 
     public void Advance(TimeSpan by)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _elapsed += by;
+            elapsed += by;
         }
     }
 
     public Task Delay(TimeSpan delay, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
+        lock (gate)
         {
             Delays.Add(delay);
             if (AdvanceOnDelay)
             {
-                _elapsed += delay;
+                elapsed += delay;
             }
         }
 
@@ -175,9 +175,9 @@ internal static class Resources
 /// <summary>An in-memory handler for tests that need no network: answers from a function and records requests.</summary>
 internal sealed class StubHandler : System.Net.Http.HttpMessageHandler
 {
-    private readonly Func<System.Net.Http.HttpRequestMessage, string, System.Net.Http.HttpResponseMessage> _respond;
+    private readonly Func<System.Net.Http.HttpRequestMessage, string, System.Net.Http.HttpResponseMessage> respond;
 
-    public StubHandler(Func<System.Net.Http.HttpRequestMessage, string, System.Net.Http.HttpResponseMessage> respond) => _respond = respond;
+    public StubHandler(Func<System.Net.Http.HttpRequestMessage, string, System.Net.Http.HttpResponseMessage> respond) => this.respond = respond;
 
     public ConcurrentQueue<(System.Net.Http.HttpRequestMessage Request, string Body)> Requests { get; } = new();
 
@@ -190,6 +190,6 @@ internal sealed class StubHandler : System.Net.Http.HttpMessageHandler
     {
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         Requests.Enqueue((request, body));
-        return _respond(request, body);
+        return respond(request, body);
     }
 }

@@ -160,9 +160,9 @@ public sealed class DiscoveryFixture : IAsyncLifetime
 
 public class DiscoveryTests : IClassFixture<DiscoveryFixture>
 {
-    private readonly DiscoveryFixture _fixture;
+    private readonly DiscoveryFixture fixture;
 
-    public DiscoveryTests(DiscoveryFixture fixture) => _fixture = fixture;
+    public DiscoveryTests(DiscoveryFixture fixture) => this.fixture = fixture;
 
     public static TheoryData<bool> Modes() => new() { false, true };
 
@@ -193,7 +193,7 @@ public class DiscoveryTests : IClassFixture<DiscoveryFixture>
     [InlineData("", null, null)]
     public void ResolvesNamesLikeVelerosRestMapper(string name, string? groupResource, string? version)
     {
-        var resolved = _fixture.Catalog.Resolve(name);
+        var resolved = fixture.Catalog.Resolve(name);
 
         Assert.Equal(groupResource, resolved?.GroupResource);
         Assert.Equal(version, resolved?.Version);

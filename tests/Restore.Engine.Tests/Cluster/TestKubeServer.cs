@@ -28,11 +28,11 @@ public sealed record SeenRequest(string Method, string Path, string Query, strin
 /// </summary>
 public sealed class TestKubeServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly WebApplication app;
 
     private TestKubeServer(WebApplication app, TestCertificates certificates, Uri url)
     {
-        _app = app;
+        this.app = app;
         Certificates = certificates;
         Url = url;
     }
@@ -127,8 +127,8 @@ public sealed class TestKubeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
         Certificates.Dispose();
     }
 }

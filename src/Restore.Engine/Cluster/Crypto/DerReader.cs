@@ -16,9 +16,9 @@ internal sealed class DerReader
     internal const byte TagOid = 0x06;
     internal const byte TagSequence = 0x30;
 
-    private readonly byte[] _data;
-    private readonly int _end;
-    private int _position;
+    private readonly byte[] data;
+    private readonly int end;
+    private int position;
 
     public DerReader(byte[] data)
         : this(data, 0, data.Length)
@@ -27,12 +27,12 @@ internal sealed class DerReader
 
     private DerReader(byte[] data, int offset, int end)
     {
-        _data = data;
-        _position = offset;
-        _end = end;
+        this.data = data;
+        position = offset;
+        this.end = end;
     }
 
-    public bool HasData => _position < _end;
+    public bool HasData => position < end;
 
     public byte PeekTag()
     {
@@ -41,7 +41,7 @@ internal sealed class DerReader
             throw new FormatException("Unexpected end of DER data.");
         }
 
-        return _data[_position];
+        return data[position];
     }
 
     /// <summary>Reads one element and returns its tag and content bounds.</summary>
@@ -53,15 +53,15 @@ internal sealed class DerReader
             throw new FormatException("Multi-byte ASN.1 tags are not supported.");
         }
 
-        _position++;
+        position++;
         var length = ReadLength();
-        if (length > _end - _position)
+        if (length > end - position)
         {
             throw new FormatException("DER element length runs past the end of the data.");
         }
 
-        var offset = _position;
-        _position += length;
+        var offset = position;
+        position += length;
         return (tag, offset, length);
     }
 
@@ -72,7 +72,7 @@ internal sealed class DerReader
     {
         var (tag, offset, length) = ReadElement();
         Expect(expectedTag, tag);
-        return new DerReader(_data, offset, offset + length);
+        return new DerReader(data, offset, offset + length);
     }
 
     /// <summary>Reads an INTEGER as unsigned big-endian bytes without leading zero padding.</summary>
@@ -85,7 +85,7 @@ internal sealed class DerReader
             throw new FormatException("Empty DER INTEGER.");
         }
 
-        while (length > 1 && _data[offset] == 0)
+        while (length > 1 && data[offset] == 0)
         {
             offset++;
             length--;
@@ -135,7 +135,7 @@ internal sealed class DerReader
     {
         var (tag, offset, length) = ReadElement();
         Expect(TagOid, tag);
-        return DecodeOid(_data, offset, length);
+        return DecodeOid(data, offset, length);
     }
 
     /// <summary>Raw content bytes of the next element, whatever its tag.</summary>
@@ -198,7 +198,7 @@ internal sealed class DerReader
             throw new FormatException("Unexpected end of DER data.");
         }
 
-        var first = _data[_position++];
+        var first = data[position++];
         if (first < 0x80)
         {
             return first;
@@ -218,7 +218,7 @@ internal sealed class DerReader
                 throw new FormatException("Unexpected end of DER data.");
             }
 
-            length = (length << 8) | _data[_position++];
+            length = (length << 8) | data[position++];
         }
 
         if (length < 0)
@@ -232,7 +232,7 @@ internal sealed class DerReader
     private byte[] Slice(int offset, int length)
     {
         var result = new byte[length];
-        Buffer.BlockCopy(_data, offset, result, 0, length);
+        Buffer.BlockCopy(data, offset, result, 0, length);
         return result;
     }
 }

@@ -20,18 +20,18 @@ public sealed class IncludeExcludeFilter
     /// <summary>Message prefix for an item found in both lists.</summary>
     public const string ExcludesIncludedItemMessagePrefix = "excludes list cannot contain an item in the includes list: ";
 
-    private readonly HashSet<string> _includeSet;
-    private readonly List<GlobPattern> _includeGlobs;
-    private readonly List<GlobPattern> _excludeGlobs;
+    private readonly HashSet<string> includeSet;
+    private readonly List<GlobPattern> includeGlobs;
+    private readonly List<GlobPattern> excludeGlobs;
 
     /// <summary>Creates a filter from the two lists (null means empty). Duplicates are ignored.</summary>
     public IncludeExcludeFilter(IEnumerable<string>? includes, IEnumerable<string>? excludes)
     {
         Includes = Distinct(includes);
         Excludes = Distinct(excludes);
-        _includeSet = new HashSet<string>(Includes, StringComparer.Ordinal);
-        _includeGlobs = CompileAll(Includes);
-        _excludeGlobs = CompileAll(Excludes);
+        includeSet = new HashSet<string>(Includes, StringComparer.Ordinal);
+        includeGlobs = CompileAll(Includes);
+        excludeGlobs = CompileAll(Excludes);
     }
 
     /// <summary>A filter that includes everything.</summary>
@@ -56,12 +56,12 @@ public sealed class IncludeExcludeFilter
     /// </summary>
     public bool ShouldInclude(string item)
     {
-        if (_excludeGlobs.Any(g => g.IsMatch(item)))
+        if (excludeGlobs.Any(g => g.IsMatch(item)))
         {
             return false;
         }
 
-        return Includes.Count == 0 || _includeSet.Contains("*") || _includeGlobs.Any(g => g.IsMatch(item));
+        return Includes.Count == 0 || includeSet.Contains("*") || includeGlobs.Any(g => g.IsMatch(item));
     }
 
     /// <summary>

@@ -11,13 +11,13 @@ namespace Restore.Engine.Planning.Modifiers;
 /// <summary>The <c>conditions</c> of a resource modifier rule.</summary>
 public sealed class ResourceModifierConditions
 {
-    private readonly GlobPattern? _groupResource;
-    private readonly string? _groupResourceError;
-    private readonly Re2Regex? _nameRegex;
-    private readonly string? _nameRegexError;
-    private readonly LabelSelector? _selector;
-    private readonly string? _selectorError;
-    private readonly IncludeExcludeFilter _namespaces;
+    private readonly GlobPattern? groupResource;
+    private readonly string? groupResourceError;
+    private readonly Re2Regex? nameRegex;
+    private readonly string? nameRegexError;
+    private readonly LabelSelector? selector;
+    private readonly string? selectorError;
+    private readonly IncludeExcludeFilter namespaces;
 
     /// <summary>Creates conditions. Pattern problems are kept and reported when the rule is evaluated, as Velero does.</summary>
     public ResourceModifierConditions(
@@ -32,27 +32,27 @@ public sealed class ResourceModifierConditions
         Namespaces = namespaces?.ToArray() ?? Array.Empty<string>();
         LabelSelectorJson = labelSelector;
         Matches = matches?.ToArray() ?? Array.Empty<ResourceModifierJsonPatch>();
-        _namespaces = new IncludeExcludeFilter(Namespaces, null);
+        this.namespaces = new IncludeExcludeFilter(Namespaces, null);
 
-        if (!GlobPattern.TryCompile(GroupResource, '.', out _groupResource, out _groupResourceError))
+        if (!GlobPattern.TryCompile(GroupResource, '.', out this.groupResource, out groupResourceError))
         {
-            _groupResource = null;
+            this.groupResource = null;
         }
 
-        if (ResourceNameRegex.Length > 0 && !Re2Regex.TryCompile(ResourceNameRegex, out _nameRegex, out _nameRegexError))
+        if (ResourceNameRegex.Length > 0 && !Re2Regex.TryCompile(ResourceNameRegex, out nameRegex, out nameRegexError))
         {
-            _nameRegex = null;
+            nameRegex = null;
         }
 
         if (labelSelector is not null)
         {
             try
             {
-                _selector = LabelSelector.FromJson(labelSelector);
+                selector = LabelSelector.FromJson(labelSelector);
             }
             catch (FormatException ex)
             {
-                _selectorError = ex.Message;
+                selectorError = ex.Message;
             }
         }
     }
@@ -75,19 +75,19 @@ public sealed class ResourceModifierConditions
     /// <summary>Problems that will make this rule fail for every item it is checked against.</summary>
     internal IEnumerable<string> Problems()
     {
-        if (_groupResourceError is not null)
+        if (groupResourceError is not null)
         {
-            yield return _groupResourceError;
+            yield return groupResourceError;
         }
 
-        if (_nameRegexError is not null)
+        if (nameRegexError is not null)
         {
-            yield return "error in matching regex " + _nameRegexError;
+            yield return "error in matching regex " + nameRegexError;
         }
 
-        if (_selectorError is not null)
+        if (selectorError is not null)
         {
-            yield return "error in creating label selector " + _selectorError;
+            yield return "error in creating label selector " + selectorError;
         }
     }
 
@@ -95,32 +95,32 @@ public sealed class ResourceModifierConditions
     internal string? Match(JsonObject snapshot, string groupResource, string? sourceNamespace, out bool matched)
     {
         matched = false;
-        if (!string.IsNullOrEmpty(sourceNamespace) && !_namespaces.ShouldInclude(sourceNamespace!))
+        if (!string.IsNullOrEmpty(sourceNamespace) && !namespaces.ShouldInclude(sourceNamespace!))
         {
             return null;
         }
 
-        if (_groupResource is null)
+        if (this.groupResource is null)
         {
-            return _groupResourceError;
+            return groupResourceError;
         }
 
-        if (!_groupResource.IsMatch(groupResource))
+        if (!this.groupResource.IsMatch(groupResource))
         {
             return null;
         }
 
         if (ResourceNameRegex.Length > 0)
         {
-            if (_nameRegex is null)
+            if (nameRegex is null)
             {
-                return "error in matching regex " + _nameRegexError;
+                return "error in matching regex " + nameRegexError;
             }
 
             string name = NameOf(snapshot);
             try
             {
-                if (!_nameRegex.IsMatch(name))
+                if (!nameRegex.IsMatch(name))
                 {
                     return null;
                 }
@@ -133,12 +133,12 @@ public sealed class ResourceModifierConditions
 
         if (LabelSelectorJson is not null)
         {
-            if (_selector is null)
+            if (selector is null)
             {
-                return "error in creating label selector " + _selectorError;
+                return "error in creating label selector " + selectorError;
             }
 
-            if (!_selector.Matches(LabelsOf(snapshot)))
+            if (!selector.Matches(LabelsOf(snapshot)))
             {
                 return null;
             }
