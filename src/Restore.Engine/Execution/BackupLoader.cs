@@ -30,7 +30,7 @@ internal sealed class LoadedBackup
     public StaticResourceCatalog Catalog { get; }
 }
 
-/// <summary>Why a backup could not be loaded, and whether Velero would call that Failed or a Velero error (docs/compatibility.md#restore-run, #restore-passes).</summary>
+/// <summary>Why a backup could not be loaded, and whether Velero would call that Failed or a Velero error (docs/velero-compatibility.md#restore-run, #restore-passes).</summary>
 internal sealed class BackupLoadException : Exception
 {
     public BackupLoadException(string message, bool isVeleroError, Exception? inner)
@@ -43,7 +43,7 @@ internal sealed class BackupLoadException : Exception
     public bool IsVeleroError { get; }
 }
 
-/// <summary>Reads the tarball and the volume files of docs/compatibility.md#restore-run step 3.</summary>
+/// <summary>Reads the tarball and the volume files of docs/velero-compatibility.md#restore-run step 3.</summary>
 internal static class BackupLoader
 {
     private const string VolumeSnapshotsResource = "volumesnapshots.snapshot.storage.k8s.io";

@@ -10,7 +10,7 @@ using Restore.Engine.Records;
 
 namespace Restore.Engine.Execution;
 
-/// <summary>What happens when the object already exists (docs/compatibility.md#existing-resource-policy).</summary>
+/// <summary>What happens when the object already exists (docs/velero-compatibility.md#existing-resource-policy).</summary>
 internal sealed partial class ClusterItemApplier
 {
     private const int DifferencesShown = 3;
@@ -115,7 +115,7 @@ internal sealed partial class ClusterItemApplier
     }
 
     /// <summary>
-    /// ServiceAccounts are merged under any policy (docs/compatibility.md#existing-resource-policy): secrets and imagePullSecrets are united by name and the
+    /// ServiceAccounts are merged under any policy (docs/velero-compatibility.md#existing-resource-policy): secrets and imagePullSecrets are united by name and the
     /// backed-up labels and annotations are added where the live object lacks the key.
     /// </summary>
     private async Task MergeServiceAccountAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, string? ns, JsonObject desired, JsonObject live, CancellationToken ct)
@@ -154,7 +154,7 @@ internal sealed partial class ClusterItemApplier
         }
     }
 
-    /// <summary>Patches only the two restore labels onto the live object; a failure is an error (docs/compatibility.md#existing-resource-policy).</summary>
+    /// <summary>Patches only the two restore labels onto the live object; a failure is an error (docs/velero-compatibility.md#existing-resource-policy).</summary>
     private async Task PatchLabelsAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, string? ns, CancellationToken ct)
     {
         var patch = new JsonObject

@@ -27,7 +27,7 @@ internal sealed class ItemProgress
 }
 
 /// <summary>
-/// Applies one planned item to a cluster (docs/compatibility.md#item-steps steps 14-18, #existing-resource-policy): create; on AlreadyExists compare with the
+/// Applies one planned item to a cluster (docs/velero-compatibility.md#item-steps steps 14-18, #existing-resource-policy): create; on AlreadyExists compare with the
 /// live object and apply the existing-resource policy (ServiceAccounts merged under any policy); restore status for
 /// created items; wait for created CRDs to be Established and for released PersistentVolumes to go. Items whose
 /// namespace cannot be ensured fail fast. Thread-safe: many items run at once.
@@ -84,7 +84,7 @@ internal sealed partial class ClusterItemApplier
                 return;
             }
 
-            // The namespace wait has its own limit (docs/compatibility.md#namespace-creation); the item's own clock starts after it.
+            // The namespace wait has its own limit (docs/velero-compatibility.md#namespace-creation); the item's own clock starts after it.
             if (item.TargetNamespace.Length > 0)
             {
                 var ns = await namespaces.EnsureAsync(item.TargetNamespace, runToken).ConfigureAwait(false);
@@ -131,7 +131,7 @@ internal sealed partial class ClusterItemApplier
             return;
         }
 
-        // Velero lists only the namespaces it created (docs/compatibility.md#namespace-creation).
+        // Velero lists only the namespaces it created (docs/velero-compatibility.md#namespace-creation).
         run.Finish(
             target,
             item,
@@ -176,7 +176,7 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesInvalidException ex) when (item.TargetGroupResource == "services" && ex.Causes.Count > 0 && ex.Causes.All(c => c.Message.Contains(PortAllocated)))
         {
-            // A Service whose nodePort is taken counts as existing when a Service of that name exists (docs/compatibility.md#existing-resource-policy).
+            // A Service whose nodePort is taken counts as existing when a Service of that name exists (docs/velero-compatibility.md#existing-resource-policy).
             if (await Client.TryGetAsync(resource, ns, item.TargetName, ct).ConfigureAwait(false) is null)
             {
                 AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}");
@@ -209,7 +209,7 @@ internal sealed partial class ClusterItemApplier
         }
     }
 
-    /// <summary>Puts the backed-up status back through the status subresource, retrying on conflicts (docs/compatibility.md#item-steps step 15).</summary>
+    /// <summary>Puts the backed-up status back through the status subresource, retrying on conflicts (docs/velero-compatibility.md#item-steps step 15).</summary>
     private async Task RestoreStatusAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, string? ns, JsonObject created, CancellationToken ct)
     {
         var status = item.ParseStatus();
@@ -234,7 +234,7 @@ internal sealed partial class ClusterItemApplier
         }
     }
 
-    /// <summary>Velero waits for a created CRD to be Established and NamesAccepted before its custom resources (docs/compatibility.md#item-steps step 18).</summary>
+    /// <summary>Velero waits for a created CRD to be Established and NamesAccepted before its custom resources (docs/velero-compatibility.md#item-steps step 18).</summary>
     private async Task WaitForEstablishedAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, CancellationToken ct)
     {
         var limit = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(10).Ticks, (long)(itemTimeout.Ticks * 0.9)));
@@ -271,7 +271,7 @@ internal sealed partial class ClusterItemApplier
 
     /// <summary>
     /// A same-named PersistentVolume that is Released or being deleted is waited for (bounded), so the restore does not
-    /// collide with it (docs/compatibility.md#persistent-volumes step 3). One that stays, or is in use, leads to the already-exists handling.
+    /// collide with it (docs/velero-compatibility.md#persistent-volumes step 3). One that stays, or is in use, leads to the already-exists handling.
     /// </summary>
     private async Task WaitForReleasedVolumeAsync(ApiResourceInfo resource, string name, CancellationToken ct)
     {
@@ -304,11 +304,11 @@ internal sealed partial class ClusterItemApplier
 
     private void Complete(PlannedItem item, ItemProgress progress)
     {
-        // Velero's deferred rule (docs/compatibility.md#item-steps step 5): without an explicit action, skipped when the item raised nothing, else failed.
+        // Velero's deferred rule (docs/velero-compatibility.md#item-steps step 5): without an explicit action, skipped when the item raised nothing, else failed.
         var action = progress.Action ?? (progress.Messages + item.VeleroMessageCount == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
         if (item.WaitForEstablished && action is ItemRestoreAction.Created or ItemRestoreAction.Updated)
         {
-            // Velero refreshes discovery after the CRD pass when any CRD was created or updated (docs/compatibility.md#restore-passes step 6).
+            // Velero refreshes discovery after the CRD pass when any CRD was created or updated (docs/velero-compatibility.md#restore-passes step 6).
             Interlocked.Exchange(ref crdsChanged, 1);
         }
 

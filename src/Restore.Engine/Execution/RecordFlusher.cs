@@ -35,7 +35,7 @@ internal sealed class RunTimings
     public string? FallbackRoot { get; set; }
 }
 
-/// <summary>The files written when a restore ends, in Velero's order (docs/compatibility.md#restore-files) and then ours.</summary>
+/// <summary>The files written when a restore ends, in Velero's order (docs/velero-compatibility.md#restore-files) and then ours.</summary>
 internal sealed class FinalFiles
 {
     public FinalFiles(RestoreResults results, RestoredResourceList resourceList, IReadOnlyList<RestoreItemOutcome> outcomes, JsonArray volumeInfo)

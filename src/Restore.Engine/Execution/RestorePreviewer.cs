@@ -13,7 +13,7 @@ namespace Restore.Engine.Execution;
 
 /// <summary>
 /// Get-RestorePlan: the same validation, backup loading and planning as a run, then (for clusters) one read per object
-/// the plan would create to predict what happens to it (docs/compatibility.md#existing-resource-policy). Nothing is written anywhere.
+/// the plan would create to predict what happens to it (docs/velero-compatibility.md#existing-resource-policy). Nothing is written anywhere.
 /// </summary>
 internal sealed class RestorePreviewer
 {

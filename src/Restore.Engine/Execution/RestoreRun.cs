@@ -77,7 +77,7 @@ internal sealed class RestoreRun
 
             if (BackupPhaseWarning(prepared.Backup) is { } phaseWarning)
             {
-                // Velero restores a named backup whatever its phase (docs/compatibility.md#restore-validation step 9); say what that means.
+                // Velero restores a named backup whatever its phase (docs/velero-compatibility.md#restore-validation step 9); say what that means.
                 state.Global.AddWarning(new ResultMessage(ResultBucket.Velero, string.Empty, phaseWarning));
                 restoreLog.Warning(phaseWarning);
             }
@@ -182,7 +182,7 @@ internal sealed class RestoreRun
         }
         catch (BackupLoadException ex) when (ex.IsVeleroError)
         {
-            // A broken archive is a Velero error: nothing is restored and the restore ends PartiallyFailed (docs/compatibility.md#restore-run).
+            // A broken archive is a Velero error: nothing is restored and the restore ends PartiallyFailed (docs/velero-compatibility.md#restore-run).
             state.Global.AddError(new ResultMessage(ResultBucket.Velero, string.Empty, ex.Message));
             state.Log.Error(ex.Message);
             foreach (var t in state.Targets)
@@ -261,7 +261,7 @@ internal sealed class RestoreRun
         return record;
     }
 
-    /// <summary>Sets the final phase and reason (docs/compatibility.md#restore-run steps 7-10: errors make it PartiallyFailed, warnings never matter).</summary>
+    /// <summary>Sets the final phase and reason (docs/velero-compatibility.md#restore-run steps 7-10: errors make it PartiallyFailed, warnings never matter).</summary>
     private static void Finish(RunState state, RestoreRequest request, string? failure, bool canceled, bool timedOut)
     {
         lock (state.RecordGate)
@@ -316,7 +316,7 @@ internal sealed class RestoreRun
         }
     }
 
-    /// <summary>Velero's closing lines (docs/compatibility.md#restore-log): errors by bucket, then warnings by bucket, then <c>restore completed</c>.</summary>
+    /// <summary>Velero's closing lines (docs/velero-compatibility.md#restore-log): errors by bucket, then warnings by bucket, then <c>restore completed</c>.</summary>
     private static void WriteSummary(RestoreLogBuffer log, RestoreResults results)
     {
         foreach (var m in results.Errors.All())

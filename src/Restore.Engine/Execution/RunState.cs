@@ -391,7 +391,7 @@ internal sealed class RunState
         return merged;
     }
 
-    /// <summary>The summary line Velero writes for a message before <c>restore completed</c> (docs/compatibility.md#restore-log).</summary>
+    /// <summary>The summary line Velero writes for a message before <c>restore completed</c> (docs/velero-compatibility.md#restore-log).</summary>
     public static string SummaryLine(ResultMessage m, string level) => m.Bucket switch
     {
         ResultBucket.Velero => $"Velero restore {level}: {m.Text}",

@@ -1,6 +1,6 @@
 namespace Restore.Engine.Model;
 
-/// <summary>One item of a backup tarball, as listed by Get-BackupItem (from the unversioned tree, docs/compatibility.md#tarball-paths).</summary>
+/// <summary>One item of a backup tarball, as listed by Get-BackupItem (from the unversioned tree, docs/velero-compatibility.md#tarball-paths).</summary>
 public sealed class BackupItem
 {
     /// <summary>Creates an item.</summary>

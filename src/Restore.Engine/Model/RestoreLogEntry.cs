@@ -5,7 +5,7 @@ using Restore.Engine.Common;
 namespace Restore.Engine.Model;
 
 /// <summary>
-/// One line of a restore log (docs/compatibility.md#restore-log), parsed: Velero's text layout (<c>time="…" level=info msg="…" key=value</c>)
+/// One line of a restore log (docs/velero-compatibility.md#restore-log), parsed: Velero's text layout (<c>time="…" level=info msg="…" key=value</c>)
 /// or its JSON layout. A line that is in neither layout keeps its text as <see cref="Message"/> with level info.
 /// </summary>
 public sealed class RestoreLogEntry

@@ -5,7 +5,7 @@ using Restore.Engine.Planning.Patching;
 
 namespace Restore.Engine.Planning;
 
-/// <summary>What happens to a planned object that already exists in the cluster (docs/compatibility.md#existing-resource-policy).</summary>
+/// <summary>What happens to a planned object that already exists in the cluster (docs/velero-compatibility.md#existing-resource-policy).</summary>
 public enum ExistingObjectOutcome
 {
     /// <summary>The live object equals the planned one: nothing is sent (with policy <c>update</c>, only the restore labels are patched). Listed as <c>skipped</c>.</summary>
@@ -43,7 +43,7 @@ public sealed class ExistingObjectPrediction
 }
 
 /// <summary>
-/// Existing objects (docs/compatibility.md#existing-resource-policy) for the plan's predicted outcome: compares a planned object with its live counterpart the way
+/// Existing objects (docs/velero-compatibility.md#existing-resource-policy) for the plan's predicted outcome: compares a planned object with its live counterpart the way
 /// Velero does (live object through the metadata reset with <c>managedFields</c> kept, restore labels copied
 /// from the planned object, semantic deep equality) and applies the existing-resource policy.
 /// ServiceAccounts are merged by the executor (secrets, image pull secrets, missing labels and annotations);

@@ -79,7 +79,7 @@ public sealed class PlannedItem
     public string? Reason { get; internal set; }
 
     /// <summary>
-    /// What Velero would write for this item in the restored resource list (docs/compatibility.md#resource-list) if the cluster accepts the
+    /// What Velero would write for this item in the restored resource list (docs/velero-compatibility.md#resource-list) if the cluster accepts the
     /// create: <c>created</c>, <c>skipped</c> or <c>failed</c>; null when the item is not listed at all (filtered,
     /// completed, duplicate, undecodable).
     /// </summary>
@@ -97,7 +97,7 @@ public sealed class PlannedItem
     /// <summary>Archive path the object was read from; null for namespaces built without a backup file.</summary>
     public string? Path { get; internal set; }
 
-    /// <summary>True for a namespace the restore makes sure exists (built per docs/compatibility.md#namespace-creation; no actions, modifiers or labels).</summary>
+    /// <summary>True for a namespace the restore makes sure exists (built per docs/velero-compatibility.md#namespace-creation; no actions, modifiers or labels).</summary>
     public bool IsNamespace { get; internal set; }
 
     /// <summary>True when an action of another item pulled this item in (label selectors were not applied).</summary>
@@ -106,7 +106,7 @@ public sealed class PlannedItem
     /// <summary>Resource id (<c>GR/ns/name</c>) of the item whose action pulled this one in.</summary>
     public string? AdditionalItemOf { get; internal set; }
 
-    /// <summary>True when the saved status is put back after the create (docs/compatibility.md#status-restore).</summary>
+    /// <summary>True when the saved status is put back after the create (docs/velero-compatibility.md#status-restore).</summary>
     public bool RestoreStatus { get; internal set; }
 
     /// <summary>True for a CustomResourceDefinition: after creating it, wait until it is Established before going on.</summary>

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Restore.Engine.Planning;
 
-/// <summary>The labels stamped on restored objects (docs/compatibility.md#restore-labels).</summary>
+/// <summary>The labels stamped on restored objects (docs/velero-compatibility.md#restore-labels).</summary>
 public static class RestoreLabels
 {
     /// <summary><c>velero.io/backup-name</c>.</summary>

@@ -1,6 +1,6 @@
 namespace Restore.Engine.Records;
 
-/// <summary>Velero's restore phase names (docs/compatibility.md#restore-object), exactly as Velero spells them.</summary>
+/// <summary>Velero's restore phase names (docs/velero-compatibility.md#restore-object), exactly as Velero spells them.</summary>
 public static class RestorePhase
 {
     /// <summary>Created, not started.</summary>

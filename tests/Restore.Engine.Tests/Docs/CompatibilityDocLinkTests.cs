@@ -10,17 +10,17 @@ using Xunit;
 namespace Restore.Engine.Tests.Docs;
 
 /// <summary>
-/// Comments in src/ and tests/ cite docs/compatibility.md by anchor (<c>docs/compatibility.md#item-steps</c>, and
-/// further anchors after it: <c>docs/compatibility.md#restore-run, #restore-passes</c>). Every cited anchor must exist
+/// Comments in src/ and tests/ cite docs/velero-compatibility.md by anchor (<c>docs/velero-compatibility.md#item-steps</c>, and
+/// further anchors after it: <c>docs/velero-compatibility.md#restore-run, #restore-passes</c>). Every cited anchor must exist
 /// in the document, and no comment may cite numbered sections of a document the repository does not hold.
 /// </summary>
 public class CompatibilityDocLinkTests
 {
-    private const string DocRelativePath = "docs/compatibility.md";
+    private const string DocRelativePath = "docs/velero-compatibility.md";
 
     // A reference, then any further anchors joined to it by ",", ";", "and", "through" or "to".
     private static readonly Regex Reference = new(
-        @"(?<prefix>[A-Za-z0-9_./-]*)compatibility\.md#(?<anchor>[a-z0-9-]+)(?:(?:\s*(?:,|;|\band\b|\bthrough\b|\bto\b)\s*)+#(?<anchor>[a-z0-9-]+))*",
+        @"(?<prefix>[A-Za-z0-9_./-]*)velero-compatibility\.md#(?<anchor>[a-z0-9-]+)(?:(?:\s*(?:,|;|\band\b|\bthrough\b|\bto\b)\s*)+#(?<anchor>[a-z0-9-]+))*",
         RegexOptions.CultureInvariant);
 
     private static readonly Regex DocAnchor = new("<a id=\"(?<id>[^\"]+)\"></a>", RegexOptions.CultureInvariant);
@@ -45,7 +45,7 @@ public class CompatibilityDocLinkTests
                 var prefix = m.Groups["prefix"].Value;
                 if (!prefix.EndsWith("docs/", StringComparison.Ordinal))
                 {
-                    problems.Add($"{path}:{lineNumber}: cites '{prefix}compatibility.md'; the document is {DocRelativePath}");
+                    problems.Add($"{path}:{lineNumber}: cites '{prefix}velero-compatibility.md'; the document is {DocRelativePath}");
                 }
 
                 foreach (Capture anchor in m.Groups["anchor"].Captures)
@@ -94,7 +94,7 @@ public class CompatibilityDocLinkTests
         Assert.True(broken.Count == 0, "links to missing anchors: " + string.Join(", ", broken));
     }
 
-    private static string DocPath => Path.Combine(ToolLocator.RepoRoot, "docs", "compatibility.md");
+    private static string DocPath => Path.Combine(ToolLocator.RepoRoot, "docs", "velero-compatibility.md");
 
     private static HashSet<string> DocumentAnchors()
     {

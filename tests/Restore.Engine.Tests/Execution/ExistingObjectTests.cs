@@ -13,7 +13,7 @@ using Xunit;
 
 namespace Restore.Engine.Tests.Execution;
 
-/// <summary>Existing objects (docs/compatibility.md#existing-resource-policy) against the test API server: each policy with equal and different live objects, and the per-kind paths.</summary>
+/// <summary>Existing objects (docs/velero-compatibility.md#existing-resource-policy) against the test API server: each policy with equal and different live objects, and the per-kind paths.</summary>
 public class ExistingObjectTests
 {
     internal static async Task<(RestoreRunResult Result, List<RestoreItemOutcome> Outcomes)> RunAsync(ExecutionHarness h, RestoreRequest request)

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Restore.Engine.Tests.Planning;
 
-/// <summary>The per-item pipeline (docs/compatibility.md#item-steps).</summary>
+/// <summary>The per-item pipeline (docs/velero-compatibility.md#item-steps).</summary>
 public class RestorePlannerItemTests
 {
     private static JsonObject PodWithClaim(string ns, string name, string claim, IDictionary<string, string>? labels = null)
@@ -20,7 +20,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Restored_objects_lose_server_metadata_and_status_but_keep_finalizers_and_managed_fields() // docs/compatibility.md#item-steps
+    public void Restored_objects_lose_server_metadata_and_status_but_keep_finalizers_and_managed_fields() // docs/velero-compatibility.md#item-steps
     {
         var cm = K8s.ConfigMap("a", "cfg");
         var meta = (JsonObject)cm["metadata"]!;
@@ -49,7 +49,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Long_restore_and_backup_names_are_shortened_in_labels() // docs/compatibility.md#restore-labels
+    public void Long_restore_and_backup_names_are_shortened_in_labels() // docs/velero-compatibility.md#restore-labels
     {
         var longName = new string('x', 64);
         var plan = Planner.Plan(new TestBackup().Add("configmaps", K8s.ConfigMap("a", "cfg")), new RestoreSpec { BackupName = longName }, restoreName: longName + "-r");
@@ -61,7 +61,7 @@ public class RestorePlannerItemTests
     [Theory]
     [InlineData("Succeeded")]
     [InlineData("Failed")]
-    public void Completed_pods_are_skipped_and_not_listed(string phase) // docs/compatibility.md#item-steps
+    public void Completed_pods_are_skipped_and_not_listed(string phase) // docs/velero-compatibility.md#item-steps
     {
         var plan = Planner.Plan(new TestBackup().Add("pods", K8s.Pod("a", "done", phase: phase)), new RestoreSpec());
         var pod = plan.Item("pods", "done");
@@ -71,7 +71,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Finished_jobs_are_skipped() // docs/compatibility.md#item-steps
+    public void Finished_jobs_are_skipped() // docs/velero-compatibility.md#item-steps
     {
         var job = K8s.Obj("batch/v1", "Job", "a", "once", null, new JsonObject { ["template"] = new JsonObject() }, new JsonObject { ["completionTime"] = "2024-05-01T10:00:00Z" });
         var running = K8s.Obj("batch/v1", "Job", "a", "running", null, new JsonObject { ["template"] = new JsonObject() }, new JsonObject { ["completionTime"] = "" });
@@ -90,7 +90,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Mirror_pods_are_skipped_and_listed_as_skipped() // docs/compatibility.md#item-steps
+    public void Mirror_pods_are_skipped_and_listed_as_skipped() // docs/velero-compatibility.md#item-steps
     {
         var pod = K8s.Pod("kube-system", "etcd");
         pod["metadata"]!["annotations"] = new JsonObject { ["kubernetes.io/config.mirror"] = "abc" };
@@ -100,7 +100,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_pod_selected_by_labels_pulls_in_its_claim_and_volume() // docs/compatibility.md#filter-bypass
+    public void A_pod_selected_by_labels_pulls_in_its_claim_and_volume() // docs/velero-compatibility.md#filter-bypass
     {
         var b = new TestBackup()
             .Add("pods", PodWithClaim("a", "web-0", "data", K8s.Labels("app=web")))
@@ -132,7 +132,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Auto_cluster_scope_still_restores_cluster_scoped_additional_items() // docs/compatibility.md#cluster-scoped
+    public void Auto_cluster_scope_still_restores_cluster_scoped_additional_items() // docs/velero-compatibility.md#cluster-scoped
     {
         var pod = K8s.Pod("a", "web-0");
         pod["spec"]!["priorityClassName"] = "high";
@@ -146,7 +146,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_missing_priority_class_is_a_cluster_warning_and_the_pod_is_restored() // docs/compatibility.md#item-actions
+    public void A_missing_priority_class_is_a_cluster_warning_and_the_pod_is_restored() // docs/velero-compatibility.md#item-actions
     {
         var pod = K8s.Pod("a", "web-0");
         pod["spec"]!["priorityClassName"] = "missing";
@@ -157,7 +157,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Cluster_false_keeps_the_claims_volume_name_and_restores_no_volume() // docs/compatibility.md#cluster-scoped
+    public void Cluster_false_keeps_the_claims_volume_name_and_restores_no_volume() // docs/velero-compatibility.md#cluster-scoped
     {
         var b = new TestBackup()
             .Add("persistentvolumeclaims", K8s.Pvc("a", "data", "pv-1"))
@@ -168,7 +168,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_delete_policy_volume_without_snapshot_is_reprovisioned() // docs/compatibility.md#persistent-volumes
+    public void A_delete_policy_volume_without_snapshot_is_reprovisioned() // docs/velero-compatibility.md#persistent-volumes
     {
         var pvc = K8s.Pvc("a", "data", "pv-1");
         pvc["metadata"]!["annotations"] = new JsonObject { ["pv.kubernetes.io/bind-completed"] = "yes", ["pv.kubernetes.io/bound-by-controller"] = "yes", ["keep"] = "me" };
@@ -185,7 +185,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_retain_volume_is_restored_with_binding_reset_and_namespace_remapped() // docs/compatibility.md#persistent-volumes, #item-actions
+    public void A_retain_volume_is_restored_with_binding_reset_and_namespace_remapped() // docs/velero-compatibility.md#persistent-volumes, #item-actions
     {
         var pv = K8s.Pv("pv-1", "Retain", "a", "data");
         pv["metadata"]!["annotations"] = new JsonObject { ["pv.kubernetes.io/bound-by-controller"] = "yes" };
@@ -214,7 +214,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_native_snapshot_volume_that_exists_under_namespace_mapping_is_renamed() // docs/compatibility.md#persistent-volumes
+    public void A_native_snapshot_volume_that_exists_under_namespace_mapping_is_renamed() // docs/velero-compatibility.md#persistent-volumes
     {
         var b = new TestBackup().Add("persistentvolumes", K8s.Pv("pv-1", "Retain", "a", "data")).Add("persistentvolumeclaims", K8s.Pvc("a", "data", "pv-1"));
         var volumes = new BackupVolumeData { VolumeInfos = BackupVolumeInfo.ParseList("[{\"pvcName\":\"data\",\"pvcNamespace\":\"a\",\"pvName\":\"pv-1\",\"backupMethod\":\"NativeSnapshot\",\"snapshotDataMoved\":false}]") };
@@ -229,7 +229,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Role_binding_subjects_follow_the_namespace_mapping() // docs/compatibility.md#item-actions
+    public void Role_binding_subjects_follow_the_namespace_mapping() // docs/velero-compatibility.md#item-actions
     {
         var rb = K8s.Obj("rbac.authorization.k8s.io/v1", "RoleBinding", "a", "rb");
         rb["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "sa", ["namespace"] = "a" }, new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "sa", ["namespace"] = "other" });
@@ -243,7 +243,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Job_controller_uid_labels_are_removed() // docs/compatibility.md#item-actions
+    public void Job_controller_uid_labels_are_removed() // docs/velero-compatibility.md#item-actions
     {
         var job = K8s.Obj("batch/v1", "Job", "a", "j", null, new JsonObject
         {
@@ -258,7 +258,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Crds_come_first_are_converted_and_waited_for() // docs/compatibility.md#item-actions
+    public void Crds_come_first_are_converted_and_waited_for() // docs/velero-compatibility.md#item-actions
     {
         var crd = K8s.Crd("example.com", "widgets", "Widget");
         crd["spec"]!["preserveUnknownFields"] = true;
@@ -279,7 +279,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_custom_resource_without_any_crd_fails_on_a_live_cluster() // docs/compatibility.md#resource-order
+    public void A_custom_resource_without_any_crd_fails_on_a_live_cluster() // docs/velero-compatibility.md#resource-order
     {
         var b = new TestBackup().Add("gizmos.example.com", K8s.Obj("example.com/v1", "Gizmo", "a", "g1"));
         var live = Planner.Plan(b, new RestoreSpec(), catalog: StaticResourceCatalog.CreateDefault(), live: true);
@@ -304,7 +304,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Automanaged_api_services_are_skipped() // docs/compatibility.md#item-actions
+    public void Automanaged_api_services_are_skipped() // docs/velero-compatibility.md#item-actions
     {
         var svc = K8s.Obj("apiregistration.k8s.io/v1", "APIService", null, "v1.apps", K8s.Labels("kube-aggregator.kubernetes.io/automanaged=onstart"));
         var plan = Planner.Plan(new TestBackup().Add("apiservices.apiregistration.k8s.io", svc), new RestoreSpec());
@@ -313,7 +313,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Webhook_side_effects_become_none() // docs/compatibility.md#item-actions
+    public void Webhook_side_effects_become_none() // docs/velero-compatibility.md#item-actions
     {
         var hook = K8s.Obj("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", null, "vw");
         hook["webhooks"] = new JsonArray(new JsonObject { ["name"] = "w", ["sideEffects"] = "Unknown" });
@@ -322,7 +322,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Undecodable_items_are_namespace_errors_and_the_plan_goes_on() // docs/compatibility.md#restore-passes
+    public void Undecodable_items_are_namespace_errors_and_the_plan_goes_on() // docs/velero-compatibility.md#restore-passes
     {
         var b = new TestBackup()
             .AddRaw("resources/configmaps/namespaces/a/bad.json", "{\"kind\": ")
@@ -350,7 +350,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_backup_without_resources_gives_one_velero_warning() // docs/compatibility.md#tarball-paths
+    public void A_backup_without_resources_gives_one_velero_warning() // docs/velero-compatibility.md#tarball-paths
     {
         var b = new TestBackup().AddRaw("metadata/version", "1.1.0\n");
         var plan = Planner.Plan(b, new RestoreSpec());
@@ -400,7 +400,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void The_resource_list_uses_the_backup_kind_even_when_an_action_changes_it() // docs/compatibility.md#resource-list
+    public void The_resource_list_uses_the_backup_kind_even_when_an_action_changes_it() // docs/velero-compatibility.md#resource-list
     {
         var registry = new RestoreItemActionRegistry(new IRestoreItemAction[]
         {
@@ -430,7 +430,7 @@ public class RestorePlannerItemTests
         Assert.Equal("error getting GVR for v1, Kind=Nonsense: no matches for kind \"Nonsense\" in version \"v1\"", plan.Item("configmaps", "cfg").Reason);
     }
 
-    [Theory] // docs/compatibility.md#status-restore
+    [Theory] // docs/velero-compatibility.md#status-restore
     [InlineData(null, null, false)]
     [InlineData("*", null, true)]
     [InlineData("deploy", null, true)]
@@ -465,7 +465,7 @@ public class RestorePlannerItemTests
                 new() { Target = "deploy/*/*", Type = "strategic", Patch = "spec:\n  paused: true\n" },
                 new() { Target = "cm/a/cfg", Type = "merge", Patch = "{\"data\":{\"k\":\"v\"}}" },
                 new() { Target = "cm/a/cfg", Type = "json", Patch = "[{\"op\":\"remove\",\"path\":\"/nothing\"}]" },
-                new() { Target = "namespaces/a", Type = "merge", Patch = "{\"metadata\":{\"labels\":{\"patched\":\"yes\"}}}" }, // docs/compatibility.md#resource-modifiers: namespaces bypass patches
+                new() { Target = "namespaces/a", Type = "merge", Patch = "{\"metadata\":{\"labels\":{\"patched\":\"yes\"}}}" }, // docs/velero-compatibility.md#resource-modifiers: namespaces bypass patches
             },
         };
         var plan = Planner.Plan(b, spec);

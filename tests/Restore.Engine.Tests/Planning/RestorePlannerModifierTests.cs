@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Restore.Engine.Tests.Planning;
 
-/// <summary>Resource modifiers as step 11 of the item pipeline (docs/compatibility.md#resource-modifiers).</summary>
+/// <summary>Resource modifiers as step 11 of the item pipeline (docs/velero-compatibility.md#resource-modifiers).</summary>
 public class RestorePlannerModifierTests
 {
     private static TestBackup Backup() => new TestBackup()
@@ -16,7 +16,7 @@ public class RestorePlannerModifierTests
         .Add("deployments.apps", K8s.Deployment("a", "web"));
 
     [Fact]
-    public void Namespace_conditions_see_the_source_namespace_and_errors_go_to_the_target() // docs/compatibility.md#resource-modifiers
+    public void Namespace_conditions_see_the_source_namespace_and_errors_go_to_the_target() // docs/velero-compatibility.md#resource-modifiers
     {
         const string rules = """
             version: v1
@@ -50,7 +50,7 @@ public class RestorePlannerModifierTests
     }
 
     [Fact]
-    public void Namespaces_bypass_modifiers() // docs/compatibility.md#resource-modifiers
+    public void Namespaces_bypass_modifiers() // docs/velero-compatibility.md#resource-modifiers
     {
         const string rules = """
             version: v1

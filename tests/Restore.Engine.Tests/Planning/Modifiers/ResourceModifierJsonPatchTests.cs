@@ -7,7 +7,7 @@ namespace Restore.Engine.Tests.Planning.Modifiers;
 
 public class ResourceModifierJsonPatchTests
 {
-    // Value typing (docs/compatibility.md#modifier-patches): the value string, and the JSON the "value" member becomes.
+    // Value typing (docs/velero-compatibility.md#modifier-patches): the value string, and the JSON the "value" member becomes.
     [Theory]
     [InlineData("", "\"\"")]
     [InlineData("\"5\"", "\"5\"")]
