@@ -135,13 +135,19 @@ Describe 'The README quick start' {
         $restoresExisted = Test-Path -LiteralPath $restores
         $before = @(Get-ChildItem -LiteralPath $restores -Directory -ErrorAction SilentlyContinue | ForEach-Object Name)
         $started = [datetime]::UtcNow
-        Push-Location -LiteralPath $root
-        try {
-            $output = & (Get-TestPwshPath) @($argv | Select-Object -Skip 1) 2>&1 | ForEach-Object { "$_" }
-            $exitCode = $LASTEXITCODE
-        }
-        finally {
-            Pop-Location
+        # build.ps1 rewrites out/Restore/<version>/. Windows cannot overwrite an assembly a process has loaded, and this
+        # session has loaded the module under test: when that is the same Release layout, the build would fail there.
+        $releaseLayout = [System.IO.Path]::GetFullPath((Join-Path -Path $root -ChildPath 'out/Restore')) + [System.IO.Path]::DirectorySeparatorChar
+        $blocked = $IsWindows -and (Get-RestoreManifestPath).StartsWith($releaseLayout, [System.StringComparison]::OrdinalIgnoreCase)
+        if (-not $blocked) {
+            Push-Location -LiteralPath $root
+            try {
+                $output = & (Get-TestPwshPath) @($argv | Select-Object -Skip 1) 2>&1 | ForEach-Object { "$_" }
+                $exitCode = $LASTEXITCODE
+            }
+            finally {
+                Pop-Location
+            }
         }
         $text = ($output -join "`n") -replace "`e\[[0-9;]*m", ''
         $created = @(Get-ChildItem -LiteralPath $restores -Directory -ErrorAction SilentlyContinue | Where-Object Name -NotIn $before)
@@ -152,6 +158,10 @@ Describe 'The README quick start' {
         # The run's record is this test's to clean up; out/restored is build output, as the README describes it.
         foreach ($folder in $created) { Remove-Item -LiteralPath $folder.FullName -Recurse -Force }
         if (-not $restoresExisted) { Remove-Item -LiteralPath $restores -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+
+    BeforeEach {
+        if ($blocked) { Set-ItResult -Skipped -Because 'on Windows build.ps1 cannot rebuild the Release module this session has loaded; run the suite against the Debug build' }
     }
 
     It 'is a pwsh command line in the README''s Quick start block' {
