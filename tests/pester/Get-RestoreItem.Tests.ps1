@@ -7,8 +7,8 @@ Describe 'Get-RestoreItem' {
         . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
         Import-Module -Name (Get-RestoreManifestPath) -Force -ErrorAction Stop
         $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'store')
-        $first = New-Restore sample -Name items-one -StorageLocation $store -ToDirectory (Join-Path -Path $TestDrive -ChildPath 'out-one')
-        $null = New-Restore sample -Name items-two -StorageLocation $store -ToDirectory (Join-Path -Path $TestDrive -ChildPath 'out-two') -IncludeResource configmaps
+        $first = New-Restore sample -Name items-one -StorageLocation $store -ToDirectory (Join-Path -Path $TestDrive -ChildPath 'out-one') -WarningAction SilentlyContinue
+        $null = New-Restore sample -Name items-two -StorageLocation $store -ToDirectory (Join-Path -Path $TestDrive -ChildPath 'out-two') -IncludeResource configmaps -WarningAction SilentlyContinue
         Write-TestGzip -Path (Join-Path -Path $store -ChildPath 'restores/velero-made/restore-velero-made-resource-list.json.gz') `
             -Text '{"apps/v1/Deployment":["shop/web(created)"],"v1/ConfigMap":["shop/cfg(failed)"],"v1/Namespace":["shop(created)"]}'
     }

@@ -121,7 +121,7 @@ Describe 'Get-RestorePlan' {
             $before.Prediction | Should -Be 'Create'
             $before.Target | Should -Be 'restore-test-token'
 
-            $null = New-Restore sample -Name planned-restore @common
+            $null = New-Restore sample -Name planned-restore @common -WarningAction SilentlyContinue
 
             $after = Get-RestorePlan sample @common | Where-Object { $_.Resource -eq 'deployments.apps' -and $_.Name -eq 'web' }
             $after.Action | Should -Be 'Skip'
