@@ -13,14 +13,19 @@ using Restore.Engine.Records;
 
 namespace Restore.Engine.Execution;
 
-/// <summary>What one item produced while it was applied: messages (for Velero's skipped-or-failed rule) and the action set explicitly.</summary>
+/// <summary>What one item produced while it was applied: its warnings and errors, the action set explicitly, and why.</summary>
 internal sealed class ItemProgress
 {
     public ItemRestoreAction? Action { get; set; }
 
-    public int Messages { get; set; }
+    public int Warnings { get; set; }
+
+    public int Errors { get; set; }
 
     public string? Message { get; set; }
+
+    /// <summary>The first error: a failed item's message, whatever was noted before it.</summary>
+    public string? FirstError { get; set; }
 
     /// <summary>The first message wins: it is the one the user needs to read.</summary>
     public void Note(string text) => Message ??= text;
@@ -66,11 +71,8 @@ internal sealed partial class ClusterItemApplier
     private KubernetesClient Client => connection.Client;
 
     /// <summary>Records an item the plan already decided (skipped or failed): nothing is sent.</summary>
-    public void RecordPlanned(PlannedItem item)
-    {
-        var action = item.Decision == PlanDecision.Failed || item.ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
-        run.Finish(target, item, action, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item));
-    }
+    public void RecordPlanned(PlannedItem item) =>
+        run.Finish(target, item, item.PlannedOutcome, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item), item.PlannedListAction);
 
     /// <summary>Applies one item whose plan decision is Create. Returns without recording when <paramref name="runToken"/> is canceled.</summary>
     public async Task ApplyAsync(PlannedItem item, CancellationToken runToken)
@@ -304,27 +306,32 @@ internal sealed partial class ClusterItemApplier
 
     private void Complete(PlannedItem item, ItemProgress progress)
     {
-        // Velero's deferred rule (docs/velero-compatibility.md#item-steps step 5): without an explicit action, skipped when the item raised nothing, else failed.
-        var action = progress.Action ?? (progress.Messages + item.VeleroMessageCount == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
+        // Velero's deferred rule (docs/velero-compatibility.md#item-steps step 5) gives the resource-list entry: without an explicit action, skipped
+        // when the item raised nothing, else failed. The outcome fails only on an error: an item left as it is with a
+        // warning (exists and differs, an update the server refused) is Skipped, as its warning count says.
+        var listedAs = progress.Action ?? (progress.Warnings + progress.Errors + item.VeleroMessageCount == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
+        var action = progress.Action ?? (progress.Errors + item.Errors.Count == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
         if (item.WaitForEstablished && action is ItemRestoreAction.Created or ItemRestoreAction.Updated)
         {
             // Velero refreshes discovery after the CRD pass when any CRD was created or updated (docs/velero-compatibility.md#restore-passes step 6).
             Interlocked.Exchange(ref crdsChanged, 1);
         }
 
-        run.Finish(target, item, action, item.ResourceListAction is not null, progress.Message ?? PlannedMessage(item));
+        var message = action == ItemRestoreAction.Failed ? progress.FirstError ?? progress.Message : progress.Message;
+        run.Finish(target, item, action, item.ResourceListAction is not null, message ?? PlannedMessage(item), listedAs);
     }
 
     private void AddError(PlannedItem item, ItemProgress progress, string text)
     {
-        progress.Messages++;
+        progress.Errors++;
+        progress.FirstError ??= text;
         progress.Note(text);
         run.Error(target, ResultMessage.ForItem(item.TargetNamespace, text));
     }
 
     private void AddWarning(PlannedItem item, ItemProgress progress, string text)
     {
-        progress.Messages++;
+        progress.Warnings++;
         progress.Note(text);
         run.Warning(target, ResultMessage.ForItem(item.TargetNamespace, text));
     }

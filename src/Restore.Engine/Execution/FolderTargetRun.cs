@@ -87,8 +87,7 @@ internal sealed class FolderTargetRun
         ct.ThrowIfCancellationRequested();
         if (item.Decision != PlanDecision.Create)
         {
-            var failed = item.Decision == PlanDecision.Failed || item.ResourceListAction == "failed";
-            Run.Finish(target, item, failed ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped, item.ResourceListAction is not null, item.Reason);
+            Run.Finish(target, item, item.PlannedOutcome, item.ResourceListAction is not null, item.Reason, item.PlannedListAction);
             return Task.CompletedTask;
         }
 

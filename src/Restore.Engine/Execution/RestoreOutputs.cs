@@ -69,22 +69,26 @@ public enum PredictedOutcome
     /// <summary>The object exists and differs: it would be merge-patched (policy update, or a ServiceAccount).</summary>
     Update,
 
-    /// <summary>The object exists and differs without policy update, or the check itself failed: the item would fail.</summary>
+    /// <summary>The check itself failed, or the namespace is terminating: the item would fail.</summary>
     Failed,
 
     /// <summary>Not checked against a cluster (folder targets, namespaces, items the plan already skips or fails).</summary>
     NotChecked,
+
+    /// <summary>The object exists and differs, and the existing-resource policy None leaves it as it is: skipped, with Velero's warning.</summary>
+    DiffersSkip,
 }
 
 /// <summary>The live prediction for one planned item.</summary>
 public sealed class ItemPrediction
 {
-    internal ItemPrediction(PlannedItem item, PredictedOutcome outcome, string? message, IReadOnlyList<FieldDifference> differences)
+    internal ItemPrediction(PlannedItem item, PredictedOutcome outcome, string? message, IReadOnlyList<FieldDifference> differences, string? warning = null)
     {
         Item = item;
         Outcome = outcome;
         Message = message;
         Differences = differences;
+        Warning = warning;
     }
 
     /// <summary>The planned item.</summary>
@@ -93,8 +97,11 @@ public sealed class ItemPrediction
     /// <summary>The predicted outcome.</summary>
     public PredictedOutcome Outcome { get; }
 
-    /// <summary>The warning Velero would raise, or why the check failed; null when there is nothing to say.</summary>
+    /// <summary>What the restore would say about the item (its outcome's message), or why the check failed; null when there is nothing to say.</summary>
     public string? Message { get; }
+
+    /// <summary>The warning Velero would raise for the item in its namespace (or the cluster), or null.</summary>
+    public string? Warning { get; }
 
     /// <summary>Where the live object differs from the backup (at most a few fields; values hidden for Secrets).</summary>
     public IReadOnlyList<FieldDifference> Differences { get; }

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
 using Restore.Engine.Planning;
+using Restore.Engine.Records;
 using Restore.Engine.Storage;
 
 namespace Restore.Engine.Execution;
@@ -221,13 +222,18 @@ internal sealed class RestorePreviewer
             var secret = item.TargetGroupResource == "secrets" || sensitive.Any(s => s.Matches(item.TargetGroupResource, item.SourceNamespace, item.Name));
             if (ObjectComparison.IsEquivalent(desired, live))
             {
-                return new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, policy == "update" ? "already exists and is the same; only the restore labels are patched" : "already exists and is the same", none);
+                return new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, policy == "update" ? ExistingObjectTexts.SameLabelsPatched : ExistingObjectTexts.Same, none);
             }
 
             var differences = ObjectComparison.Compare(desired, live, redactValues: secret, limit: DifferencesShown);
             if (item.TargetGroupResource == "serviceaccounts")
             {
-                return new ItemPrediction(item, PredictedOutcome.Update, "already exists and differs; the backed-up secrets, labels and annotations are merged into it", differences);
+                // The restore merges rather than patches: predict with the same merge, so one that adds nothing is a skip.
+                var labels = PlanObjects.GetObject(desired, "metadata", "labels");
+                var merge = ClusterItemApplier.ServiceAccountMergePatch(desired, live, PlanObjects.GetString(labels, RestoreLabels.RestoreName) ?? string.Empty, PlanObjects.GetString(labels, RestoreLabels.BackupName) ?? string.Empty);
+                return merge is null
+                    ? new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, ExistingObjectTexts.ServiceAccountComplete, none)
+                    : new ItemPrediction(item, PredictedOutcome.Update, "already exists and differs; the backed-up secrets, labels and annotations are merged into it", differences);
             }
 
             if (policy == "update")
@@ -235,10 +241,12 @@ internal sealed class RestorePreviewer
                 return new ItemPrediction(item, PredictedOutcome.Update, "already exists and differs; it is merge-patched to the backed-up version (a patch the server refuses, for example on an immutable field, leaves it as it is with a warning)", differences);
             }
 
-            var warning = policy == "none"
-                ? $"could not restore, {kind} \"{item.TargetName}\" already exists. Warning: the in-cluster version is different than the backed-up version"
-                : $"could not restore, {kind}:{item.TargetName} already exists. Warning: the in-cluster version is different than the backed-up version";
-            return new ItemPrediction(item, PredictedOutcome.Failed, warning, differences);
+            return new ItemPrediction(
+                item,
+                PredictedOutcome.DiffersSkip,
+                ExistingObjectTexts.DiffersSkipped(differences.Select(d => d.Path)),
+                differences,
+                ExistingObjectTexts.DiffersWarning(kind, item.TargetName, policy));
         }
         catch (KubernetesApiException ex)
         {

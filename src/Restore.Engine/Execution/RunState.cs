@@ -269,14 +269,15 @@ internal sealed class RunState
 
     /// <summary>
     /// Records the end of one item: the resource list entry (when Velero would list it), the outcome row, the
-    /// counters, a log line and a progress report.
+    /// counters, a log line and a progress report. <paramref name="listedAs"/> is the resource-list action when
+    /// Velero's differs from the outcome (an item with only warnings is Skipped here and listed failed there).
     /// </summary>
-    public void Finish(TargetState target, PlannedItem item, ItemRestoreAction action, bool listed, string? message)
+    public void Finish(TargetState target, PlannedItem item, ItemRestoreAction action, bool listed, string? message, ItemRestoreAction? listedAs = null)
     {
         var name = item.TargetName;
         if (listed)
         {
-            ResourceList.Add(item.ResourceListKey, item.TargetNamespace, name, action);
+            ResourceList.Add(item.ResourceListKey, item.TargetNamespace, name, listedAs ?? action);
         }
 
         var outcome = new RestoreItemOutcome

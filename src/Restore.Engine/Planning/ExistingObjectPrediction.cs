@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restore.Engine.Planning.Patching;
@@ -111,9 +113,34 @@ public static class ExistingObjects
             return new ExistingObjectPrediction(ExistingObjectOutcome.Updated, "updated", null, PlannedItem.Serialize(patch));
         }
 
-        var warning = policy == "none"
-            ? $"could not restore, {kind} \"{name}\" already exists. Warning: the in-cluster version is different than the backed-up version"
-            : $"could not restore, {kind}:{name} already exists. Warning: the in-cluster version is different than the backed-up version";
-        return new ExistingObjectPrediction(ExistingObjectOutcome.Conflict, "failed", warning, null);
+        return new ExistingObjectPrediction(ExistingObjectOutcome.Conflict, "failed", ExistingObjectTexts.DiffersWarning(kind, name, policy), null);
     }
+}
+
+/// <summary>
+/// The texts of spec §6 shared by the restore (item outcomes, results) and the plan (Get-RestorePlan), so that the
+/// plan predicts exactly what the restore says.
+/// </summary>
+internal static class ExistingObjectTexts
+{
+    /// <summary>How many differing paths an outcome or plan reason names.</summary>
+    public const int PathsShown = 3;
+
+    public const string Same = "already exists and is the same as the backed-up version";
+
+    public const string SameLabelsPatched = Same + "; only the restore labels are patched";
+
+    public const string ServiceAccountComplete = "already exists; the backed-up secrets, labels and annotations are all there";
+
+    /// <summary>
+    /// Velero's warning for an object that exists, differs and is left alone. Velero words it one way when no policy
+    /// was given and another for policy <c>none</c>.
+    /// </summary>
+    public static string DiffersWarning(string kind, string name, string? policy) => policy == "none"
+        ? $"could not restore, {kind} \"{name}\" already exists. Warning: the in-cluster version is different than the backed-up version"
+        : $"could not restore, {kind}:{name} already exists. Warning: the in-cluster version is different than the backed-up version";
+
+    /// <summary>Why such an object is skipped (the item outcome's message and the plan's reason); paths only, never values.</summary>
+    public static string DiffersSkipped(IEnumerable<string> paths) =>
+        $"already exists and differs from the backed-up version (at {string.Join(", ", paths.Take(PathsShown))}); left as it is (existing-resource policy None)";
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restore.Engine.Model;
+using Restore.Engine.Records;
 
 namespace Restore.Engine.Planning;
 
@@ -153,6 +154,15 @@ public sealed class PlannedItem
 
     /// <summary>Warnings and errors Velero itself would raise for the item (decides skipped versus failed).</summary>
     internal int VeleroMessageCount { get; set; }
+
+    /// <summary>
+    /// The outcome of an item the plan already decided, when nothing is sent: Failed only when it raises an error;
+    /// one with warnings alone is Skipped (its resource-list entry, <see cref="PlannedListAction"/>, says failed).
+    /// </summary>
+    internal ItemRestoreAction PlannedOutcome => Decision == PlanDecision.Failed || Errors.Count > 0 ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
+
+    /// <summary>Velero's resource-list action for an item the plan already decided.</summary>
+    internal ItemRestoreAction PlannedListAction => Decision == PlanDecision.Failed || ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
 
     internal void AddWarning(ResultMessage m) => (warnings ??= new List<ResultMessage>()).Add(m);
 
