@@ -166,7 +166,7 @@ internal sealed partial class ClusterItemApplier
     }
 
     /// <summary>
-    /// The merge patch that unites a backed-up ServiceAccount into the live one (spec §6); null when the live one already
+    /// The merge patch that unites a backed-up ServiceAccount into the live one (docs/velero-compatibility.md#existing-resource-policy); null when the live one already
     /// has everything. The plan's preview uses it too, so it predicts a merge that changes nothing as a skip.
     /// </summary>
     internal static JsonObject? ServiceAccountMergePatch(JsonObject desired, JsonObject live, string restoreLabel, string backupLabel)

@@ -118,7 +118,7 @@ public static class ExistingObjects
 }
 
 /// <summary>
-/// The texts of spec §6 shared by the restore (item outcomes, results) and the plan (Get-RestorePlan), so that the
+/// The texts of docs/velero-compatibility.md#existing-resource-policy shared by the restore (item outcomes, results) and the plan (Get-RestorePlan), so that the
 /// plan predicts exactly what the restore says.
 /// </summary>
 internal static class ExistingObjectTexts

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace Restore.Engine.Tests.Execution;
 
-/// <summary>Get-RestorePlan predicts, for an object that already exists, the action, message and warning the restore then produces (spec §6).</summary>
+/// <summary>Get-RestorePlan predicts, for an object that already exists, the action, message and warning the restore then produces (docs/velero-compatibility.md#existing-resource-policy).</summary>
 public class PlanMatchesRestoreTests
 {
     public static TheoryData<string, string?, RestorePlanAction> Cases() => new()
