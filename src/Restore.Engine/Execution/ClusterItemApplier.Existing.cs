@@ -30,7 +30,7 @@ internal sealed partial class ClusterItemApplier
         catch (KubernetesApiException ex)
         {
             // Velero: the object exists but cannot be read; warn and leave it alone (no labels, no policy).
-            AddWarning(item, progress, ApiText(ex));
+            AddWarning(item, progress, ApiText(ex), FailureOf(ex));
             return null;
         }
 
@@ -64,11 +64,11 @@ internal sealed partial class ClusterItemApplier
                 await UpdateAsync(item, progress, resource, ns, desired, live, differs, ct).ConfigureAwait(false);
                 break;
             case "none":
-                AddWarning(item, progress, $"could not restore, {kind} \"{item.TargetName}\" already exists. Warning: the in-cluster version is different than the backed-up version");
+                AddWarning(item, progress, $"could not restore, {kind} \"{item.TargetName}\" already exists. Warning: the in-cluster version is different than the backed-up version", ItemFailure.AlreadyExists);
                 progress.Message += $" ({differs})";
                 break;
             default:
-                AddWarning(item, progress, $"could not restore, {kind}:{item.TargetName} already exists. Warning: the in-cluster version is different than the backed-up version");
+                AddWarning(item, progress, $"could not restore, {kind}:{item.TargetName} already exists. Warning: the in-cluster version is different than the backed-up version", ItemFailure.AlreadyExists);
                 progress.Message += $" ({differs})";
                 break;
         }
@@ -109,7 +109,7 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesApiException ex)
         {
-            AddWarning(item, progress, ApiText(ex));
+            AddWarning(item, progress, ApiText(ex), FailureOf(ex));
             await PatchLabelsAsync(item, progress, resource, ns, ct).ConfigureAwait(false);
         }
     }
@@ -146,7 +146,7 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesApiException ex)
         {
-            AddWarning(item, progress, ApiText(ex));
+            AddWarning(item, progress, ApiText(ex), FailureOf(ex));
             if (policy == "update")
             {
                 await PatchLabelsAsync(item, progress, resource, ns, ct).ConfigureAwait(false);
@@ -174,7 +174,7 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesApiException ex)
         {
-            AddError(item, progress, ApiText(ex));
+            AddError(item, progress, ApiText(ex), FailureOf(ex));
         }
     }
 

@@ -22,8 +22,21 @@ internal sealed class ItemProgress
 
     public string? Message { get; set; }
 
+    /// <summary>The kind of the first error or warning, which is what fails the item if it fails.</summary>
+    public ItemFailure Failure { get; private set; }
+
     /// <summary>The first message wins: it is the one the user needs to read.</summary>
     public void Note(string text) => Message ??= text;
+
+    /// <summary>Notes a message that can fail the item; the first kind wins, as the first message does.</summary>
+    public void Note(string text, ItemFailure failure)
+    {
+        Note(text);
+        if (Failure == ItemFailure.None)
+        {
+            Failure = failure;
+        }
+    }
 }
 
 /// <summary>
@@ -69,7 +82,7 @@ internal sealed partial class ClusterItemApplier
     public void RecordPlanned(PlannedItem item)
     {
         var action = item.Decision == PlanDecision.Failed || item.ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
-        run.Finish(target, item, action, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item));
+        run.Finish(target, item, action, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item), ItemFailure.Planning);
     }
 
     /// <summary>Applies one item whose plan decision is Create. Returns without recording when <paramref name="runToken"/> is canceled.</summary>
@@ -91,7 +104,7 @@ internal sealed partial class ClusterItemApplier
                 if (!ns.Ready)
                 {
                     run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, ns.DependentError!));
-                    run.Finish(target, item, ItemRestoreAction.Failed, listed: false, ns.DependentError);
+                    run.Finish(target, item, ItemRestoreAction.Failed, listed: false, ns.DependentError, ItemFailure.NamespaceUnavailable);
                     return;
                 }
             }
@@ -104,7 +117,7 @@ internal sealed partial class ClusterItemApplier
             }
             catch (OperationCanceledException) when (itemCts.IsCancellationRequested && !runToken.IsCancellationRequested)
             {
-                AddError(item, progress, $"error restoring {item.ResourceId}: the item did not finish within {Describe(itemTimeout)} (ItemOperationTimeout)");
+                AddError(item, progress, $"error restoring {item.ResourceId}: the item did not finish within {Describe(itemTimeout)} (ItemOperationTimeout)", ItemFailure.TimedOut);
             }
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
@@ -115,7 +128,7 @@ internal sealed partial class ClusterItemApplier
         catch (Exception ex)
         {
             // Includes a stray cancellation that is neither the run's nor the item's: the item fails, the run goes on.
-            AddError(item, progress, $"error restoring {item.ResourceId}: {ex.Message}");
+            AddError(item, progress, $"error restoring {item.ResourceId}: {ex.Message}", ItemFailure.Other);
         }
 
         Complete(item, progress);
@@ -127,7 +140,7 @@ internal sealed partial class ClusterItemApplier
         if (!state.Ready)
         {
             run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, state.Error!));
-            run.Finish(target, item, ItemRestoreAction.Failed, listed: false, state.Error);
+            run.Finish(target, item, ItemRestoreAction.Failed, listed: false, state.Error, ItemFailure.NamespaceUnavailable);
             return;
         }
 
@@ -147,7 +160,7 @@ internal sealed partial class ClusterItemApplier
         var resource = connection.Resolve(apiVersion, kind);
         if (resource is null)
         {
-            AddError(item, progress, $"error restoring {item.ResourceId}: the server could not find the requested resource ({apiVersion}, Kind={kind})");
+            AddError(item, progress, $"error restoring {item.ResourceId}: the server could not find the requested resource ({apiVersion}, Kind={kind})", ItemFailure.NotFound);
             return;
         }
 
@@ -179,7 +192,7 @@ internal sealed partial class ClusterItemApplier
             // A Service whose nodePort is taken counts as existing when a Service of that name exists (spec §6, §10.46).
             if (await Client.TryGetAsync(resource, ns, item.TargetName, ct).ConfigureAwait(false) is null)
             {
-                AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}");
+                AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}", FailureOf(ex));
                 return;
             }
 
@@ -193,7 +206,7 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesApiException ex)
         {
-            AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}");
+            AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}", FailureOf(ex));
             return;
         }
 
@@ -228,7 +241,7 @@ internal sealed partial class ClusterItemApplier
             }
             catch (KubernetesApiException ex)
             {
-                AddWarning(item, progress, $"could not restore the status of {item.ResourceId}: {ApiText(ex)}");
+                AddWarning(item, progress, $"could not restore the status of {item.ResourceId}: {ApiText(ex)}", FailureOf(ex));
                 return;
             }
         }
@@ -249,7 +262,7 @@ internal sealed partial class ClusterItemApplier
             }
             catch (KubernetesApiException ex)
             {
-                AddError(item, progress, $"error verifying the CRD {item.TargetName} is ready to use: {ApiText(ex)}");
+                AddError(item, progress, $"error verifying the CRD {item.TargetName} is ready to use: {ApiText(ex)}", FailureOf(ex));
                 return;
             }
 
@@ -260,7 +273,7 @@ internal sealed partial class ClusterItemApplier
 
             if (watch.Elapsed >= limit)
             {
-                AddError(item, progress, $"the CRD {item.TargetName} is not available to use for custom resources");
+                AddError(item, progress, $"the CRD {item.TargetName} is not available to use for custom resources", ItemFailure.TimedOut);
                 return;
             }
 
@@ -312,22 +325,39 @@ internal sealed partial class ClusterItemApplier
             Interlocked.Exchange(ref crdsChanged, 1);
         }
 
-        run.Finish(target, item, action, item.ResourceListAction is not null, progress.Message ?? PlannedMessage(item));
+        // An item failed only by what the plan raised has no kind of its own.
+        var failure = progress.Failure == ItemFailure.None ? ItemFailure.Planning : progress.Failure;
+        run.Finish(target, item, action, item.ResourceListAction is not null, progress.Message ?? PlannedMessage(item), failure);
     }
 
-    private void AddError(PlannedItem item, ItemProgress progress, string text)
+    private void AddError(PlannedItem item, ItemProgress progress, string text, ItemFailure failure)
     {
         progress.Messages++;
-        progress.Note(text);
+        progress.Note(text, failure);
         run.Error(target, ResultMessage.ForItem(item.TargetNamespace, text));
     }
 
-    private void AddWarning(PlannedItem item, ItemProgress progress, string text)
+    /// <summary>A warning; under Velero's deferred rule it fails an item that set no action, hence its kind.</summary>
+    private void AddWarning(PlannedItem item, ItemProgress progress, string text, ItemFailure failure)
     {
         progress.Messages++;
-        progress.Note(text);
+        progress.Note(text, failure);
         run.Warning(target, ResultMessage.ForItem(item.TargetNamespace, text));
     }
+
+    /// <summary>The kind of an item failure, from the API error that caused it.</summary>
+    internal static ItemFailure FailureOf(KubernetesApiException ex) => ex switch
+    {
+        KubernetesAlreadyExistsException => ItemFailure.AlreadyExists,
+        KubernetesForbiddenException => ItemFailure.Forbidden,
+        KubernetesUnauthorizedException => ItemFailure.Unauthorized,
+        KubernetesConnectionException { Reason: "CredentialsFailed" } => ItemFailure.Unauthorized,
+        KubernetesConnectionException => ItemFailure.Unreachable,
+        KubernetesInvalidException => ItemFailure.Invalid,
+        KubernetesNotFoundException => ItemFailure.NotFound,
+        KubernetesServerTimeoutException => ItemFailure.TimedOut,
+        _ => ItemFailure.Other,
+    };
 
     /// <summary>The message the plan left on the item (its first warning or error, else its first note).</summary>
     private static string? PlannedMessage(PlannedItem item) =>

@@ -56,6 +56,7 @@ internal sealed class FolderTargetRun
         {
             var reason = "the restore is not valid: " + string.Join("; ", plan.ValidationErrors);
             target.FailureReason = reason;
+            target.Failure = TargetFailure.Invalid;
             Run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, reason));
             Run.SetTargetPhase(target, RestorePhase.Failed, reason);
             return;
@@ -88,7 +89,7 @@ internal sealed class FolderTargetRun
         if (item.Decision != PlanDecision.Create)
         {
             var failed = item.Decision == PlanDecision.Failed || item.ResourceListAction == "failed";
-            Run.Finish(target, item, failed ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped, item.ResourceListAction is not null, item.Reason);
+            Run.Finish(target, item, failed ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped, item.ResourceListAction is not null, item.Reason, ItemFailure.Planning);
             return Task.CompletedTask;
         }
 

@@ -166,6 +166,9 @@ internal sealed class TargetState
     /// <summary>Set when the target could not run to the end (connection, discovery, planning).</summary>
     public string? FailureReason { get; set; }
 
+    /// <summary>Why the target could not run, as data (set with <see cref="FailureReason"/> when the target ends Failed).</summary>
+    public TargetFailure? Failure { get; set; }
+
     /// <summary>Set once the target stopped because the run was canceled or timed out.</summary>
     public bool Stopped { get; set; }
 
@@ -271,7 +274,7 @@ internal sealed class RunState
     /// Records the end of one item: the resource list entry (when Velero would list it), the outcome row, the
     /// counters, a log line and a progress report.
     /// </summary>
-    public void Finish(TargetState target, PlannedItem item, ItemRestoreAction action, bool listed, string? message)
+    public void Finish(TargetState target, PlannedItem item, ItemRestoreAction action, bool listed, string? message, ItemFailure failure = ItemFailure.Other)
     {
         var name = item.TargetName;
         if (listed)
@@ -290,6 +293,7 @@ internal sealed class RunState
             SourceNamespace = item.SourceNamespace.Length > 0 && item.SourceNamespace != item.TargetNamespace ? item.SourceNamespace : null,
             Action = action,
             Message = message,
+            Failure = action != ItemRestoreAction.Failed ? ItemFailure.None : failure == ItemFailure.None ? ItemFailure.Other : failure,
         };
         outcomes.Enqueue(outcome);
         var done = target.IncrementDone();
