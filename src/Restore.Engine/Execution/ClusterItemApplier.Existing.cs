@@ -161,7 +161,7 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesApiException ex)
         {
-            AddError(item, progress, ApiText(ex));
+            AddError(item, progress, ApiText(ex), FailureOf(ex));
         }
     }
 

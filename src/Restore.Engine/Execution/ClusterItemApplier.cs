@@ -25,10 +25,24 @@ internal sealed class ItemProgress
     public string? Message { get; set; }
 
     /// <summary>The first error: a failed item's message, whatever was noted before it.</summary>
-    public string? FirstError { get; set; }
+    public string? FirstError { get; private set; }
+
+    /// <summary>The kind of the first error, which is what fails the item when it fails.</summary>
+    public ItemFailure Failure { get; private set; }
 
     /// <summary>The first message wins: it is the one the user needs to read.</summary>
     public void Note(string text) => Message ??= text;
+
+    /// <summary>Notes an error: the first error is a failed item's message, and its kind the item's failure kind.</summary>
+    public void NoteError(string text, ItemFailure failure)
+    {
+        Note(text);
+        FirstError ??= text;
+        if (Failure == ItemFailure.None)
+        {
+            Failure = failure;
+        }
+    }
 }
 
 /// <summary>
@@ -72,7 +86,7 @@ internal sealed partial class ClusterItemApplier
 
     /// <summary>Records an item the plan already decided (skipped or failed): nothing is sent.</summary>
     public void RecordPlanned(PlannedItem item) =>
-        run.Finish(target, item, item.PlannedOutcome, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item), item.PlannedListAction);
+        run.Finish(target, item, item.PlannedOutcome, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item), ItemFailure.Planning, item.PlannedListAction);
 
     /// <summary>Applies one item whose plan decision is Create. Returns without recording when <paramref name="runToken"/> is canceled.</summary>
     public async Task ApplyAsync(PlannedItem item, CancellationToken runToken)
@@ -93,7 +107,7 @@ internal sealed partial class ClusterItemApplier
                 if (!ns.Ready)
                 {
                     run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, ns.DependentError!));
-                    run.Finish(target, item, ItemRestoreAction.Failed, listed: false, ns.DependentError);
+                    run.Finish(target, item, ItemRestoreAction.Failed, listed: false, ns.DependentError, ItemFailure.NamespaceUnavailable);
                     return;
                 }
             }
@@ -106,7 +120,7 @@ internal sealed partial class ClusterItemApplier
             }
             catch (OperationCanceledException) when (itemCts.IsCancellationRequested && !runToken.IsCancellationRequested)
             {
-                AddError(item, progress, $"error restoring {item.ResourceId}: the item did not finish within {Describe(itemTimeout)} (ItemOperationTimeout)");
+                AddError(item, progress, $"error restoring {item.ResourceId}: the item did not finish within {Describe(itemTimeout)} (ItemOperationTimeout)", ItemFailure.TimedOut);
             }
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
@@ -117,7 +131,7 @@ internal sealed partial class ClusterItemApplier
         catch (Exception ex)
         {
             // Includes a stray cancellation that is neither the run's nor the item's: the item fails, the run goes on.
-            AddError(item, progress, $"error restoring {item.ResourceId}: {ex.Message}");
+            AddError(item, progress, $"error restoring {item.ResourceId}: {ex.Message}", ItemFailure.Other);
         }
 
         Complete(item, progress);
@@ -129,7 +143,7 @@ internal sealed partial class ClusterItemApplier
         if (!state.Ready)
         {
             run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, state.Error!));
-            run.Finish(target, item, ItemRestoreAction.Failed, listed: false, state.Error);
+            run.Finish(target, item, ItemRestoreAction.Failed, listed: false, state.Error, ItemFailure.NamespaceUnavailable);
             return;
         }
 
@@ -149,7 +163,7 @@ internal sealed partial class ClusterItemApplier
         var resource = connection.Resolve(apiVersion, kind);
         if (resource is null)
         {
-            AddError(item, progress, $"error restoring {item.ResourceId}: the server could not find the requested resource ({apiVersion}, Kind={kind})");
+            AddError(item, progress, $"error restoring {item.ResourceId}: the server could not find the requested resource ({apiVersion}, Kind={kind})", ItemFailure.NotFound);
             return;
         }
 
@@ -181,7 +195,7 @@ internal sealed partial class ClusterItemApplier
             // A Service whose nodePort is taken counts as existing when a Service of that name exists (docs/velero-compatibility.md#existing-resource-policy).
             if (await Client.TryGetAsync(resource, ns, item.TargetName, ct).ConfigureAwait(false) is null)
             {
-                AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}");
+                AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}", FailureOf(ex));
                 return;
             }
 
@@ -195,7 +209,7 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesApiException ex)
         {
-            AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}");
+            AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}", FailureOf(ex));
             return;
         }
 
@@ -251,7 +265,7 @@ internal sealed partial class ClusterItemApplier
             }
             catch (KubernetesApiException ex)
             {
-                AddError(item, progress, $"error verifying the CRD {item.TargetName} is ready to use: {ApiText(ex)}");
+                AddError(item, progress, $"error verifying the CRD {item.TargetName} is ready to use: {ApiText(ex)}", FailureOf(ex));
                 return;
             }
 
@@ -262,7 +276,7 @@ internal sealed partial class ClusterItemApplier
 
             if (watch.Elapsed >= limit)
             {
-                AddError(item, progress, $"the CRD {item.TargetName} is not available to use for custom resources");
+                AddError(item, progress, $"the CRD {item.TargetName} is not available to use for custom resources", ItemFailure.TimedOut);
                 return;
             }
 
@@ -318,14 +332,15 @@ internal sealed partial class ClusterItemApplier
         }
 
         var message = action == ItemRestoreAction.Failed ? progress.FirstError ?? progress.Message : progress.Message;
-        run.Finish(target, item, action, item.ResourceListAction is not null, message ?? PlannedMessage(item), listedAs);
+        // An item failed only by what the plan raised has no kind of its own.
+        var failure = progress.Failure == ItemFailure.None ? ItemFailure.Planning : progress.Failure;
+        run.Finish(target, item, action, item.ResourceListAction is not null, message ?? PlannedMessage(item), failure, listedAs);
     }
 
-    private void AddError(PlannedItem item, ItemProgress progress, string text)
+    private void AddError(PlannedItem item, ItemProgress progress, string text, ItemFailure failure)
     {
         progress.Errors++;
-        progress.FirstError ??= text;
-        progress.Note(text);
+        progress.NoteError(text, failure);
         run.Error(target, ResultMessage.ForItem(item.TargetNamespace, text));
     }
 
@@ -335,6 +350,20 @@ internal sealed partial class ClusterItemApplier
         progress.Note(text);
         run.Warning(target, ResultMessage.ForItem(item.TargetNamespace, text));
     }
+
+    /// <summary>The kind of an item failure, from the API error that caused it.</summary>
+    internal static ItemFailure FailureOf(KubernetesApiException ex) => ex switch
+    {
+        KubernetesAlreadyExistsException => ItemFailure.AlreadyExists,
+        KubernetesForbiddenException => ItemFailure.Forbidden,
+        KubernetesUnauthorizedException => ItemFailure.Unauthorized,
+        KubernetesConnectionException { Reason: "CredentialsFailed" } => ItemFailure.Unauthorized,
+        KubernetesConnectionException => ItemFailure.Unreachable,
+        KubernetesInvalidException => ItemFailure.Invalid,
+        KubernetesNotFoundException => ItemFailure.NotFound,
+        KubernetesServerTimeoutException => ItemFailure.TimedOut,
+        _ => ItemFailure.Other,
+    };
 
     /// <summary>The message the plan left on the item (its first warning or error, else its first note).</summary>
     private static string? PlannedMessage(PlannedItem item) =>

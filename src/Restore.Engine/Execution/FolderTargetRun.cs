@@ -56,6 +56,7 @@ internal sealed class FolderTargetRun
         {
             var reason = "the restore is not valid: " + string.Join("; ", plan.ValidationErrors);
             target.FailureReason = reason;
+            target.Failure = TargetFailure.Invalid;
             Run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, reason));
             Run.SetTargetPhase(target, RestorePhase.Failed, reason);
             return;
@@ -87,7 +88,7 @@ internal sealed class FolderTargetRun
         ct.ThrowIfCancellationRequested();
         if (item.Decision != PlanDecision.Create)
         {
-            Run.Finish(target, item, item.PlannedOutcome, item.ResourceListAction is not null, item.Reason, item.PlannedListAction);
+            Run.Finish(target, item, item.PlannedOutcome, item.ResourceListAction is not null, item.Reason, ItemFailure.Planning, item.PlannedListAction);
             return Task.CompletedTask;
         }
 

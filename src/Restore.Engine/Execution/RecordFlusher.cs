@@ -252,6 +252,8 @@ internal sealed class RecordFlusher
                 problems.Add(lost);
             }
 
+            state.Log.Warning(lost);
+
             return null;
         }
     }

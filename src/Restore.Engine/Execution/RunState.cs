@@ -166,6 +166,9 @@ internal sealed class TargetState
     /// <summary>Set when the target could not run to the end (connection, discovery, planning).</summary>
     public string? FailureReason { get; set; }
 
+    /// <summary>Why the target could not run, as data (set with <see cref="FailureReason"/> when the target ends Failed).</summary>
+    public TargetFailure? Failure { get; set; }
+
     /// <summary>Set once the target stopped because the run was canceled or timed out.</summary>
     public bool Stopped { get; set; }
 
@@ -272,7 +275,7 @@ internal sealed class RunState
     /// counters, a log line and a progress report. <paramref name="listedAs"/> is the resource-list action when
     /// Velero's differs from the outcome (an item with only warnings is Skipped here and listed failed there).
     /// </summary>
-    public void Finish(TargetState target, PlannedItem item, ItemRestoreAction action, bool listed, string? message, ItemRestoreAction? listedAs = null)
+    public void Finish(TargetState target, PlannedItem item, ItemRestoreAction action, bool listed, string? message, ItemFailure failure = ItemFailure.Other, ItemRestoreAction? listedAs = null)
     {
         var name = item.TargetName;
         if (listed)
@@ -291,6 +294,7 @@ internal sealed class RunState
             SourceNamespace = item.SourceNamespace.Length > 0 && item.SourceNamespace != item.TargetNamespace ? item.SourceNamespace : null,
             Action = action,
             Message = message,
+            Failure = action != ItemRestoreAction.Failed ? ItemFailure.None : failure == ItemFailure.None ? ItemFailure.Other : failure,
         };
         outcomes.Enqueue(outcome);
         var done = target.IncrementDone();
