@@ -23,7 +23,9 @@ function New-TestStorageLocation {
 
     $source = Join-Path -Path (Get-RestoreRepositoryRoot) -ChildPath 'examples/backups'
     $null = New-Item -ItemType Directory -Path $Path -Force
-    Copy-Item -Path (Join-Path -Path $source -ChildPath '*') -Destination $Path -Recurse -Force
+    # Not restores/: the README's quick start keeps its records there (git ignores them); a test starts with none.
+    Get-ChildItem -LiteralPath $source | Where-Object Name -NE 'restores' |
+        Copy-Item -Destination $Path -Recurse -Force
     (Resolve-Path -LiteralPath $Path).Path
 }
 
