@@ -39,7 +39,30 @@ public static class HelpGenerator
     /// <summary>The MAML file name PowerShell looks for next to a binary module's assembly.</summary>
     public static string MamlFileName(string cmdletAssemblyPath) => Path.GetFileName(cmdletAssemblyPath) + "-Help.xml";
 
-    /// <summary>Reads every <c>Verb-Noun.md</c> page in <paramref name="docsDirectory"/>, keyed by command name.</summary>
+    /// <summary>
+    /// True for a command help page: platyPS front matter naming the external help file. docs/ also holds about_
+    /// topics and plain documents (benchmarks, dependencies, velero-compatibility), whose names may have a dash too.
+    /// </summary>
+    public static bool IsCommandPage(string path)
+    {
+        using var reader = new StreamReader(path);
+        if (reader.ReadLine()?.Trim() != "---")
+        {
+            return false;
+        }
+
+        for (var line = reader.ReadLine(); line is not null && line.Trim() != "---"; line = reader.ReadLine())
+        {
+            if (line.StartsWith("external help file:", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reads every command page (<see cref="IsCommandPage"/>) in <paramref name="docsDirectory"/>, keyed by command name.</summary>
     /// <exception cref="HelpFormatException">A page is malformed, or its title does not match its file name.</exception>
     public static IReadOnlyDictionary<string, CommandHelpDocument> ReadCommandPages(string docsDirectory)
     {
@@ -47,7 +70,7 @@ public static class HelpGenerator
         foreach (var file in Directory.GetFiles(docsDirectory, "*.md").OrderBy(f => f, StringComparer.Ordinal))
         {
             var name = Path.GetFileNameWithoutExtension(file);
-            if (name.StartsWith("about_", StringComparison.OrdinalIgnoreCase) || !name.Contains('-', StringComparison.Ordinal))
+            if (name.StartsWith("about_", StringComparison.OrdinalIgnoreCase) || !IsCommandPage(file))
             {
                 continue;
             }

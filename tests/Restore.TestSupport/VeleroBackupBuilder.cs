@@ -14,7 +14,7 @@ using Restore.Engine.Storage;
 namespace Restore.TestSupport;
 
 /// <summary>
-/// Writes Velero-format backups the way Velero does (spec §1.2, §2): a gzip tar from Go's archive/tar (USTAR,
+/// Writes Velero-format backups the way Velero does (docs/velero-compatibility.md#backup-files, #tarball-format, #tarball-paths): a gzip tar from Go's archive/tar (USTAR,
 /// PAX for long names, mode 0755, no directory entries), <c>metadata/version</c> = <c>"1.1.0\n"</c>, each item at
 /// its unversioned path and again, byte-identical, under <c>&lt;ver&gt;-preferredversion/</c>; <c>velero-backup.json</c>
 /// as 2-space pretty JSON in Go field order; the <c>*.json.gz</c> and <c>-results.gz</c> files as compact JSON plus

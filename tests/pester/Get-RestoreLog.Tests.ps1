@@ -7,7 +7,7 @@ Describe 'Get-RestoreLog' {
         . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
         Import-Module -Name (Get-RestoreManifestPath) -Force -ErrorAction Stop
         $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'store')
-        $null = New-Restore sample -Name logged -StorageLocation $store -ToDirectory (Join-Path -Path $TestDrive -ChildPath 'out')
+        $null = New-Restore sample -Name logged -StorageLocation $store -ToDirectory (Join-Path -Path $TestDrive -ChildPath 'out') -WarningAction SilentlyContinue
         $veleroLog = @(
             'time="2025-03-04T10:11:12Z" level=info msg="starting restore" logSource="pkg/controller/restore_controller.go:571" restore=velero/velero-made'
             'time="2025-03-04T10:11:13Z" level=info msg="Attempting to restore Pod: web-0." groupResource=pods logSource="pkg/restore/restore.go:1530" namespace=shop original name=web-0 restore=velero/velero-made'

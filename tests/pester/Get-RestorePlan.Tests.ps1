@@ -6,9 +6,6 @@ Describe 'Get-RestorePlan' {
         . (Join-Path -Path $PSScriptRoot -ChildPath 'RestoreTestHelpers.ps1')
         . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
         Import-Module -Name (Get-RestoreManifestPath) -Force -ErrorAction Stop
-        $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'store')
-        $scheduled = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 1, 2, 0, 0, [System.DateTimeKind]::Utc))
-        $out = Join-Path -Path $TestDrive -ChildPath 'out'
     }
 
     AfterAll {
@@ -16,10 +13,17 @@ Describe 'Get-RestorePlan' {
     }
 
     Context 'Offline, for a folder' {
+        BeforeAll {
+            # A store of its own: the checks below say the plan wrote nothing to it.
+            $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'offline-store')
+            $scheduled = Add-ScheduledCopyOfSample -StorageLocation $store -Schedule daily -Started ([datetime]::new(2025, 2, 1, 2, 0, 0, [System.DateTimeKind]::Utc))
+            $out = Join-Path -Path $TestDrive -ChildPath 'out'
+        }
+
         It 'returns one typed line per item, in restore order, and writes nothing' {
             $plan = @(Get-RestorePlan -Backup sample -StorageLocation $store -ToDirectory $out)
 
-            $plan.Count | Should -BeGreaterThan 5
+            $plan.Count | Should -Be 10
             $plan[0].GetType().FullName | Should -Be 'Restore.Engine.Api.RestorePlanItem'
             $web = $plan | Where-Object { $_.Resource -eq 'deployments.apps' -and $_.Name -eq 'web' }
             $web.Action | Should -Be 'Create'
@@ -101,6 +105,7 @@ Describe 'Get-RestorePlan' {
 
     Context 'Against a cluster' {
         BeforeAll {
+            $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'cluster-store')
             $kubeconfig = Join-Path -Path $TestDrive -ChildPath 'kubeconfig'
             $server = Start-TestApiServer -KubeConfig $kubeconfig
             $common = @{ StorageLocation = $store; KubeConfig = $kubeconfig; IncludeResource = @('deployments.apps', 'configmaps', 'namespaces') }
@@ -116,7 +121,7 @@ Describe 'Get-RestorePlan' {
             $before.Prediction | Should -Be 'Create'
             $before.Target | Should -Be 'restore-test-token'
 
-            $null = New-Restore sample -Name planned-restore @common
+            $null = New-Restore sample -Name planned-restore @common -WarningAction SilentlyContinue
 
             $after = Get-RestorePlan sample @common | Where-Object { $_.Resource -eq 'deployments.apps' -and $_.Name -eq 'web' }
             $after.Action | Should -Be 'Skip'

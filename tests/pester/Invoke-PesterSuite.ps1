@@ -53,8 +53,12 @@ $configuration = New-PesterConfiguration
 $configuration.Run.Path = $PSScriptRoot
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
-# Plain text when the output is captured (dotnet test, CI): no colour escapes in logs.
-if ([Console]::IsOutputRedirected) { $configuration.Output.RenderMode = 'Plaintext' }
+# Plain text when the output is captured (dotnet test, CI): no colour escapes in logs, from Pester or from the
+# warnings and errors the host prints.
+if ([Console]::IsOutputRedirected) {
+    $configuration.Output.RenderMode = 'Plaintext'
+    if ($PSStyle) { $PSStyle.OutputRendering = 'PlainText' }
+}
 if ($ResultPath) {
     $configuration.TestResult.Enabled = $true
     $configuration.TestResult.OutputFormat = 'NUnitXml'

@@ -23,7 +23,9 @@ function New-TestStorageLocation {
 
     $source = Join-Path -Path (Get-RestoreRepositoryRoot) -ChildPath 'examples/backups'
     $null = New-Item -ItemType Directory -Path $Path -Force
-    Copy-Item -Path (Join-Path -Path $source -ChildPath '*') -Destination $Path -Recurse -Force
+    # Not restores/: the README's quick start keeps its records there (git ignores them); a test starts with none.
+    Get-ChildItem -LiteralPath $source | Where-Object Name -NE 'restores' |
+        Copy-Item -Destination $Path -Recurse -Force
     (Resolve-Path -LiteralPath $Path).Path
 }
 
@@ -299,4 +301,87 @@ function Copy-FolderToTestS3 {
         $key = if ($Prefix) { "$($Prefix.TrimEnd('/'))/$relative" } else { $relative }
         $null = Invoke-WebRequest -Method Put -Uri "$($Server.Endpoint)/$Bucket/$key" -InFile $file.FullName
     }
+}
+
+function Get-TestS3Key {
+    <#
+    .SYNOPSIS
+        The keys stored under a prefix of a bucket on the s3rver of Start-TestS3Server (ListObjectsV2, anonymous).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)] $Server,
+        [Parameter(Mandatory)] [string] $Bucket,
+        [string] $Prefix = ''
+    )
+
+    $answer = Invoke-RestMethod -Uri "$($Server.Endpoint)/$Bucket`?list-type=2&max-keys=1000&prefix=$([uri]::EscapeDataString($Prefix))"
+    @($answer.ListBucketResult.Contents | Where-Object { $_ } | ForEach-Object { $_.Key }) | Sort-Object
+}
+
+function Get-TestKubectlPath {
+    <#
+    .SYNOPSIS
+        kubectl on PATH, or $null: the cluster checks use it as an admin would, and are skipped (with the reason)
+        where it is not installed.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $found = Get-Command -Name kubectl -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($found) { $found.Source } else { $null }
+}
+
+function Invoke-TestKubectl {
+    <#
+    .SYNOPSIS
+        Runs kubectl against a kubeconfig (and context) and returns its standard output as one string; throws with
+        kubectl's error text when it fails. -Json parses the output.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $KubeConfig,
+        [string] $Context,
+        [Parameter(Mandatory)] [string[]] $Arguments,
+        [switch] $Json
+    )
+
+    $kubectl = Get-TestKubectlPath
+    if (-not $kubectl) { throw 'kubectl is not on PATH.' }
+    $all = @('--kubeconfig', $KubeConfig)
+    if ($Context) { $all += @('--context', $Context) }
+    $all += $Arguments
+    if ($Json) { $all += @('-o', 'json') }
+    $output = & $kubectl @all 2>&1
+    $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+    $text = (@($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }) | ForEach-Object { "$_" }) -join "`n"
+    if ($LASTEXITCODE -ne 0) {
+        throw "kubectl $($Arguments -join ' ') failed with exit code ${LASTEXITCODE}: $(($errors | ForEach-Object { "$_" }) -join "`n")"
+    }
+    if ($Json) { $text | ConvertFrom-Json } else { $text }
+}
+
+function Resolve-TestParameterSet {
+    <#
+    .SYNOPSIS
+        The parameter set PowerShell binds for a call with these named parameters: the sets that have every one of
+        them, then those whose mandatory parameters are all given, then the default set among several.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory)] [string] $Command,
+        [Parameter(Mandatory)] [string[]] $ParameterName
+    )
+
+    $sets = (Get-Command -Name $Command).ParameterSets
+    $hasAll = @($sets | Where-Object {
+            $names = @($_.Parameters | ForEach-Object { $_.Name; $_.Aliases })
+            @($ParameterName | Where-Object { $_ -notin $names }).Count -eq 0
+        })
+    $complete = @($hasAll | Where-Object { @($_.Parameters | Where-Object { $_.IsMandatory -and $_.Name -notin $ParameterName }).Count -eq 0 })
+    if ($complete.Count -gt 1) { $complete = @($complete | Where-Object IsDefault) }
+    ($complete.Name | Sort-Object) -join ','
 }

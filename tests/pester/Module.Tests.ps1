@@ -12,6 +12,7 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'RestoreTestHelpers.ps1')
+    . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
     $manifestPath = Get-RestoreManifestPath
     $moduleBase = Split-Path -Parent $manifestPath
     $manifest = Import-PowerShellDataFile -LiteralPath $manifestPath
@@ -108,17 +109,28 @@ Describe 'Dependency isolation' -Skip:(-not $isCore) {
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).Name | Should -Be 'Restore'
     }
 
-    It 'keeps its own YamlDotNet when another module loaded a different one first' {
+    It 'keeps its own YamlDotNet when another module loaded a different one first, and both work' {
         # A fresh process, so that the other copy really is loaded before the module.
         $pwsh = Get-TestPwshPath
         $work = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('restore-pester-' + [guid]::NewGuid().ToString('N'))
         $null = New-Item -ItemType Directory -Path $work
+        $store = New-TestStorageLocation -Path (Join-Path -Path $work -ChildPath 'store')
         $probe = {
-            param($ManifestPath, $WorkDirectory)
+            param($ManifestPath, $WorkDirectory, $Store)
             $ErrorActionPreference = 'Stop'
             $fakePath = Join-Path -Path $WorkDirectory -ChildPath 'YamlDotNet.dll'
-            $source = '[assembly: System.Reflection.AssemblyVersion("1.0.0.0")] namespace YamlDotNet { public class FakeMarker { } }'
-            Add-Type -TypeDefinition $source -OutputAssembly $fakePath -OutputType Library
+            $source = '[assembly: System.Reflection.AssemblyVersion("1.0.0.0")] namespace YamlDotNet { public class FakeMarker { public string Owner => "other module"; } }'
+            # Compiled with the Roslyn that pwsh ships: Add-Type would give the assembly a random name, not YamlDotNet.
+            Add-Type -AssemblyName Microsoft.CodeAnalysis.CSharp
+            $runtime = [System.IO.Path]::GetDirectoryName([object].Assembly.Location)
+            $references = [Microsoft.CodeAnalysis.MetadataReference[]]@(
+                [object].Assembly.Location, (Join-Path -Path $runtime -ChildPath 'System.Runtime.dll') | ForEach-Object { [Microsoft.CodeAnalysis.MetadataReference]::CreateFromFile($_) })
+            $compilation = [Microsoft.CodeAnalysis.CSharp.CSharpCompilation]::Create('YamlDotNet',
+                [Microsoft.CodeAnalysis.SyntaxTree[]]@([Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText($source)), $references,
+                [Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions]::new([Microsoft.CodeAnalysis.OutputKind]::DynamicallyLinkedLibrary))
+            $file = [System.IO.File]::Create($fakePath)
+            try { $emitted = $compilation.Emit([System.IO.Stream] $file) } finally { $file.Dispose() }
+            if (-not $emitted.Success) { throw "Compiling the other YamlDotNet failed: $($emitted.Diagnostics -join '; ')" }
             $fake = [System.Reflection.Assembly]::LoadFrom($fakePath)
             Import-Module -Name $ManifestPath -ErrorAction Stop
             $context = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object { $_.Name -eq 'Restore' } | Select-Object -First 1
@@ -128,28 +140,59 @@ Describe 'Dependency isolation' -Skip:(-not $isCore) {
                 $reference = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path -Path (Split-Path -Parent $engine.Location) -ChildPath 'YamlDotNet.dll'))
             }
             $ours = $context.LoadFromAssemblyName($reference)
+
+            # Our cmdlets with the other copy loaded: manifests written as YAML, a Restore manifest read from YAML.
+            $out = Join-Path -Path $WorkDirectory -ChildPath 'restored'
+            $restore = New-Restore sample -Name isolated -StorageLocation $Store -ToDirectory $out -WarningAction SilentlyContinue
+            $restoreManifest = Join-Path -Path $WorkDirectory -ChildPath 'restore.yaml'
+            Set-Content -LiteralPath $restoreManifest -Encoding utf8 -Value "apiVersion: velero.io/v1`nkind: Restore`nmetadata:`n  name: planned`nspec:`n  backupName: sample`n  includedResources:`n  - configmaps`n"
+            $plan = @(Get-RestorePlan -Manifest $restoreManifest -StorageLocation $Store -ToDirectory (Join-Path -Path $WorkDirectory -ChildPath 'planned'))
+            $deployment = Get-ChildItem -LiteralPath $out -Recurse -File -Filter '*-deployment-demo-web.yaml' | Get-Content -Raw
+
             [pscustomobject]@{
-                FakeVersion   = $fake.GetName().Version.ToString()
-                FakeContext   = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($fake).Name
-                OursVersion   = $ours.GetName().Version.ToString()
-                OursLocation  = $ours.Location
-                OursContext   = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($ours).Name
-                WantedVersion = $reference.Version.ToString()
+                FakeName           = $fake.GetName().Name
+                FakeVersion        = $fake.GetName().Version.ToString()
+                FakeContext        = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($fake).Name
+                OursVersion        = $ours.GetName().Version.ToString()
+                OursLocation       = $ours.Location
+                OursContext        = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($ours).Name
+                WantedVersion      = $reference.Version.ToString()
+                RestorePhase       = $restore.Phase
+                ManifestCount      = @(Get-ChildItem -LiteralPath $out -Recurse -File -Filter '*.yaml').Count
+                Deployment         = $deployment
+                PlanRestore        = @($plan.Restore | Sort-Object -Unique) -join ','
+                PlanCreated        = @($plan | Where-Object { $_.Action -eq 'Create' -and -not $_.IsNamespace } | ForEach-Object { "$($_.Resource)/$($_.Name)" }) -join ','
+                # The other module's copy still serves its owner after ours ran.
+                FakeOwner          = [YamlDotNet.FakeMarker]::new().Owner
+                FakeTypeLocation   = [YamlDotNet.FakeMarker].Assembly.Location
+                # Every YamlDotNet in the process, and its context: ours never lands in the default one.
+                LoadedYaml         = @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'YamlDotNet' } |
+                        ForEach-Object { '{0}@{1}' -f $_.GetName().Version, [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name } | Sort-Object) -join ','
             }
         }
         try {
-            $result = & $pwsh -NoProfile -NonInteractive -Command $probe -args $manifestPath, $work
+            $result = & $pwsh -NoProfile -NonInteractive -Command $probe -args $manifestPath, $work, $store
         }
         finally {
             Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
         }
 
         $result | Should -Not -BeNullOrEmpty
+        $result.FakeName | Should -Be 'YamlDotNet'
         $result.FakeVersion | Should -Be '1.0.0.0'
         $result.FakeContext | Should -Be 'Default'
         $result.OursContext | Should -Be 'Restore'
         $result.OursVersion | Should -Be $result.WantedVersion
         $result.OursVersion | Should -Not -Be '1.0.0.0'
         $result.OursLocation | Should -Be ([System.IO.Path]::Combine($moduleBase, 'dependencies', 'YamlDotNet.dll'))
+        $result.RestorePhase | Should -Be 'Completed'
+        $result.ManifestCount | Should -Be 8
+        $result.Deployment | Should -Match '(?m)^kind: Deployment\r?$'
+        $result.Deployment | Should -Match '(?m)^  name: web\r?$'
+        $result.PlanRestore | Should -Be 'planned'
+        $result.PlanCreated | Should -Be 'configmaps/web-config'
+        $result.FakeOwner | Should -Be 'other module'
+        $result.FakeTypeLocation | Should -Be (Join-Path -Path $work -ChildPath 'YamlDotNet.dll')
+        $result.LoadedYaml | Should -Be "1.0.0.0@Default,$($result.WantedVersion)@Restore"
     }
 }

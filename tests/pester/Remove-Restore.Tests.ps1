@@ -8,9 +8,9 @@ Describe 'Remove-Restore' {
         Import-Module -Name (Get-RestoreManifestPath) -Force -ErrorAction Stop
         $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'store')
         $out = Join-Path -Path $TestDrive -ChildPath 'out'
-        $null = New-Restore sample -Name gone -StorageLocation $store -ToDirectory $out
+        $null = New-Restore sample -Name gone -StorageLocation $store -ToDirectory $out -WarningAction SilentlyContinue
         foreach ($name in 'a', 'ab', 'tmp-1', 'tmp-2') {
-            $null = New-Restore sample -Name $name -StorageLocation $store -ToDirectory (Join-Path -Path $TestDrive -ChildPath "out-$name")
+            $null = New-Restore sample -Name $name -StorageLocation $store -ToDirectory (Join-Path -Path $TestDrive -ChildPath "out-$name") -WarningAction SilentlyContinue
         }
         Set-TestRestoreRecord -StorageLocation $store -Name live-run -LastUpdate ([datetime]::UtcNow.AddMinutes(10))
         Set-TestRestoreRecord -StorageLocation $store -Name dead-run -LastUpdate ([datetime]::UtcNow.AddMinutes(-30))

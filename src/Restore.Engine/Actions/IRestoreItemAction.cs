@@ -7,7 +7,7 @@ namespace Restore.Engine.Actions;
 
 /// <summary>
 /// A per-kind fix-up applied to an item before it is created, matching one of Velero's built-in
-/// restore item actions (spec §4.6). One small class per action, each in its own file.
+/// restore item actions (docs/velero-compatibility.md#item-actions). One small class per action, each in its own file.
 /// </summary>
 public interface IRestoreItemAction
 {
@@ -58,7 +58,7 @@ public sealed class RestoreItemActionContext
         Cluster = cluster;
     }
 
-    /// <summary>The working copy, already through the metadata reset (spec §4.4 step 8). Actions change it in place.</summary>
+    /// <summary>The working copy, already through the metadata reset (docs/velero-compatibility.md#item-steps step 8). Actions change it in place.</summary>
     public JsonObject Item { get; }
 
     /// <summary>The object exactly as backed up (with <c>status</c>); never change it.</summary>
@@ -143,7 +143,7 @@ public sealed class RestoreActionOptions
     /// <summary>Source namespace to target namespace.</summary>
     public IReadOnlyDictionary<string, string> NamespaceMapping { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Keep every Service nodePort (spec §4.6).</summary>
+    /// <summary>Keep every Service nodePort (docs/velero-compatibility.md#item-actions).</summary>
     public bool PreserveNodePorts { get; init; }
 
     /// <summary>The restore's <c>restorePVs</c>; null counts as yes for snapshot restores.</summary>

@@ -4,7 +4,7 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Actions;
 
-/// <summary>What happens to a PersistentVolume of the backup (spec §4.7).</summary>
+/// <summary>What happens to a PersistentVolume of the backup (docs/velero-compatibility.md#persistent-volumes).</summary>
 public enum PersistentVolumeRestoreKind
 {
     /// <summary>Create the PersistentVolume under its own name (claimRef namespace remapped, binding info reset).</summary>
@@ -12,7 +12,7 @@ public enum PersistentVolumeRestoreKind
 
     /// <summary>
     /// Do not create it: its claim is provisioned a new volume instead. The item is recorded as
-    /// skipped, and claims that name it lose <c>spec.volumeName</c> (spec §4.4 step 10).
+    /// skipped, and claims that name it lose <c>spec.volumeName</c> (docs/velero-compatibility.md#item-steps step 10).
     /// </summary>
     Reprovision,
 

@@ -8,8 +8,8 @@ namespace Restore.Engine.Actions;
 
 /// <summary>
 /// Decides, for each PersistentVolume of the backup, whether it is restored, renamed or left for its
-/// claim to re-provision (spec §4.4 step 7 and §4.7), and then fixes the claims that name those
-/// volumes (§4.4 step 10). One instance serves one restore; it is thread-safe.
+/// claim to re-provision (docs/velero-compatibility.md#item-steps step 7, #persistent-volumes), and then fixes the claims that name those
+/// volumes (docs/velero-compatibility.md#item-steps step 10). One instance serves one restore; it is thread-safe.
 /// </summary>
 /// <remarks>
 /// <para>The decision follows Velero's object-level rules. The volume info entry for the PV (keyed by
@@ -87,7 +87,7 @@ public sealed class PersistentVolumeRestorer
     /// object in place: <c>claimRef.namespace</c> remapped, <c>claimRef.uid</c>/<c>resourceVersion</c> and the
     /// <c>pv.kubernetes.io/bind-completed</c>/<c>bound-by-controller</c> annotations removed, and for a
     /// rename the new name plus annotation <c>velero.io/original-pv-name</c>. Call it before the metadata
-    /// reset (spec §4.4 step 7). A re-provisioned PV must not be created.
+    /// reset (docs/velero-compatibility.md#item-steps step 7). A re-provisioned PV must not be created.
     /// </summary>
     public PersistentVolumeDecision Decide(JsonObject persistentVolume)
     {
@@ -142,7 +142,7 @@ public sealed class PersistentVolumeRestorer
     }
 
     /// <summary>
-    /// Spec §4.4 step 10 for one claim, after its actions ran: when <c>spec.volumeName</c> is set, removes
+    /// Step 10 of docs/velero-compatibility.md#item-steps for one claim, after its actions ran: when <c>spec.volumeName</c> is set, removes
     /// the two <c>pv.kubernetes.io/bind*</c> annotations, and removes <c>spec.volumeName</c> when that PV is
     /// re-provisioned; when that PV was renamed, points <c>spec.volumeName</c> at the new name.
     /// </summary>

@@ -5,7 +5,7 @@ using System.Linq;
 namespace Restore.Engine.Actions;
 
 /// <summary>
-/// The restore item actions the planner runs, in the order it runs them (spec §4.4 step 9:
+/// The restore item actions the planner runs, in the order it runs them (docs/velero-compatibility.md#item-steps step 9:
 /// plugin-registry order, which for Velero's built-ins is the sorted name order of its plugin server).
 /// </summary>
 public sealed class RestoreItemActionRegistry

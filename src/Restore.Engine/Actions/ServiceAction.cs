@@ -8,7 +8,7 @@ namespace Restore.Engine.Actions;
 
 /// <summary>
 /// <c>velero.io/service</c>: clears the cluster IPs the target cluster must assign again and
-/// keeps only the node ports somebody chose explicitly (spec §4.6):
+/// keeps only the node ports somebody chose explicitly (docs/velero-compatibility.md#item-actions):
 /// <list type="bullet">
 /// <item><c>spec.clusterIP</c> and <c>spec.clusterIPs</c> are removed unless <c>clusterIP</c> is <c>None</c> (headless).</item>
 /// <item>With <see cref="RestoreActionOptions.PreserveNodePorts"/> nothing else changes.</item>

@@ -1,6 +1,6 @@
 namespace Restore.Engine.Api;
 
-/// <summary>One item of a backup tarball, as listed by Get-BackupItem (from the unversioned tree, spec §2.3).</summary>
+/// <summary>One item of a backup tarball, as listed by Get-BackupItem (from the unversioned tree, docs/velero-compatibility.md#tarball-paths).</summary>
 public sealed class BackupItem
 {
     /// <summary>Creates an item.</summary>

@@ -5,7 +5,7 @@ using Restore.Engine.Common;
 namespace Restore.Engine.Api;
 
 /// <summary>
-/// One line of a restore log (spec §8.3), parsed: Velero's text layout (<c>time="…" level=info msg="…" key=value</c>)
+/// One line of a restore log (docs/velero-compatibility.md#restore-log), parsed: Velero's text layout (<c>time="…" level=info msg="…" key=value</c>)
 /// or its JSON layout. A line that is in neither layout keeps its text as <see cref="Message"/> with level info.
 /// </summary>
 public sealed class RestoreLogEntry

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Restore.Engine.Execution;
 using Restore.Engine.Planning;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Api;
 
@@ -15,13 +16,13 @@ public enum RestorePlanAction
     /// <summary>The object exists and differs; it will be patched to match the backup.</summary>
     Update,
 
-    /// <summary>Nothing will be sent: the object already exists as in the backup, or a rule skips it.</summary>
+    /// <summary>Nothing will be sent: the object already exists (as in the backup, or differing without <c>-ExistingResourcePolicy Update</c>, with a warning), or a rule skips it.</summary>
     Skip,
 
     /// <summary>The restore's filters leave the item out.</summary>
     Exclude,
 
-    /// <summary>The item cannot be restored (or exists and differs without <c>-ExistingResourcePolicy Update</c>).</summary>
+    /// <summary>The item cannot be restored.</summary>
     Fail,
 }
 
@@ -83,7 +84,7 @@ public sealed class RestorePlanItem
     /// <summary>The planner's decision: Create, Excluded, Skipped or Failed.</summary>
     public PlanDecision Decision { get; set; }
 
-    /// <summary>The live check against the cluster: Create, AlreadyExistsSkip, Update, Failed, or NotChecked (folders, no cluster, items not sent).</summary>
+    /// <summary>The live check against the cluster: Create, AlreadyExistsSkip, DiffersSkip, Update, Failed, or NotChecked (folders, no cluster, items not sent).</summary>
     public PredictedOutcome Prediction { get; set; } = PredictedOutcome.NotChecked;
 
     /// <summary>Where the live object differs from the backup (<c>spec.replicas: 1 -&gt; 3</c>; values hidden for Secrets).</summary>
@@ -188,9 +189,13 @@ public sealed class RestorePlanItem
                 RestoresStatus = item.RestoreStatus,
             };
             (line.Action, line.Reason) = Summarize(item, prediction);
-            if (prediction?.Message is { Length: > 0 } message && !line.Warnings.Contains(message) && prediction.Outcome is PredictedOutcome.AlreadyExistsSkip or PredictedOutcome.Failed)
+            // The live check's warning, written as the plan's own warnings are; a failed check's reason is shown as one too.
+            var warning = prediction?.Warning is { Length: > 0 } w ? ResultMessage.ForItem(item.TargetNamespace, w).ToString()
+                : prediction?.Outcome == PredictedOutcome.Failed ? prediction.Message
+                : null;
+            if (warning is { Length: > 0 } && !line.Warnings.Contains(warning))
             {
-                line.Warnings = line.Warnings.Concat(new[] { message }).ToList();
+                line.Warnings = line.Warnings.Concat(new[] { warning }).ToList();
             }
 
             yield return line;
@@ -212,7 +217,7 @@ public sealed class RestorePlanItem
         var differences = prediction is null || prediction.Differences.Count == 0 ? null : string.Join("; ", prediction.Differences.Select(d => d.ToString()));
         return prediction?.Outcome switch
         {
-            PredictedOutcome.AlreadyExistsSkip => (RestorePlanAction.Skip, prediction.Message ?? "already exists and matches the backup"),
+            PredictedOutcome.AlreadyExistsSkip or PredictedOutcome.DiffersSkip => (RestorePlanAction.Skip, prediction.Message ?? "already exists and matches the backup"),
             PredictedOutcome.Update => (RestorePlanAction.Update, differences is null ? prediction.Message : "differs: " + differences),
             PredictedOutcome.Failed => (RestorePlanAction.Fail, prediction.Message ?? (differences is null ? null : "differs: " + differences)),
             _ => (RestorePlanAction.Create, null),

@@ -5,7 +5,7 @@ using Restore.Engine.Common;
 
 namespace Restore.Engine.Archive;
 
-/// <summary>One item listed from the unversioned tree of a backup (spec §2.3).</summary>
+/// <summary>One item listed from the unversioned tree of a backup (docs/velero-compatibility.md#tarball-paths).</summary>
 public sealed class BackupItemEntry
 {
     internal BackupItemEntry(string groupResource, string @namespace, string name, bool jsonSuffix, ReadOnlyMemory<byte> content)
@@ -52,7 +52,7 @@ public sealed class BackupItemEntry
 
 /// <summary>
 /// The resources of a backup tarball held in memory under their archive paths, indexed the way
-/// Velero's restore parses them (spec §2.2-§2.3). Nothing is extracted to disk, so names that are
+/// Velero's restore parses them (docs/velero-compatibility.md#tarball-paths). Nothing is extracted to disk, so names that are
 /// illegal on Windows file systems (<c>system:node-proxier</c>) are no problem.
 /// </summary>
 /// <remarks>

@@ -58,7 +58,7 @@ public sealed class BackupScanResult
 /// <summary>
 /// Lists the items of a backup tarball without keeping it: each entry is read, its <c>apiVersion</c> and
 /// <c>kind</c> decoded, reported and dropped, so memory stays bounded by the largest item. Items come from the
-/// unversioned tree only (spec §2.3); versioned copies are skipped unread.
+/// unversioned tree only (docs/velero-compatibility.md#tarball-paths); versioned copies are skipped unread.
 /// </summary>
 public static class BackupItemScanner
 {
@@ -201,7 +201,7 @@ public static class BackupItemScanner
     }
 }
 
-/// <summary>Parses item paths of the unversioned tree (spec §2.2-§2.3).</summary>
+/// <summary>Parses item paths of the unversioned tree (docs/velero-compatibility.md#tarball-paths).</summary>
 public static class BackupItemPath
 {
     /// <summary>

@@ -31,7 +31,7 @@ internal sealed class LoadedBackup
     public StaticResourceCatalog Catalog { get; }
 }
 
-/// <summary>Why a backup could not be loaded, and whether Velero would call that Failed or a Velero error (spec §4.1, §4.2, §10.12-13).</summary>
+/// <summary>Why a backup could not be loaded, and whether Velero would call that Failed or a Velero error (docs/velero-compatibility.md#restore-run, #restore-passes).</summary>
 internal sealed class BackupLoadException : Exception
 {
     public BackupLoadException(string message, bool isVeleroError, Exception? inner)
@@ -44,7 +44,7 @@ internal sealed class BackupLoadException : Exception
     public bool IsVeleroError { get; }
 }
 
-/// <summary>Reads the tarball and the volume files of spec §4.1 step 3.</summary>
+/// <summary>Reads the tarball and the volume files of docs/velero-compatibility.md#restore-run step 3.</summary>
 internal static class BackupLoader
 {
     private const string VolumeSnapshotsResource = "volumesnapshots.snapshot.storage.k8s.io";

@@ -85,7 +85,7 @@ internal sealed class ClusterConnection : IDisposable
 }
 
 /// <summary>
-/// What the restore item actions ask the target cluster (spec §4.6), read once before planning so that planning stays
+/// What the restore item actions ask the target cluster (docs/velero-compatibility.md#item-actions), read once before planning so that planning stays
 /// synchronous: ServiceAccounts of namespaces with Secrets, PersistentVolume names, StorageClasses, claims of the
 /// target namespaces, and VolumeSnapshotClasses by driver. A list the identity may not read counts as empty.
 /// </summary>

@@ -10,11 +10,9 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 
-/// <summary>Spec §6: what happens when the object already exists.</summary>
+/// <summary>What happens when the object already exists (docs/velero-compatibility.md#existing-resource-policy).</summary>
 internal sealed partial class ClusterItemApplier
 {
-    private const int DifferencesShown = 3;
-
     /// <summary>
     /// Handles an object that already exists. Returns the live object when it turns out to be this restore's own
     /// earlier create (a retried POST whose first attempt went through), so the caller carries on as created;
@@ -30,6 +28,7 @@ internal sealed partial class ClusterItemApplier
         catch (KubernetesApiException ex)
         {
             // Velero: the object exists but cannot be read; warn and leave it alone (no labels, no policy).
+            progress.Note("already exists but could not be read; left as it is: " + ApiText(ex));
             AddWarning(item, progress, ApiText(ex));
             return null;
         }
@@ -39,10 +38,10 @@ internal sealed partial class ClusterItemApplier
             return live;
         }
 
-        var kind = (desired["kind"] as JsonValue)?.ToString() ?? item.Kind;
         if (ObjectComparison.IsEquivalent(desired, live))
         {
-            progress.Note("already exists and is the same as the backed-up version");
+            // Velero only logs this at info: no warning, and the item is skipped.
+            progress.Note(policy == "update" ? ExistingObjectTexts.SameLabelsPatched : ExistingObjectTexts.Same);
             if (policy == "update")
             {
                 await PatchLabelsAsync(item, progress, resource, ns, ct).ConfigureAwait(false);
@@ -51,28 +50,24 @@ internal sealed partial class ClusterItemApplier
             return null;
         }
 
-        var differs = "differs at " + string.Join(", ", ObjectComparison.Compare(desired, live, redactValues: true, limit: DifferencesShown).Select(d => d.Path));
         if (item.TargetGroupResource == ServiceAccounts)
         {
             await MergeServiceAccountAsync(item, progress, resource, ns, desired, live, ct).ConfigureAwait(false);
             return null;
         }
 
-        switch (policy)
+        var paths = ObjectComparison.Compare(desired, live, redactValues: true, limit: ExistingObjectTexts.PathsShown).Select(d => d.Path).ToList();
+
+        if (policy == "update")
         {
-            case "update":
-                await UpdateAsync(item, progress, resource, ns, desired, live, differs, ct).ConfigureAwait(false);
-                break;
-            case "none":
-                AddWarning(item, progress, $"could not restore, {kind} \"{item.TargetName}\" already exists. Warning: the in-cluster version is different than the backed-up version");
-                progress.Message += $" ({differs})";
-                break;
-            default:
-                AddWarning(item, progress, $"could not restore, {kind}:{item.TargetName} already exists. Warning: the in-cluster version is different than the backed-up version");
-                progress.Message += $" ({differs})";
-                break;
+            await UpdateAsync(item, progress, resource, ns, desired, live, "it differs at " + string.Join(", ", paths), ct).ConfigureAwait(false);
+            return null;
         }
 
+        // Left as it is with Velero's warning: a warning, not an error, so the outcome is Skipped (the resource list
+        // still says failed, by Velero's rule for items with warnings).
+        progress.Note(ExistingObjectTexts.DiffersSkipped(paths));
+        AddWarning(item, progress, ExistingObjectTexts.DiffersWarning((desired["kind"] as JsonValue)?.ToString() ?? item.Kind, item.TargetName, policy));
         return null;
     }
 
@@ -97,7 +92,7 @@ internal sealed partial class ClusterItemApplier
         var patch = JsonMergePatch.Create(from, to) as JsonObject;
         if (patch is null || patch.Count == 0)
         {
-            progress.Note("already exists and is the same as the backed-up version");
+            progress.Note(ExistingObjectTexts.Same);
             return;
         }
 
@@ -105,36 +100,27 @@ internal sealed partial class ClusterItemApplier
         {
             await Client.PatchAsync(resource, ns, item.TargetName, PatchKind.Merge, patch.ToJsonString(), ct).ConfigureAwait(false);
             progress.Action = ItemRestoreAction.Updated;
-            progress.Note($"updated to the backed-up version (it {differs})");
+            progress.Note($"updated to the backed-up version ({differs})");
         }
         catch (KubernetesApiException ex)
         {
+            // Velero: the refused patch is a warning, so the item is left as it is (Skipped) unless the labels patch errs too.
+            progress.Note($"already exists and differs from the backed-up version ({differs}); the update was refused, so only the restore labels are patched: {ApiText(ex)}");
             AddWarning(item, progress, ApiText(ex));
             await PatchLabelsAsync(item, progress, resource, ns, ct).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// ServiceAccounts are merged under any policy (spec §6): secrets and imagePullSecrets are united by name and the
+    /// ServiceAccounts are merged under any policy (docs/velero-compatibility.md#existing-resource-policy): secrets and imagePullSecrets are united by name and the
     /// backed-up labels and annotations are added where the live object lacks the key.
     /// </summary>
     private async Task MergeServiceAccountAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, string? ns, JsonObject desired, JsonObject live, CancellationToken ct)
     {
-        // The restore labels count as present on the live side, as in Velero, so the merge alone never adds them.
-        var from = (JsonObject)live.DeepClone();
-        PlanObjects.ResetMetadataAndStatus(from);
-        PlanObjects.AddRestoreLabels(from, restoreLabel, backupLabel);
-        var merged = (JsonObject)from.DeepClone();
-        var mergedMeta = merged["metadata"] as JsonObject ?? new JsonObject();
-        merged["metadata"] = mergedMeta;
-        AddMissingKeys(mergedMeta, "labels", desired["metadata"]?["labels"] as JsonObject);
-        AddMissingKeys(mergedMeta, "annotations", desired["metadata"]?["annotations"] as JsonObject);
-        UniteByName(merged, "secrets", desired["secrets"] as JsonArray);
-        UniteByName(merged, "imagePullSecrets", desired["imagePullSecrets"] as JsonArray);
-        var patch = JsonMergePatch.Create(from, merged) as JsonObject;
-        if (patch is null || patch.Count == 0)
+        var patch = ServiceAccountMergePatch(desired, live, restoreLabel, backupLabel);
+        if (patch is null)
         {
-            progress.Note("already exists; the backed-up secrets, labels and annotations are all there");
+            progress.Note(ExistingObjectTexts.ServiceAccountComplete);
             return;
         }
 
@@ -146,6 +132,7 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesApiException ex)
         {
+            progress.Note("already exists and differs; merging the backed-up secrets, labels and annotations into it was refused: " + ApiText(ex));
             AddWarning(item, progress, ApiText(ex));
             if (policy == "update")
             {
@@ -154,7 +141,7 @@ internal sealed partial class ClusterItemApplier
         }
     }
 
-    /// <summary>Patches only the two restore labels onto the live object; a failure is an error (spec §6).</summary>
+    /// <summary>Patches only the two restore labels onto the live object; a failure is an error (docs/velero-compatibility.md#existing-resource-policy).</summary>
     private async Task PatchLabelsAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, string? ns, CancellationToken ct)
     {
         var patch = new JsonObject
@@ -174,8 +161,28 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesApiException ex)
         {
-            AddError(item, progress, ApiText(ex));
+            AddError(item, progress, ApiText(ex), FailureOf(ex));
         }
+    }
+
+    /// <summary>
+    /// The merge patch that unites a backed-up ServiceAccount into the live one (docs/velero-compatibility.md#existing-resource-policy); null when the live one already
+    /// has everything. The plan's preview uses it too, so it predicts a merge that changes nothing as a skip.
+    /// </summary>
+    internal static JsonObject? ServiceAccountMergePatch(JsonObject desired, JsonObject live, string restoreLabel, string backupLabel)
+    {
+        // The restore labels count as present on the live side, as in Velero, so the merge alone never adds them.
+        var from = (JsonObject)live.DeepClone();
+        PlanObjects.ResetMetadataAndStatus(from);
+        PlanObjects.AddRestoreLabels(from, restoreLabel, backupLabel);
+        var merged = (JsonObject)from.DeepClone();
+        var mergedMeta = merged["metadata"] as JsonObject ?? new JsonObject();
+        merged["metadata"] = mergedMeta;
+        AddMissingKeys(mergedMeta, "labels", desired["metadata"]?["labels"] as JsonObject);
+        AddMissingKeys(mergedMeta, "annotations", desired["metadata"]?["annotations"] as JsonObject);
+        UniteByName(merged, "secrets", desired["secrets"] as JsonArray);
+        UniteByName(merged, "imagePullSecrets", desired["imagePullSecrets"] as JsonArray);
+        return JsonMergePatch.Create(from, merged) is JsonObject { Count: > 0 } patch ? patch : null;
     }
 
     private static void AddMissingKeys(JsonObject metadata, string field, JsonObject? fromBackup)

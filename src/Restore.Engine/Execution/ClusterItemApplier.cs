@@ -9,25 +9,45 @@ using Restore.Engine.Cluster;
 using Restore.Engine.Common;
 using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
+using Restore.Engine.Records;
 using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 
-/// <summary>What one item produced while it was applied: messages (for Velero's skipped-or-failed rule) and the action set explicitly.</summary>
+/// <summary>What one item produced while it was applied: its warnings and errors, the action set explicitly, and why.</summary>
 internal sealed class ItemProgress
 {
     public ItemRestoreAction? Action { get; set; }
 
-    public int Messages { get; set; }
+    public int Warnings { get; set; }
+
+    public int Errors { get; set; }
 
     public string? Message { get; set; }
 
+    /// <summary>The first error: a failed item's message, whatever was noted before it.</summary>
+    public string? FirstError { get; private set; }
+
+    /// <summary>The kind of the first error, which is what fails the item when it fails.</summary>
+    public ItemFailure Failure { get; private set; }
+
     /// <summary>The first message wins: it is the one the user needs to read.</summary>
     public void Note(string text) => Message ??= text;
+
+    /// <summary>Notes an error: the first error is a failed item's message, and its kind the item's failure kind.</summary>
+    public void NoteError(string text, ItemFailure failure)
+    {
+        Note(text);
+        FirstError ??= text;
+        if (Failure == ItemFailure.None)
+        {
+            Failure = failure;
+        }
+    }
 }
 
 /// <summary>
-/// Applies one planned item to a cluster (spec §4.4 steps 14-18 and §6): create; on AlreadyExists compare with the
+/// Applies one planned item to a cluster (docs/velero-compatibility.md#item-steps steps 14-18, #existing-resource-policy): create; on AlreadyExists compare with the
 /// live object and apply the existing-resource policy (ServiceAccounts merged under any policy); restore status for
 /// created items; wait for created CRDs to be Established and for released PersistentVolumes to go. Items whose
 /// namespace cannot be ensured fail fast. Thread-safe: many items run at once.
@@ -66,11 +86,8 @@ internal sealed partial class ClusterItemApplier
     private KubernetesClient Client => connection.Client;
 
     /// <summary>Records an item the plan already decided (skipped or failed): nothing is sent.</summary>
-    public void RecordPlanned(PlannedItem item)
-    {
-        var action = item.Decision == PlanDecision.Failed || item.ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
-        run.Finish(target, item, action, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item));
-    }
+    public void RecordPlanned(PlannedItem item) =>
+        run.Finish(target, item, item.PlannedOutcome, item.ResourceListAction is not null, item.Reason ?? PlannedMessage(item), ItemFailure.Planning, item.PlannedListAction);
 
     /// <summary>Applies one item whose plan decision is Create. Returns without recording when <paramref name="runToken"/> is canceled.</summary>
     public async Task ApplyAsync(PlannedItem item, CancellationToken runToken)
@@ -84,14 +101,14 @@ internal sealed partial class ClusterItemApplier
                 return;
             }
 
-            // The namespace wait has its own limit (spec §4.3); the item's own clock starts after it.
+            // The namespace wait has its own limit (docs/velero-compatibility.md#namespace-creation); the item's own clock starts after it.
             if (item.TargetNamespace.Length > 0)
             {
                 var ns = await namespaces.EnsureAsync(item.TargetNamespace, runToken).ConfigureAwait(false);
                 if (!ns.Ready)
                 {
                     run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, ns.DependentError!));
-                    run.Finish(target, item, ItemRestoreAction.Failed, listed: false, ns.DependentError);
+                    run.Finish(target, item, ItemRestoreAction.Failed, listed: false, ns.DependentError, ItemFailure.NamespaceUnavailable);
                     return;
                 }
             }
@@ -104,7 +121,7 @@ internal sealed partial class ClusterItemApplier
             }
             catch (OperationCanceledException) when (itemCts.IsCancellationRequested && !runToken.IsCancellationRequested)
             {
-                AddError(item, progress, $"error restoring {item.ResourceId}: the item did not finish within {Describe(itemTimeout)} (ItemOperationTimeout)");
+                AddError(item, progress, $"error restoring {item.ResourceId}: the item did not finish within {Describe(itemTimeout)} (ItemOperationTimeout)", ItemFailure.TimedOut);
             }
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
@@ -115,7 +132,7 @@ internal sealed partial class ClusterItemApplier
         catch (Exception ex)
         {
             // Includes a stray cancellation that is neither the run's nor the item's: the item fails, the run goes on.
-            AddError(item, progress, $"error restoring {item.ResourceId}: {ex.Message}");
+            AddError(item, progress, $"error restoring {item.ResourceId}: {ex.Message}", ItemFailure.Other);
         }
 
         Complete(item, progress);
@@ -127,11 +144,11 @@ internal sealed partial class ClusterItemApplier
         if (!state.Ready)
         {
             run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, state.Error!));
-            run.Finish(target, item, ItemRestoreAction.Failed, listed: false, state.Error);
+            run.Finish(target, item, ItemRestoreAction.Failed, listed: false, state.Error, ItemFailure.NamespaceUnavailable);
             return;
         }
 
-        // Velero lists only the namespaces it created (spec §4.3).
+        // Velero lists only the namespaces it created (docs/velero-compatibility.md#namespace-creation).
         run.Finish(
             target,
             item,
@@ -147,7 +164,7 @@ internal sealed partial class ClusterItemApplier
         var resource = connection.Resolve(apiVersion, kind);
         if (resource is null)
         {
-            AddError(item, progress, $"error restoring {item.ResourceId}: the server could not find the requested resource ({apiVersion}, Kind={kind})");
+            AddError(item, progress, $"error restoring {item.ResourceId}: the server could not find the requested resource ({apiVersion}, Kind={kind})", ItemFailure.NotFound);
             return;
         }
 
@@ -176,10 +193,10 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesInvalidException ex) when (item.TargetGroupResource == "services" && ex.Causes.Count > 0 && ex.Causes.All(c => c.Message.Contains(PortAllocated)))
         {
-            // A Service whose nodePort is taken counts as existing when a Service of that name exists (spec §6, §10.46).
+            // A Service whose nodePort is taken counts as existing when a Service of that name exists (docs/velero-compatibility.md#existing-resource-policy).
             if (await Client.TryGetAsync(resource, ns, item.TargetName, ct).ConfigureAwait(false) is null)
             {
-                AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}");
+                AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}", FailureOf(ex));
                 return;
             }
 
@@ -193,7 +210,7 @@ internal sealed partial class ClusterItemApplier
         }
         catch (KubernetesApiException ex)
         {
-            AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}");
+            AddError(item, progress, $"error restoring {item.ResourceId}: {ApiText(ex)}", FailureOf(ex));
             return;
         }
 
@@ -209,7 +226,7 @@ internal sealed partial class ClusterItemApplier
         }
     }
 
-    /// <summary>Puts the backed-up status back through the status subresource, retrying on conflicts (spec §4.4 step 15).</summary>
+    /// <summary>Puts the backed-up status back through the status subresource, retrying on conflicts (docs/velero-compatibility.md#item-steps step 15).</summary>
     private async Task RestoreStatusAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, string? ns, JsonObject created, CancellationToken ct)
     {
         var status = item.ParseStatus();
@@ -234,7 +251,7 @@ internal sealed partial class ClusterItemApplier
         }
     }
 
-    /// <summary>Velero waits for a created CRD to be Established and NamesAccepted before its custom resources (spec §4.4 step 18).</summary>
+    /// <summary>Velero waits for a created CRD to be Established and NamesAccepted before its custom resources (docs/velero-compatibility.md#item-steps step 18).</summary>
     private async Task WaitForEstablishedAsync(PlannedItem item, ItemProgress progress, ApiResourceInfo resource, CancellationToken ct)
     {
         var limit = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(10).Ticks, (long)(itemTimeout.Ticks * 0.9)));
@@ -249,7 +266,7 @@ internal sealed partial class ClusterItemApplier
             }
             catch (KubernetesApiException ex)
             {
-                AddError(item, progress, $"error verifying the CRD {item.TargetName} is ready to use: {ApiText(ex)}");
+                AddError(item, progress, $"error verifying the CRD {item.TargetName} is ready to use: {ApiText(ex)}", FailureOf(ex));
                 return;
             }
 
@@ -260,7 +277,7 @@ internal sealed partial class ClusterItemApplier
 
             if (watch.Elapsed >= limit)
             {
-                AddError(item, progress, $"the CRD {item.TargetName} is not available to use for custom resources");
+                AddError(item, progress, $"the CRD {item.TargetName} is not available to use for custom resources", ItemFailure.TimedOut);
                 return;
             }
 
@@ -271,7 +288,7 @@ internal sealed partial class ClusterItemApplier
 
     /// <summary>
     /// A same-named PersistentVolume that is Released or being deleted is waited for (bounded), so the restore does not
-    /// collide with it (spec §4.7 step 3). One that stays, or is in use, leads to the already-exists handling.
+    /// collide with it (docs/velero-compatibility.md#persistent-volumes step 3). One that stays, or is in use, leads to the already-exists handling.
     /// </summary>
     private async Task WaitForReleasedVolumeAsync(ApiResourceInfo resource, string name, CancellationToken ct)
     {
@@ -304,30 +321,50 @@ internal sealed partial class ClusterItemApplier
 
     private void Complete(PlannedItem item, ItemProgress progress)
     {
-        // Velero's deferred rule (spec §4.4 step 5): without an explicit action, skipped when the item raised nothing, else failed.
-        var action = progress.Action ?? (progress.Messages + item.VeleroMessageCount == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
+        // Velero's deferred rule (docs/velero-compatibility.md#item-steps step 5) gives the resource-list entry: without an explicit action, skipped
+        // when the item raised nothing, else failed. The outcome fails only on an error: an item left as it is with a
+        // warning (exists and differs, an update the server refused) is Skipped, as its warning count says.
+        var listedAs = progress.Action ?? (progress.Warnings + progress.Errors + item.VeleroMessageCount == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
+        var action = progress.Action ?? (progress.Errors + item.Errors.Count == 0 ? ItemRestoreAction.Skipped : ItemRestoreAction.Failed);
         if (item.WaitForEstablished && action is ItemRestoreAction.Created or ItemRestoreAction.Updated)
         {
-            // Velero refreshes discovery after the CRD pass when any CRD was created or updated (spec §4.2 step 6).
+            // Velero refreshes discovery after the CRD pass when any CRD was created or updated (docs/velero-compatibility.md#restore-passes step 6).
             Interlocked.Exchange(ref crdsChanged, 1);
         }
 
-        run.Finish(target, item, action, item.ResourceListAction is not null, progress.Message ?? PlannedMessage(item));
+        var message = action == ItemRestoreAction.Failed ? progress.FirstError ?? progress.Message : progress.Message;
+        // An item failed only by what the plan raised has no kind of its own.
+        var failure = progress.Failure == ItemFailure.None ? ItemFailure.Planning : progress.Failure;
+        run.Finish(target, item, action, item.ResourceListAction is not null, message ?? PlannedMessage(item), failure, listedAs);
     }
 
-    private void AddError(PlannedItem item, ItemProgress progress, string text)
+    private void AddError(PlannedItem item, ItemProgress progress, string text, ItemFailure failure)
     {
-        progress.Messages++;
-        progress.Note(text);
+        progress.Errors++;
+        progress.NoteError(text, failure);
         run.Error(target, ResultMessage.ForItem(item.TargetNamespace, text));
     }
 
     private void AddWarning(PlannedItem item, ItemProgress progress, string text)
     {
-        progress.Messages++;
+        progress.Warnings++;
         progress.Note(text);
         run.Warning(target, ResultMessage.ForItem(item.TargetNamespace, text));
     }
+
+    /// <summary>The kind of an item failure, from the API error that caused it.</summary>
+    internal static ItemFailure FailureOf(KubernetesApiException ex) => ex switch
+    {
+        KubernetesAlreadyExistsException => ItemFailure.AlreadyExists,
+        KubernetesForbiddenException => ItemFailure.Forbidden,
+        KubernetesUnauthorizedException => ItemFailure.Unauthorized,
+        KubernetesConnectionException { Reason: "CredentialsFailed" } => ItemFailure.Unauthorized,
+        KubernetesConnectionException => ItemFailure.Unreachable,
+        KubernetesInvalidException => ItemFailure.Invalid,
+        KubernetesNotFoundException => ItemFailure.NotFound,
+        KubernetesServerTimeoutException => ItemFailure.TimedOut,
+        _ => ItemFailure.Other,
+    };
 
     /// <summary>The message the plan left on the item (its first warning or error, else its first note).</summary>
     private static string? PlannedMessage(PlannedItem item) =>

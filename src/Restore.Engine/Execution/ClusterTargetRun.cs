@@ -156,7 +156,7 @@ internal sealed class ClusterTargetRun
         }
         catch (Exception ex) when (ex is KubernetesApiException or KubeConfigException)
         {
-            Fail($"could not connect to {spec.Info}: {ex.Message}");
+            Fail($"could not connect to {spec.Info}: {ex.Message}", FailureOf(ex, TargetFailure.Unreachable));
             return;
         }
 
@@ -172,14 +172,14 @@ internal sealed class ClusterTargetRun
             }
             catch (KubernetesApiException ex)
             {
-                Fail($"could not read the cluster state needed to plan the restore: {ex.Message}");
+                Fail($"could not read the cluster state needed to plan the restore: {ex.Message}", FailureOf(ex, TargetFailure.ClusterState));
                 return;
             }
 
             var plan = stream.Plan;
             if (plan.FailedValidation)
             {
-                Fail("the restore is not valid for this cluster: " + string.Join("; ", plan.ValidationErrors));
+                Fail("the restore is not valid for this cluster: " + string.Join("; ", plan.ValidationErrors), TargetFailure.Invalid);
                 return;
             }
 
@@ -211,7 +211,7 @@ internal sealed class ClusterTargetRun
             catch (KubernetesApiException ex)
             {
                 // Applying records its own failures, so this comes from planning (a live discovery lookup).
-                Fail($"could not read the cluster state needed to plan the restore: {ex.Message}");
+                Fail($"could not read the cluster state needed to plan the restore: {ex.Message}", FailureOf(ex, TargetFailure.ClusterState));
                 return;
             }
             finally
@@ -342,9 +342,21 @@ internal sealed class ClusterTargetRun
         }
     }
 
-    private void Fail(string reason)
+    /// <summary>The kind of a target failure, from the exception that caused it; <paramref name="otherwise"/> for a plain API error.</summary>
+    internal static TargetFailure FailureOf(Exception ex, TargetFailure otherwise) => ex switch
+    {
+        KubeConfigException => TargetFailure.Configuration,
+        KubernetesConnectionException { Reason: "CredentialsFailed" } => TargetFailure.Authentication,
+        KubernetesConnectionException => TargetFailure.Unreachable,
+        KubernetesUnauthorizedException => TargetFailure.Authentication,
+        KubernetesForbiddenException => TargetFailure.Forbidden,
+        _ => otherwise,
+    };
+
+    private void Fail(string reason, TargetFailure failure)
     {
         target.FailureReason = reason;
+        target.Failure = failure;
         Run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, reason));
         Run.SetTargetPhase(target, RestorePhase.Failed, reason);
     }

@@ -10,6 +10,7 @@ using System.Threading.Tasks;
 using Restore.Engine.Common;
 using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
+using Restore.Engine.Records;
 using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
@@ -56,6 +57,7 @@ internal sealed class FolderTargetRun
         {
             var reason = "the restore is not valid: " + string.Join("; ", plan.ValidationErrors);
             target.FailureReason = reason;
+            target.Failure = TargetFailure.Invalid;
             Run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, reason));
             Run.SetTargetPhase(target, RestorePhase.Failed, reason);
             return;
@@ -87,8 +89,7 @@ internal sealed class FolderTargetRun
         ct.ThrowIfCancellationRequested();
         if (item.Decision != PlanDecision.Create)
         {
-            var failed = item.Decision == PlanDecision.Failed || item.ResourceListAction == "failed";
-            Run.Finish(target, item, failed ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped, item.ResourceListAction is not null, item.Reason);
+            Run.Finish(target, item, item.PlannedOutcome, item.ResourceListAction is not null, item.Reason, ItemFailure.Planning, item.PlannedListAction);
             return Task.CompletedTask;
         }
 

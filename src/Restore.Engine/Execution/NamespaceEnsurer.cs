@@ -42,7 +42,7 @@ internal sealed class NamespaceState
 
 /// <summary>
 /// Makes sure each target namespace exists before its items, once per namespace however many items ask at the same
-/// time (spec §4.3): missing ones are created from the backup's copy, a terminating one is waited for (polling every
+/// time (docs/velero-compatibility.md#namespace-creation): missing ones are created from the backup's copy, a terminating one is waited for (polling every
 /// second) up to the termination timeout, after which it and its items fail with Velero's messages.
 /// </summary>
 internal sealed class NamespaceEnsurer

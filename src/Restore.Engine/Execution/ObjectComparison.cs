@@ -33,7 +33,7 @@ public sealed class FieldDifference
 /// <summary>
 /// Decides whether a live object already matches what a restore would send. Velero compares whole
 /// objects, so anything the API server adds (defaults, managedFields, status, controller annotations)
-/// makes an untouched object look changed (spec §6, §10). Here the wanted object only has to be
+/// makes an untouched object look changed (docs/velero-compatibility.md#existing-resource-policy). Here the wanted object only has to be
 /// contained in the live one: fields the server added are ignored, fields the backup has must match.
 /// </summary>
 public static class ObjectComparison

@@ -35,7 +35,7 @@ internal sealed class RunTimings
     public string? FallbackRoot { get; set; }
 }
 
-/// <summary>The files written when a restore ends, in Velero's order (spec §1.3) and then ours.</summary>
+/// <summary>The files written when a restore ends, in Velero's order (docs/velero-compatibility.md#restore-files) and then ours.</summary>
 internal sealed class FinalFiles
 {
     public FinalFiles(RestoreResults results, RestoredResourceList resourceList, IReadOnlyList<RestoreItemOutcome> outcomes, JsonArray volumeInfo)
@@ -251,6 +251,8 @@ internal sealed class RecordFlusher
             {
                 problems.Add(lost);
             }
+
+            state.Log.Warning(lost);
 
             return null;
         }

@@ -69,22 +69,26 @@ public enum PredictedOutcome
     /// <summary>The object exists and differs: it would be merge-patched (policy update, or a ServiceAccount).</summary>
     Update,
 
-    /// <summary>The object exists and differs without policy update, or the check itself failed: the item would fail.</summary>
+    /// <summary>The check itself failed, or the namespace is terminating: the item would fail.</summary>
     Failed,
 
     /// <summary>Not checked against a cluster (folder targets, namespaces, items the plan already skips or fails).</summary>
     NotChecked,
+
+    /// <summary>The object exists and differs, and the existing-resource policy None leaves it as it is: skipped, with Velero's warning.</summary>
+    DiffersSkip,
 }
 
 /// <summary>The live prediction for one planned item.</summary>
 public sealed class ItemPrediction
 {
-    internal ItemPrediction(PlannedItem item, PredictedOutcome outcome, string? message, IReadOnlyList<FieldDifference> differences)
+    internal ItemPrediction(PlannedItem item, PredictedOutcome outcome, string? message, IReadOnlyList<FieldDifference> differences, string? warning = null)
     {
         Item = item;
         Outcome = outcome;
         Message = message;
         Differences = differences;
+        Warning = warning;
     }
 
     /// <summary>The planned item.</summary>
@@ -93,8 +97,11 @@ public sealed class ItemPrediction
     /// <summary>The predicted outcome.</summary>
     public PredictedOutcome Outcome { get; }
 
-    /// <summary>The warning Velero would raise, or why the check failed; null when there is nothing to say.</summary>
+    /// <summary>What the restore would say about the item (its outcome's message), or why the check failed; null when there is nothing to say.</summary>
     public string? Message { get; }
+
+    /// <summary>The warning Velero would raise for the item in its namespace (or the cluster), or null.</summary>
+    public string? Warning { get; }
 
     /// <summary>Where the live object differs from the backup (at most a few fields; values hidden for Secrets).</summary>
     public IReadOnlyList<FieldDifference> Differences { get; }
@@ -154,12 +161,14 @@ public sealed class RestorePreview
 /// <summary>What <c>RestoreEngine.RunAsync</c> returns once the restore has ended (also after a cancel or timeout).</summary>
 public sealed class RestoreRunResult
 {
-    internal RestoreRunResult(RestoreRecord record, RestoreResults results, IReadOnlyList<string> storageProblems, string? fallbackDirectory)
+    internal RestoreRunResult(RestoreRecord record, RestoreResults results, IReadOnlyList<string> storageProblems, string? fallbackDirectory, bool timedOut, IReadOnlyDictionary<string, TargetFailure> targetFailures)
     {
         Record = record;
         Results = results;
         StorageProblems = storageProblems;
         FallbackDirectory = fallbackDirectory;
+        TimedOut = timedOut;
+        TargetFailures = targetFailures;
     }
 
     /// <summary>The final record, as stored (phase, counts, per-target outcomes, failure reason).</summary>
@@ -174,10 +183,22 @@ public sealed class RestoreRunResult
     /// <summary>True when the user canceled the run (an overall timeout ends Failed with its own reason, not canceled).</summary>
     public bool Canceled => Record.Canceled;
 
+    /// <summary>True when the run was stopped by <see cref="RestoreRequest.Timeout"/> (the record then ends Failed, not canceled).</summary>
+    public bool TimedOut { get; }
+
+    /// <summary>
+    /// Why each target that could not run ended Failed, by target name (context or folder). Targets that ran, or that
+    /// were only stopped by a cancel or the timeout, are not in it.
+    /// </summary>
+    public IReadOnlyDictionary<string, TargetFailure> TargetFailures { get; }
+
     /// <summary>The warnings and errors, as in <c>restore-&lt;r&gt;-results.gz</c>.</summary>
     public RestoreResults Results { get; }
 
-    /// <summary>Storage write failures met while the restore ran (the restore went on); empty when storage never failed.</summary>
+    /// <summary>
+    /// Storage write failures met while the restore ran (the restore went on); empty when storage never failed. Each
+    /// was also written to the log as a warning when it happened.
+    /// </summary>
     public IReadOnlyList<string> StorageProblems { get; }
 
     /// <summary>
@@ -185,4 +206,32 @@ public sealed class RestoreRunResult
     /// were saved in this local folder instead. Null when everything reached the storage location.
     /// </summary>
     public string? FallbackDirectory { get; }
+}
+
+/// <summary>Why a target could not run; the cmdlets choose the error category from it.</summary>
+public enum TargetFailure
+{
+    /// <summary>A failure of no particular kind (an unexpected error).</summary>
+    Other,
+
+    /// <summary>The cluster could not be reached: connection refused or dropped, TLS failure, client-side timeout.</summary>
+    Unreachable,
+
+    /// <summary>The cluster did not accept the credentials, or they could not be obtained.</summary>
+    Authentication,
+
+    /// <summary>The cluster refused a request the restore needs before it can start (403).</summary>
+    Forbidden,
+
+    /// <summary>The kubeconfig (or in-cluster configuration) for the target is unusable.</summary>
+    Configuration,
+
+    /// <summary>The cluster answered, but the state needed to plan the restore could not be read.</summary>
+    ClusterState,
+
+    /// <summary>The restore is not valid for this target.</summary>
+    Invalid,
+
+    /// <summary>The backup could not be read, so nothing could be restored.</summary>
+    Backup,
 }

@@ -75,7 +75,7 @@ internal sealed class PreparedRestore
 }
 
 /// <summary>
-/// Everything checked before a restore writes anything (Velero's validation, spec §3.3, plus our request checks):
+/// Everything checked before a restore writes anything (Velero's validation, docs/velero-compatibility.md#restore-validation, plus our request checks):
 /// the name, the spec, the targets, the schedule and backup, and the resource modifiers.
 /// </summary>
 internal sealed class RestorePreparation
@@ -137,7 +137,7 @@ internal sealed class RestorePreparation
         var sourceName = string.IsNullOrEmpty(spec.ScheduleName) ? spec.BackupName : spec.ScheduleName;
         var name = string.IsNullOrEmpty(request.Name) ? DefaultName(sourceName) : request.Name!;
 
-        // Velero stops validating here when the source is ambiguous (spec §3.3 step 5); so do we.
+        // Velero stops validating here when the source is ambiguous (docs/velero-compatibility.md#restore-validation step 5); so do we.
         Backup? backup = null;
         var hasOneSource = string.IsNullOrEmpty(spec.BackupName) != string.IsNullOrEmpty(spec.ScheduleName);
         if (hasOneSource)
@@ -372,7 +372,7 @@ internal sealed class RestorePreparation
             var backup = await store.GetBackupAsync(completed.BackupName!, cancellationToken).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(backup.Schedule))
             {
-                // Velero fills the schedule in from the backup's label (spec §3.2).
+                // Velero fills the schedule in from the backup's label (docs/velero-compatibility.md#restore-object).
                 completed.ScheduleName = backup.Schedule;
             }
 

@@ -8,13 +8,15 @@ using Restore.Engine.Cluster;
 using Restore.Engine.Common;
 using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
+using Restore.Engine.Records;
 using Restore.Engine.Storage;
+using Restore.Engine.Velero;
 
 namespace Restore.Engine.Execution;
 
 /// <summary>
 /// Get-RestorePlan: the same validation, backup loading and planning as a run, then (for clusters) one read per object
-/// the plan would create to predict what happens to it (spec §6). Nothing is written anywhere.
+/// the plan would create to predict what happens to it (docs/velero-compatibility.md#existing-resource-policy). Nothing is written anywhere.
 /// </summary>
 internal sealed class RestorePreviewer
 {
@@ -222,13 +224,18 @@ internal sealed class RestorePreviewer
             var secret = item.TargetGroupResource == "secrets" || sensitive.Any(s => s.Matches(item.TargetGroupResource, item.SourceNamespace, item.Name));
             if (ObjectComparison.IsEquivalent(desired, live))
             {
-                return new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, policy == "update" ? "already exists and is the same; only the restore labels are patched" : "already exists and is the same", none);
+                return new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, policy == "update" ? ExistingObjectTexts.SameLabelsPatched : ExistingObjectTexts.Same, none);
             }
 
             var differences = ObjectComparison.Compare(desired, live, redactValues: secret, limit: DifferencesShown);
             if (item.TargetGroupResource == "serviceaccounts")
             {
-                return new ItemPrediction(item, PredictedOutcome.Update, "already exists and differs; the backed-up secrets, labels and annotations are merged into it", differences);
+                // The restore merges rather than patches: predict with the same merge, so one that adds nothing is a skip.
+                var labels = PlanObjects.GetObject(desired, "metadata", "labels");
+                var merge = ClusterItemApplier.ServiceAccountMergePatch(desired, live, PlanObjects.GetString(labels, RestoreLabels.RestoreName) ?? string.Empty, PlanObjects.GetString(labels, RestoreLabels.BackupName) ?? string.Empty);
+                return merge is null
+                    ? new ItemPrediction(item, PredictedOutcome.AlreadyExistsSkip, ExistingObjectTexts.ServiceAccountComplete, none)
+                    : new ItemPrediction(item, PredictedOutcome.Update, "already exists and differs; the backed-up secrets, labels and annotations are merged into it", differences);
             }
 
             if (policy == "update")
@@ -236,10 +243,12 @@ internal sealed class RestorePreviewer
                 return new ItemPrediction(item, PredictedOutcome.Update, "already exists and differs; it is merge-patched to the backed-up version (a patch the server refuses, for example on an immutable field, leaves it as it is with a warning)", differences);
             }
 
-            var warning = policy == "none"
-                ? $"could not restore, {kind} \"{item.TargetName}\" already exists. Warning: the in-cluster version is different than the backed-up version"
-                : $"could not restore, {kind}:{item.TargetName} already exists. Warning: the in-cluster version is different than the backed-up version";
-            return new ItemPrediction(item, PredictedOutcome.Failed, warning, differences);
+            return new ItemPrediction(
+                item,
+                PredictedOutcome.DiffersSkip,
+                ExistingObjectTexts.DiffersSkipped(differences.Select(d => d.Path)),
+                differences,
+                ExistingObjectTexts.DiffersWarning(kind, item.TargetName, policy));
         }
         catch (KubernetesApiException ex)
         {

@@ -22,11 +22,11 @@ public sealed class RestoreRequest
     /// <summary>The Velero Restore spec: <c>backupName</c> or <c>scheduleName</c>, filters, mappings, policy and our extensions.</summary>
     public RestoreSpec Spec { get; set; } = new();
 
-    /// <summary>For <c>scheduleName</c>: also accept the schedule's newest PartiallyFailed backup (Velero's <c>--allow-partially-failed</c>, spec §3.4).</summary>
+    /// <summary>For <c>scheduleName</c>: also accept the schedule's newest PartiallyFailed backup (Velero's <c>--allow-partially-failed</c>, docs/velero-compatibility.md#schedule-selection).</summary>
     public bool AllowPartiallyFailed { get; set; }
 
     /// <summary>
-    /// The text of a resource-modifier document (YAML or JSON, spec §7), for example the contents of
+    /// The text of a resource-modifier document (YAML or JSON, docs/velero-compatibility.md#resource-modifiers), for example the contents of
     /// <c>-ResourceModifier &lt;file&gt;</c>. The ConfigMap variant is <see cref="RestoreSpec.ResourceModifier"/>, read from each
     /// target cluster's <c>velero</c> namespace. Giving both is a validation error.
     /// </summary>
@@ -74,7 +74,7 @@ public sealed class RestoreRequest
     /// <summary>Longest time the whole restore may take; null for no limit. When it passes the restore stops like a cancel and ends Failed.</summary>
     public TimeSpan? Timeout { get; set; }
 
-    /// <summary>How long to wait for a terminating target namespace to disappear before giving up on its items (spec §4.3). Default 10 minutes.</summary>
+    /// <summary>How long to wait for a terminating target namespace to disappear before giving up on its items (docs/velero-compatibility.md#namespace-creation). Default 10 minutes.</summary>
     public TimeSpan NamespaceTerminationTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Free text kept with the restore record.</summary>

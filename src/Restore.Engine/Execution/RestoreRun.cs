@@ -77,7 +77,7 @@ internal sealed class RestoreRun
 
             if (BackupPhaseWarning(prepared.Backup) is { } phaseWarning)
             {
-                // Velero restores a named backup whatever its phase (spec §3.3 step 9); say what that means.
+                // Velero restores a named backup whatever its phase (docs/velero-compatibility.md#restore-validation step 9); say what that means.
                 state.Global.AddWarning(new ResultMessage(ResultBucket.Velero, string.Empty, phaseWarning));
                 restoreLog.Warning(phaseWarning);
             }
@@ -108,11 +108,8 @@ internal sealed class RestoreRun
         var results = state.MergedResults();
         WriteSummary(restoreLog, results);
         var files = new FinalFiles(results, state.ResourceList, state.Outcomes.ToList(), new JsonArray());
+        // Storage problems and a fallback folder were each logged once as they happened.
         var fallback = await flusher.WriteFinalAsync(files).ConfigureAwait(false);
-        if (fallback is not null)
-        {
-            log.Warning($"The restore record, log and results could not be written to {location.Location}; they are in {fallback}");
-        }
 
         RestoreRecord final;
         lock (state.RecordGate)
@@ -121,7 +118,10 @@ internal sealed class RestoreRun
             final = RestoreRecord.FromJson(record.ToJson());
         }
 
-        return new RestoreRunResult(final, results, flusher.Problems, fallback);
+        var targetFailures = state.Targets
+            .Where(t => t.Failure is not null && t.Status.Phase == RestorePhase.Failed)
+            .ToDictionary(t => t.Info.Name, t => t.Failure!.Value, StringComparer.Ordinal);
+        return new RestoreRunResult(final, results, flusher.Problems, fallback, timedOut, targetFailures);
     }
 
     /// <summary>A warning for a backup that did not complete cleanly: it may not hold everything it was meant to.</summary>
@@ -182,7 +182,7 @@ internal sealed class RestoreRun
         }
         catch (BackupLoadException ex) when (ex.IsVeleroError)
         {
-            // A broken archive is a Velero error: nothing is restored and the restore ends PartiallyFailed (spec §10.12).
+            // A broken archive is a Velero error: nothing is restored and the restore ends PartiallyFailed (docs/velero-compatibility.md#restore-run).
             state.Global.AddError(new ResultMessage(ResultBucket.Velero, string.Empty, ex.Message));
             state.Log.Error(ex.Message);
             foreach (var t in state.Targets)
@@ -199,6 +199,7 @@ internal sealed class RestoreRun
             foreach (var t in state.Targets)
             {
                 t.FailureReason = ex.Message;
+                t.Failure = TargetFailure.Backup;
                 state.SetTargetPhase(t, RestorePhase.Failed, ex.Message);
             }
 
@@ -230,6 +231,7 @@ internal sealed class RestoreRun
             // One target's defect must not take the fleet down.
             var reason = "the restore into this target stopped on an unexpected error: " + ex.Message;
             target.FailureReason = reason;
+            target.Failure = TargetFailure.Other;
             context.Run.Error(target, new ResultMessage(ResultBucket.Velero, string.Empty, reason));
             context.Run.SetTargetPhase(target, RestorePhase.Failed, reason);
         }
@@ -261,7 +263,7 @@ internal sealed class RestoreRun
         return record;
     }
 
-    /// <summary>Sets the final phase and reason (spec §4.1 steps 7-10: errors make it PartiallyFailed, warnings never matter).</summary>
+    /// <summary>Sets the final phase and reason (docs/velero-compatibility.md#restore-run steps 7-10: errors make it PartiallyFailed, warnings never matter).</summary>
     private static void Finish(RunState state, RestoreRequest request, string? failure, bool canceled, bool timedOut)
     {
         lock (state.RecordGate)
@@ -316,17 +318,20 @@ internal sealed class RestoreRun
         }
     }
 
-    /// <summary>Velero's closing lines (spec §8.3): errors by bucket, then warnings by bucket, then <c>restore completed</c>.</summary>
+    /// <summary>
+    /// Velero's closing lines (docs/velero-compatibility.md#restore-log): errors by bucket, then warnings by bucket, then <c>restore completed</c>.
+    /// The summary lines go to the stored log only: the caller's log already had each message when it was raised.
+    /// </summary>
     private static void WriteSummary(RestoreLogBuffer log, RestoreResults results)
     {
         foreach (var m in results.Errors.All())
         {
-            log.Error(RunState.SummaryLine(m, "error"));
+            log.WriteOnlyHere(new EngineLogEntry(DateTimeOffset.UtcNow, EngineLogLevel.Error, RunState.SummaryLine(m, "error")));
         }
 
         foreach (var m in results.Warnings.All())
         {
-            log.Warning(RunState.SummaryLine(m, "warning"));
+            log.WriteOnlyHere(new EngineLogEntry(DateTimeOffset.UtcNow, EngineLogLevel.Warning, RunState.SummaryLine(m, "warning")));
         }
 
         log.Info("restore completed");

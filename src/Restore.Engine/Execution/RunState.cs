@@ -166,6 +166,9 @@ internal sealed class TargetState
     /// <summary>Set when the target could not run to the end (connection, discovery, planning).</summary>
     public string? FailureReason { get; set; }
 
+    /// <summary>Why the target could not run, as data (set with <see cref="FailureReason"/> when the target ends Failed).</summary>
+    public TargetFailure? Failure { get; set; }
+
     /// <summary>Set once the target stopped because the run was canceled or timed out.</summary>
     public bool Stopped { get; set; }
 
@@ -269,14 +272,15 @@ internal sealed class RunState
 
     /// <summary>
     /// Records the end of one item: the resource list entry (when Velero would list it), the outcome row, the
-    /// counters, a log line and a progress report.
+    /// counters, a log line and a progress report. <paramref name="listedAs"/> is the resource-list action when
+    /// Velero's differs from the outcome (an item with only warnings is Skipped here and listed failed there).
     /// </summary>
-    public void Finish(TargetState target, PlannedItem item, ItemRestoreAction action, bool listed, string? message)
+    public void Finish(TargetState target, PlannedItem item, ItemRestoreAction action, bool listed, string? message, ItemFailure failure = ItemFailure.Other, ItemRestoreAction? listedAs = null)
     {
         var name = item.TargetName;
         if (listed)
         {
-            ResourceList.Add(item.ResourceListKey, item.TargetNamespace, name, action);
+            ResourceList.Add(item.ResourceListKey, item.TargetNamespace, name, listedAs ?? action);
         }
 
         var outcome = new RestoreItemOutcome
@@ -290,6 +294,7 @@ internal sealed class RunState
             SourceNamespace = item.SourceNamespace.Length > 0 && item.SourceNamespace != item.TargetNamespace ? item.SourceNamespace : null,
             Action = action,
             Message = message,
+            Failure = action != ItemRestoreAction.Failed ? ItemFailure.None : failure == ItemFailure.None ? ItemFailure.Other : failure,
         };
         outcomes.Enqueue(outcome);
         var done = target.IncrementDone();
@@ -391,7 +396,7 @@ internal sealed class RunState
         return merged;
     }
 
-    /// <summary>The summary line Velero writes for a message before <c>restore completed</c> (spec §8.3).</summary>
+    /// <summary>The summary line Velero writes for a message before <c>restore completed</c> (docs/velero-compatibility.md#restore-log).</summary>
     public static string SummaryLine(ResultMessage m, string level) => m.Bucket switch
     {
         ResultBucket.Velero => $"Velero restore {level}: {m.Text}",

@@ -8,7 +8,7 @@ namespace Restore.Engine.Kubernetes;
 
 /// <summary>
 /// Kubernetes API version priority (<c>v2</c> &gt; <c>v1</c> &gt; <c>v1beta2</c> &gt; <c>v1beta1</c> &gt; <c>v1alpha1</c>),
-/// the order discovery and Velero's API group version choice use (spec §2.4).
+/// the order discovery and Velero's API group version choice use (docs/velero-compatibility.md#api-group-versions).
 /// </summary>
 public static class KubeVersion
 {

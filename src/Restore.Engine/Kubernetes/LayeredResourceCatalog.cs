@@ -8,7 +8,7 @@ namespace Restore.Engine.Kubernetes;
 /// Two catalogs in order: every question goes to <see cref="Primary"/> first and to <see cref="Fallback"/>
 /// only when the primary has no answer. Planning against a live cluster uses the cluster's discovery as
 /// primary and the backup's CRDs as fallback, so custom resources whose CRD the restore itself creates
-/// still resolve (Velero refreshes discovery after restoring CRDs for the same reason, spec §4.2 step 6).
+/// still resolve (Velero refreshes discovery after restoring CRDs for the same reason, docs/velero-compatibility.md#restore-passes step 6).
 /// </summary>
 public sealed class LayeredResourceCatalog : IResourceCatalog
 {

@@ -28,12 +28,12 @@ public sealed class ChosenGroupVersion
     /// <summary>Directory under <c>resources/&lt;GR&gt;/</c>: the version, plus <c>-preferredversion</c> for the source's preferred one.</summary>
     public string Directory { get; }
 
-    /// <summary>The rule of spec §2.4 that chose it (0 user priority … 4 source preferred); -1 when the target does not serve the group.</summary>
+    /// <summary>The rule of docs/velero-compatibility.md#api-group-versions that chose it (0 user priority … 4 source preferred); -1 when the target does not serve the group.</summary>
     public int Rule { get; }
 }
 
 /// <summary>
-/// Velero's API group version choice on restore (spec §2.4, <c>EnableAPIGroupVersions</c>). Applies only when
+/// Velero's API group version choice on restore (docs/velero-compatibility.md#api-group-versions, <c>EnableAPIGroupVersions</c>). Applies only when
 /// the backup's <c>status.formatVersion</c> is at least <c>1.1.0</c>, compared as strings.
 /// </summary>
 public static class ApiGroupVersionChooser
@@ -90,7 +90,7 @@ public static class ApiGroupVersionChooser
         return chosen;
     }
 
-    /// <summary>The rules of spec §2.4 for one group-resource.</summary>
+    /// <summary>The rules of docs/velero-compatibility.md#api-group-versions for one group-resource.</summary>
     /// <param name="group">API group.</param>
     /// <param name="sourcePreferred">The backup cluster's preferred version.</param>
     /// <param name="sourceVersions">Versions in the backup, priority-sorted.</param>

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Restore.Engine.Kubernetes;
@@ -6,7 +8,7 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 
-/// <summary>What happens to a planned object that already exists in the cluster (spec §6).</summary>
+/// <summary>What happens to a planned object that already exists in the cluster (docs/velero-compatibility.md#existing-resource-policy).</summary>
 public enum ExistingObjectOutcome
 {
     /// <summary>The live object equals the planned one: nothing is sent (with policy <c>update</c>, only the restore labels are patched). Listed as <c>skipped</c>.</summary>
@@ -44,7 +46,7 @@ public sealed class ExistingObjectPrediction
 }
 
 /// <summary>
-/// Spec §6 for the plan's predicted outcome: compares a planned object with its live counterpart the way
+/// Existing objects (docs/velero-compatibility.md#existing-resource-policy) for the plan's predicted outcome: compares a planned object with its live counterpart the way
 /// Velero does (live object through the metadata reset with <c>managedFields</c> kept, restore labels copied
 /// from the planned object, semantic deep equality) and applies the existing-resource policy.
 /// ServiceAccounts are merged by the executor (secrets, image pull secrets, missing labels and annotations);
@@ -112,9 +114,34 @@ public static class ExistingObjects
             return new ExistingObjectPrediction(ExistingObjectOutcome.Updated, "updated", null, PlannedItem.Serialize(patch));
         }
 
-        var warning = policy == "none"
-            ? $"could not restore, {kind} \"{name}\" already exists. Warning: the in-cluster version is different than the backed-up version"
-            : $"could not restore, {kind}:{name} already exists. Warning: the in-cluster version is different than the backed-up version";
-        return new ExistingObjectPrediction(ExistingObjectOutcome.Conflict, "failed", warning, null);
+        return new ExistingObjectPrediction(ExistingObjectOutcome.Conflict, "failed", ExistingObjectTexts.DiffersWarning(kind, name, policy), null);
     }
+}
+
+/// <summary>
+/// The texts of docs/velero-compatibility.md#existing-resource-policy shared by the restore (item outcomes, results) and the plan (Get-RestorePlan), so that the
+/// plan predicts exactly what the restore says.
+/// </summary>
+internal static class ExistingObjectTexts
+{
+    /// <summary>How many differing paths an outcome or plan reason names.</summary>
+    public const int PathsShown = 3;
+
+    public const string Same = "already exists and is the same as the backed-up version";
+
+    public const string SameLabelsPatched = Same + "; only the restore labels are patched";
+
+    public const string ServiceAccountComplete = "already exists; the backed-up secrets, labels and annotations are all there";
+
+    /// <summary>
+    /// Velero's warning for an object that exists, differs and is left alone. Velero words it one way when no policy
+    /// was given and another for policy <c>none</c>.
+    /// </summary>
+    public static string DiffersWarning(string kind, string name, string? policy) => policy == "none"
+        ? $"could not restore, {kind} \"{name}\" already exists. Warning: the in-cluster version is different than the backed-up version"
+        : $"could not restore, {kind}:{name} already exists. Warning: the in-cluster version is different than the backed-up version";
+
+    /// <summary>Why such an object is skipped (the item outcome's message and the plan's reason); paths only, never values.</summary>
+    public static string DiffersSkipped(IEnumerable<string> paths) =>
+        $"already exists and differs from the backed-up version (at {string.Join(", ", paths.Take(PathsShown))}); left as it is (existing-resource policy None)";
 }

@@ -9,7 +9,7 @@ namespace Restore.Engine.Planning;
 
 /// <summary>
 /// The <c>patches</c> extension of a restore: inline patches for the objects an <see cref="ObjectSelector"/>
-/// pattern names, applied after Velero's resource modifiers (spec §4.4 step 11). <c>json</c> is an RFC 6902
+/// pattern names, applied after Velero's resource modifiers (docs/velero-compatibility.md#item-steps step 11). <c>json</c> is an RFC 6902
 /// operation list, <c>merge</c> an RFC 7386 merge patch, <c>strategic</c> a Kubernetes strategic merge patch;
 /// the patch text may be JSON or YAML.
 /// </summary>

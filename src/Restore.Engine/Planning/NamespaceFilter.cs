@@ -9,7 +9,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Planning;
 
 /// <summary>
-/// The namespace include/exclude filter of a restore (spec §5.2), applied to SOURCE namespaces.
+/// The namespace include/exclude filter of a restore (docs/velero-compatibility.md#filters-namespaces), applied to SOURCE namespaces.
 /// Entries are Velero globs; an entry written as <c>/regex/</c> is a .NET regular expression (unanchored
 /// search). With <see cref="NamespaceMatching.Glob"/> (Velero ≤1.17) each entry is matched directly; with
 /// <see cref="NamespaceMatching.Expand"/> (Velero 1.18) wildcard entries are first expanded against the
@@ -43,7 +43,7 @@ public sealed class NamespaceFilter
     /// <summary>True when 1.18 wildcard expansion replaced the patterns by namespace names.</summary>
     public bool IsExpanded { get; }
 
-    /// <summary>True when the include list is empty or exactly <c>*</c> and nothing is excluded (spec §5.3 "auto").</summary>
+    /// <summary>True when the include list is empty or exactly <c>*</c> and nothing is excluded (docs/velero-compatibility.md#cluster-scoped "auto").</summary>
     public bool IncludeEverything =>
         !matchesNothing && Excludes.Count == 0 && (Includes.Count == 0 || (Includes.Count == 1 && Includes[0] == "*"));
 

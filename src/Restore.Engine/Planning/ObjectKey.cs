@@ -3,7 +3,7 @@ using System;
 namespace Restore.Engine.Planning;
 
 /// <summary>
-/// An object as Velero's de-duplication sees it (spec §4.4 step 5): the backup's apiVersion/Kind, the target namespace
+/// An object as Velero's de-duplication sees it (docs/velero-compatibility.md#item-steps step 5): the backup's apiVersion/Kind, the target namespace
 /// and the name. Three references instead of one joined string: sets of these hold one key per restored item.
 /// </summary>
 internal readonly struct ObjectKey : IEquatable<ObjectKey>

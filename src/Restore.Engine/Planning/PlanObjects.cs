@@ -10,10 +10,10 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 
-/// <summary>Small object-tree operations of the restore pipeline (spec §4.3, §4.4).</summary>
+/// <summary>Small object-tree operations of the restore pipeline (docs/velero-compatibility.md#namespace-creation, #item-steps).</summary>
 internal static class PlanObjects
 {
-    /// <summary>Fields removed from <c>metadata</c> by the reset of spec §4.4 step 8.</summary>
+    /// <summary>Fields removed from <c>metadata</c> by the reset of docs/velero-compatibility.md#item-steps step 8.</summary>
     public static readonly string[] ResetMetadataFields =
     {
         "generateName", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences",
@@ -83,7 +83,7 @@ internal static class PlanObjects
         return null;
     }
 
-    /// <summary>Sets the two restore labels (spec §3.5); the values must already be valid label values (<see cref="RestoreLabels.GetValidName"/>).</summary>
+    /// <summary>Sets the two restore labels (docs/velero-compatibility.md#restore-labels); the values must already be valid label values (<see cref="RestoreLabels.GetValidName"/>).</summary>
     [MethodImpl(HotPath.Optimize)]
     public static void AddRestoreLabels(JsonObject obj, string restoreLabelValue, string backupLabelValue)
     {
@@ -104,7 +104,7 @@ internal static class PlanObjects
         labels[RestoreLabels.RestoreName] = restoreLabelValue;
     }
 
-    /// <summary>Completed pods (Succeeded/Failed) and finished jobs are not restored (spec §4.4 step 4).</summary>
+    /// <summary>Completed pods (Succeeded/Failed) and finished jobs are not restored (docs/velero-compatibility.md#item-steps step 4).</summary>
     public static bool IsCompleted(JsonObject obj, string groupResource, out string? error)
     {
         error = null;
@@ -154,7 +154,7 @@ internal static class PlanObjects
     }
 
     /// <summary>
-    /// The namespace object to ensure (spec §4.3): from <c>resources/namespaces/cluster/&lt;source&gt;.json</c> keeping only
+    /// The namespace object to ensure (docs/velero-compatibility.md#namespace-creation): from <c>resources/namespaces/cluster/&lt;source&gt;.json</c> keeping only
     /// kind, apiVersion, labels, annotations and spec, with the target name; a bare <c>v1/Namespace</c> when the backup has
     /// no readable copy.
     /// </summary>

@@ -10,7 +10,7 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
 
-/// <summary>The per-item pipeline: Velero's <c>restoreItem</c> up to the create (spec §4.4).</summary>
+/// <summary>The per-item pipeline: Velero's <c>restoreItem</c> up to the create (docs/velero-compatibility.md#item-steps).</summary>
 internal sealed partial class PlanSession
 {
     private const string RestoreStatusAnnotation = "velero.io/restore-status";
@@ -202,7 +202,7 @@ internal sealed partial class PlanSession
         return true;
     }
 
-    /// <summary>An additional item is read from the unversioned path and restored recursively, bypassing label selectors (spec §5.5).</summary>
+    /// <summary>An additional item is read from the unversioned path and restored recursively, bypassing label selectors (docs/velero-compatibility.md#filter-bypass).</summary>
     private void PlanAdditionalItem(AdditionalItem additional, PlannedItem parent, string parentTargetNamespace, string parentId, PlanTier tier)
     {
         var path = BackupContents.ItemPath(additional.GroupResource, additional.Namespace, additional.Name);

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Restore.Engine.Planning;
 
-/// <summary>Resource modifiers (spec §7) and the inline patches extension, step 11 of spec §4.4.</summary>
+/// <summary>Resource modifiers (docs/velero-compatibility.md#resource-modifiers) and the inline patches extension, step 11 of docs/velero-compatibility.md#item-steps.</summary>
 internal sealed partial class PlanSession
 {
     private List<CompiledPatch> inlinePatches = new();

@@ -20,7 +20,7 @@ internal sealed partial class PlanSession
     private const string NamespacesResource = "namespaces";
     private const string CrdResource = "customresourcedefinitions.apiextensions.k8s.io";
 
-    // Must-have resources bypass every filter but the cluster-scope rule (spec §9.3, ≥1.17 list).
+    // Must-have resources bypass every filter but the cluster-scope rule (docs/velero-compatibility.md#must-have, ≥1.17 list).
     private static readonly HashSet<string> MustHave = new(StringComparer.Ordinal) { "datauploads.velero.io", "volumesnapshotcontents.snapshot.storage.k8s.io" };
 
     private readonly RestorePlanRequest request;
@@ -86,7 +86,7 @@ internal sealed partial class PlanSession
             yield break;
         }
 
-        // Pass 1: CustomResourceDefinitions alone, so their custom resources can be resolved in pass 2 (spec §4.2).
+        // Pass 1: CustomResourceDefinitions alone, so their custom resources can be resolved in pass 2 (docs/velero-compatibility.md#restore-passes).
         var processed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in RunPass(ResourcePriorities.CustomResourceDefinitionsOnly, includeAllResources: false, processed))
         {
@@ -134,7 +134,7 @@ internal sealed partial class PlanSession
         };
         PrepareModifiers();
 
-        // An invalid selector stops a Velero restore before anything is restored (spec §5.4).
+        // An invalid selector stops a Velero restore before anything is restored (docs/velero-compatibility.md#label-selectors).
         try
         {
             selector = spec.LabelSelector is null ? LabelSelector.Everything : LabelSelector.FromJson(RestoreSpecJson.WriteSelector(spec.LabelSelector));
@@ -232,7 +232,7 @@ internal sealed partial class PlanSession
         }
     }
 
-    /// <summary>Velero's <c>getOrderedResourceCollection</c>: resolve, de-duplicate, filter and select (spec §4.8).</summary>
+    /// <summary>Velero's <c>getOrderedResourceCollection</c>: resolve, de-duplicate, filter and select (docs/velero-compatibility.md#resource-order).</summary>
     private List<SelectedResource> Collect(ResourcePriorities priorities, bool includeAllResources, HashSet<string> processed)
     {
         var entries = includeAllResources
@@ -396,7 +396,7 @@ internal sealed partial class PlanSession
         return null;
     }
 
-    /// <summary>Velero's <c>processSelectedResource</c> for one item (spec §4.2 step 8).</summary>
+    /// <summary>Velero's <c>processSelectedResource</c> for one item (docs/velero-compatibility.md#restore-passes step 8).</summary>
     [MethodImpl(HotPath.Optimize)]
     private void ProcessSelected(string gr, SelectedItem selected, PlanTier tier)
     {
@@ -529,7 +529,7 @@ internal sealed partial class PlanSession
         }
     }
 
-    /// <summary>Marks an item skipped; a listed item is <c>skipped</c> without Velero warnings or errors, else <c>failed</c> (spec §4.4 step 5).</summary>
+    /// <summary>Marks an item skipped; a listed item is <c>skipped</c> without Velero warnings or errors, else <c>failed</c> (docs/velero-compatibility.md#item-steps step 5).</summary>
     private void Skip(PlannedItem item, string reason, bool recorded, PlanTier? tier)
     {
         item.Decision = PlanDecision.Skipped;

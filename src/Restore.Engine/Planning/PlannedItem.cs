@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Restore.Engine.Records;
 using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
@@ -79,7 +80,7 @@ public sealed class PlannedItem
     public string? Reason { get; internal set; }
 
     /// <summary>
-    /// What Velero would write for this item in the restored resource list (spec §8.2) if the cluster accepts the
+    /// What Velero would write for this item in the restored resource list (docs/velero-compatibility.md#resource-list) if the cluster accepts the
     /// create: <c>created</c>, <c>skipped</c> or <c>failed</c>; null when the item is not listed at all (filtered,
     /// completed, duplicate, undecodable).
     /// </summary>
@@ -97,7 +98,7 @@ public sealed class PlannedItem
     /// <summary>Archive path the object was read from; null for namespaces built without a backup file.</summary>
     public string? Path { get; internal set; }
 
-    /// <summary>True for a namespace the restore makes sure exists (built per spec §4.3; no actions, modifiers or labels).</summary>
+    /// <summary>True for a namespace the restore makes sure exists (built per docs/velero-compatibility.md#namespace-creation; no actions, modifiers or labels).</summary>
     public bool IsNamespace { get; internal set; }
 
     /// <summary>True when an action of another item pulled this item in (label selectors were not applied).</summary>
@@ -106,7 +107,7 @@ public sealed class PlannedItem
     /// <summary>Resource id (<c>GR/ns/name</c>) of the item whose action pulled this one in.</summary>
     public string? AdditionalItemOf { get; internal set; }
 
-    /// <summary>True when the saved status is put back after the create (spec §4.5).</summary>
+    /// <summary>True when the saved status is put back after the create (docs/velero-compatibility.md#status-restore).</summary>
     public bool RestoreStatus { get; internal set; }
 
     /// <summary>True for a CustomResourceDefinition: after creating it, wait until it is Established before going on.</summary>
@@ -153,6 +154,15 @@ public sealed class PlannedItem
 
     /// <summary>Warnings and errors Velero itself would raise for the item (decides skipped versus failed).</summary>
     internal int VeleroMessageCount { get; set; }
+
+    /// <summary>
+    /// The outcome of an item the plan already decided, when nothing is sent: Failed only when it raises an error;
+    /// one with warnings alone is Skipped (its resource-list entry, <see cref="PlannedListAction"/>, says failed).
+    /// </summary>
+    internal ItemRestoreAction PlannedOutcome => Decision == PlanDecision.Failed || Errors.Count > 0 ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
+
+    /// <summary>Velero's resource-list action for an item the plan already decided.</summary>
+    internal ItemRestoreAction PlannedListAction => Decision == PlanDecision.Failed || ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
 
     internal void AddWarning(ResultMessage m) => (warnings ??= new List<ResultMessage>()).Add(m);
 

@@ -7,7 +7,7 @@ using Restore.Engine.Planning.Matching;
 namespace Restore.Engine.Planning;
 
 /// <summary>
-/// A resource include/exclude filter as Velero builds it (<c>GetResourceIncludesExcludes</c>, spec §5.1): each
+/// A resource include/exclude filter as Velero builds it (<c>GetResourceIncludesExcludes</c>, docs/velero-compatibility.md#filters-resources): each
 /// entry is resolved through the resource catalog to its full group-resource (<c>deploy</c> becomes
 /// <c>deployments.apps</c>); an entry that does not resolve, such as a glob, is kept verbatim; <c>*</c> is kept
 /// in the includes and dropped from the excludes. Matching is gobwas-glob with no separator.

@@ -7,7 +7,7 @@ namespace Restore.Engine.Planning;
 /// <summary>Which part of the restore order a resource belongs to.</summary>
 public enum PriorityGroup
 {
-    /// <summary>The first pass: CustomResourceDefinitions only (spec §4.2 step 5).</summary>
+    /// <summary>The first pass: CustomResourceDefinitions only (docs/velero-compatibility.md#restore-passes step 5).</summary>
     CustomResourceDefinitions,
 
     /// <summary>The high-priority list, in its order.</summary>
@@ -22,7 +22,7 @@ public enum PriorityGroup
 
 /// <summary>
 /// A restore order: resources restored first (<see cref="High"/>) and last (<see cref="Low"/>); every other
-/// resource in the backup goes between them in byte-wise order (spec §4.8, §9.1). Entries are raw strings
+/// resource in the backup goes between them in byte-wise order (docs/velero-compatibility.md#resource-order, #default-priorities). Entries are raw strings
 /// resolved through the resource catalog when the order is walked.
 /// </summary>
 public sealed class ResourcePriorities
@@ -34,7 +34,7 @@ public sealed class ResourcePriorities
         Low = (low ?? Array.Empty<string>()).ToArray();
     }
 
-    /// <summary>Velero's default <c>--restore-resource-priorities</c> (the code list of spec §9.1).</summary>
+    /// <summary>Velero's default <c>--restore-resource-priorities</c> (the code list of docs/velero-compatibility.md#default-priorities).</summary>
     public static ResourcePriorities Default { get; } = new(
         new[]
         {

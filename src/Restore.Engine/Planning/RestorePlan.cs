@@ -31,7 +31,7 @@ public sealed class PlanTier
     public override string ToString() => $"{Index} {GroupResource} ({PriorityGroup}, {ItemCount})";
 }
 
-/// <summary>One entry of the ordered resource list as the planner walked it (spec §4.8), for diagnostics.</summary>
+/// <summary>One entry of the ordered resource list as the planner walked it (docs/velero-compatibility.md#resource-order), for diagnostics.</summary>
 public sealed class ResourceOrderEntry
 {
     internal ResourceOrderEntry(string entry, string groupResource, PriorityGroup group, string outcome)
@@ -79,7 +79,7 @@ public sealed class PlanSummary
     /// <summary>Items that cannot be restored.</summary>
     public int Failed { get; internal set; }
 
-    /// <summary>Predicted warnings (Velero's count rule, spec §4.1 step 7).</summary>
+    /// <summary>Predicted warnings (Velero's count rule, docs/velero-compatibility.md#restore-run step 7).</summary>
     public int Warnings { get; internal set; }
 
     /// <summary>Predicted errors.</summary>
@@ -150,7 +150,7 @@ public sealed class RestorePlan
     public PlanSummary Summary { get; internal set; } = new();
 
     /// <summary>
-    /// The resource list Velero would write if every create succeeds (spec §8.2): <c>apiVersion/Kind</c> of the backed-up
+    /// The resource list Velero would write if every create succeeds (docs/velero-compatibility.md#resource-list): <c>apiVersion/Kind</c> of the backed-up
     /// object to sorted <c>ns/name(action)</c> entries.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> PredictedResourceList()

@@ -44,7 +44,7 @@ public sealed class RestorePlanRequest
     /// <summary>The backup's <c>status.formatVersion</c> (<c>1.1.0</c>); decides whether API group version choice applies.</summary>
     public string? BackupFormatVersion { get; init; }
 
-    /// <summary>What the backup says about volumes (volume info, snapshots, pod volume backups); decides PersistentVolumes (spec §4.7).</summary>
+    /// <summary>What the backup says about volumes (volume info, snapshots, pod volume backups); decides PersistentVolumes (docs/velero-compatibility.md#persistent-volumes).</summary>
     public BackupVolumeData BackupVolumes { get; init; } = BackupVolumeData.Empty;
 
     /// <summary>The restore's uid; the CSI actions derive snapshot names from it.</summary>

@@ -7,9 +7,9 @@ using System.Threading;
 namespace Restore.Engine.Planning;
 
 /// <summary>
-/// Plans a restore the way Velero's restore engine would run it (spec §4.2-§4.8, §5): the validated spec,
+/// Plans a restore the way Velero's restore engine would run it (docs/velero-compatibility.md#restore-passes through #resource-order, and #filters): the validated spec,
 /// resources in priority order (CRDs in a first pass), namespace and cluster-scope filters, label and
-/// <c>-Object</c> selectors, then per item the steps of §4.4 up to the create: completed and mirror pods,
+/// <c>-Object</c> selectors, then per item the steps of docs/velero-compatibility.md#item-steps up to the create: completed and mirror pods,
 /// de-duplication, PersistentVolume decisions, metadata reset, restore item actions (with additional items),
 /// PVC fix-ups, resource modifiers and inline patches, namespace mapping and restore labels. Nothing is sent
 /// to the cluster; the plan says what would be.

@@ -42,14 +42,14 @@ public sealed class RestoreValidationResult
 }
 
 /// <summary>
-/// Validates a restore spec like Velero's restore controller (spec §3.3: same checks, same order, same texts)
+/// Validates a restore spec like Velero's restore controller (docs/velero-compatibility.md#restore-validation: same checks, same order, same texts)
 /// for the checks that need neither object storage nor the cluster (steps 1-7; the caller resolves schedules,
 /// backups and the resource-modifier ConfigMap), then checks our own notations. Unknown resource names are
 /// not errors: Velero keeps them verbatim.
 /// </summary>
 public static class RestoreValidator
 {
-    /// <summary>Resources that are never restored, in Velero's order (spec §9.2).</summary>
+    /// <summary>Resources that are never restored, in Velero's order (docs/velero-compatibility.md#non-restorable).</summary>
     public static IReadOnlyList<string> NonRestorableResources { get; } = new[]
     {
         "nodes",

@@ -10,7 +10,7 @@ using System.Text.Json.Nodes;
 namespace Restore.Engine.Records;
 
 /// <summary>
-/// Velero's encoding of its <c>*.json.gz</c> and <c>*-results.gz</c> files (spec §1.4): one gzip
+/// Velero's encoding of its <c>*.json.gz</c> and <c>*-results.gz</c> files (docs/velero-compatibility.md#file-encoding): one gzip
 /// member holding compact JSON and a trailing newline. Readers accept the literal <c>null</c>.
 /// </summary>
 public static class GzipJson

@@ -39,6 +39,9 @@ public sealed class RestoreItemOutcome
     /// <summary>Why: the warning or error text, or a short note (never secret data).</summary>
     public string? Message { get; set; }
 
+    /// <summary>What kind of failure a failed item met, for callers that act on it; <see cref="ItemFailure.None"/> unless <see cref="Action"/> is Failed.</summary>
+    public ItemFailure Failure { get; set; }
+
     /// <summary>Compact JSON form used in <c>restore-&lt;r&gt;-items.json.gz</c>.</summary>
     internal JsonObject ToJson()
     {
@@ -60,6 +63,11 @@ public sealed class RestoreItemOutcome
         if (!string.IsNullOrEmpty(Message))
         {
             json["message"] = Message;
+        }
+
+        if (Failure != ItemFailure.None)
+        {
+            json["failure"] = char.ToLowerInvariant(Failure.ToString()[0]) + Failure.ToString().Substring(1);
         }
 
         return json;
@@ -85,10 +93,59 @@ public sealed class RestoreItemOutcome
             SourceNamespace = (string?)json["sourceNamespace"],
             Action = action,
             Message = (string?)json["message"],
+            Failure = ReadFailure((string?)json["failure"], action),
         };
+    }
+
+    /// <summary>A failed item read from a record written before failures had kinds (or with an unknown kind) reads as <see cref="ItemFailure.Other"/>.</summary>
+    private static ItemFailure ReadFailure(string? text, ItemRestoreAction action)
+    {
+        if (action != ItemRestoreAction.Failed)
+        {
+            return ItemFailure.None;
+        }
+
+        return Enum.TryParse<ItemFailure>(text, ignoreCase: true, out var failure) && failure != ItemFailure.None ? failure : ItemFailure.Other;
     }
 
     /// <summary>Decodes a JSON array; null reads as empty.</summary>
     internal static IReadOnlyList<RestoreItemOutcome> FromJsonArray(JsonNode? node) =>
         node is JsonArray array ? array.OfType<JsonObject>().Select(FromJson).ToList() : (IReadOnlyList<RestoreItemOutcome>)Array.Empty<RestoreItemOutcome>();
+}
+
+/// <summary>What kind of failure a failed item met; the cmdlets choose the error category from it.</summary>
+public enum ItemFailure
+{
+    /// <summary>The item did not fail.</summary>
+    None,
+
+    /// <summary>A failure of no particular kind (also an unexpected error, or a file that could not be written).</summary>
+    Other,
+
+    /// <summary>The plan could not restore the item as backed up (undecodable, a kind no server serves, an action's error).</summary>
+    Planning,
+
+    /// <summary>The object exists in the cluster and was left alone.</summary>
+    AlreadyExists,
+
+    /// <summary>The cluster refused the request (403).</summary>
+    Forbidden,
+
+    /// <summary>The cluster did not accept the credentials (401).</summary>
+    Unauthorized,
+
+    /// <summary>The cluster rejected the object as invalid (422), or the request was bad.</summary>
+    Invalid,
+
+    /// <summary>The cluster does not serve the item's resource, or something it needs is not there (404).</summary>
+    NotFound,
+
+    /// <summary>The item did not finish in time (-ItemOperationTimeout, or the server's own timeout).</summary>
+    TimedOut,
+
+    /// <summary>The cluster could not be reached.</summary>
+    Unreachable,
+
+    /// <summary>The item's namespace could not be made ready (terminating, or its create failed).</summary>
+    NamespaceUnavailable,
 }

@@ -58,17 +58,22 @@ public sealed class RestoreLogBuffer : IEngineLog
             throw new ArgumentNullException(nameof(entry));
         }
 
-        if (entry.Level >= threshold)
+        Keep(entry);
+        next.Write(entry);
+    }
+
+    /// <summary>
+    /// Writes an entry to this log only, without passing it on: for lines that repeat what the other log was already
+    /// told (Velero's closing summary of every warning and error).
+    /// </summary>
+    public void WriteOnlyHere(EngineLogEntry entry)
+    {
+        if (entry is null)
         {
-            var line = VeleroLogFormat.Format(entry, restoreField) + "\n";
-            lock (gate)
-            {
-                Append(line);
-                version++;
-            }
+            throw new ArgumentNullException(nameof(entry));
         }
 
-        next.Write(entry);
+        Keep(entry);
     }
 
     /// <summary>The log so far as plain text.</summary>
@@ -81,6 +86,21 @@ public sealed class RestoreLogBuffer : IEngineLog
 
     /// <summary>The log so far, gzipped as <c>restore-&lt;r&gt;-logs.gz</c> holds it.</summary>
     public byte[] GetGzip() => GzipJson.Compress(CopyTo);
+
+    private void Keep(EngineLogEntry entry)
+    {
+        if (entry.Level < threshold)
+        {
+            return;
+        }
+
+        var line = VeleroLogFormat.Format(entry, restoreField) + "\n";
+        lock (gate)
+        {
+            Append(line);
+            version++;
+        }
+    }
 
     private void Append(string line)
     {

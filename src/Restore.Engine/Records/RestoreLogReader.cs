@@ -11,7 +11,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Records;
 
 /// <summary>
-/// Reads restore log text (spec §8.3) into <see cref="RestoreLogEntry"/> objects: the logrus text layout we and
+/// Reads restore log text (docs/velero-compatibility.md#restore-log) into <see cref="RestoreLogEntry"/> objects: the logrus text layout we and
 /// Velero write by default, and the JSON layout of a Velero server run with <c>--log-format=json</c>.
 /// </summary>
 public static class RestoreLogReader

@@ -40,7 +40,7 @@ public sealed class RestoreTargetStatus
 
 /// <summary>
 /// Our record of a restore, stored as <c>restores/&lt;r&gt;/restore-&lt;r&gt;-record.json</c>. Velero never
-/// stores Restore objects in object storage (spec §1.3), so this is our own extension: a velero.io/v1
+/// stores Restore objects in object storage (docs/velero-compatibility.md#restore-files), so this is our own extension: a velero.io/v1
 /// Restore object whose status carries Velero's fields plus per-target outcomes, a heartbeat and the
 /// cancel flag; our metadata (description, created-by, backup timestamp) rides in annotations.
 /// </summary>
@@ -91,7 +91,7 @@ public sealed class RestoreRecord
     /// <summary>Why the restore failed or partially failed; always set for PartiallyFailed.</summary>
     public string? FailureReason { get; set; }
 
-    /// <summary>Warning count (spec §4.1 step 7).</summary>
+    /// <summary>Warning count (docs/velero-compatibility.md#restore-run step 7).</summary>
     public int Warnings { get; set; }
 
     /// <summary>Error count.</summary>

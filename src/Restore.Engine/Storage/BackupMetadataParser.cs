@@ -7,7 +7,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Storage;
 
 /// <summary>
-/// Reads <c>velero-backup.json</c> into a <see cref="Backup"/> (spec §3.1). Like Velero: <c>kind</c> and
+/// Reads <c>velero-backup.json</c> into a <see cref="Backup"/> (docs/velero-compatibility.md#backup-object). Like Velero: <c>kind</c> and
 /// <c>apiVersion</c> must be present, unknown fields are ignored, <c>null</c> is accepted where a list is expected.
 /// </summary>
 internal static class BackupMetadataParser

@@ -46,7 +46,7 @@ public sealed class BackupStore
     });
 
     /// <summary>
-    /// Velero's "latest backup of a schedule" rule (spec §3.4): backups labelled with the schedule, sorted by
+    /// Velero's "latest backup of a schedule" rule (docs/velero-compatibility.md#schedule-selection): backups labelled with the schedule, sorted by
     /// <c>status.startTimestamp</c> newest first (missing times last), the first whose phase is <c>Completed</c>,
     /// or also <c>PartiallyFailed</c> when <paramref name="allowPartiallyFailed"/>. Null when none qualifies.
     /// </summary>
@@ -227,7 +227,7 @@ public sealed class BackupStore
     /// <summary>
     /// The decompressed bytes of an optional gzip file of a backup (volume info, results, resource list, log…),
     /// or null when the file is missing; a missing optional file is not an error. JSON content may be the
-    /// literal <c>null</c> (spec §1.4): parsing is the caller's business.
+    /// literal <c>null</c> (docs/velero-compatibility.md#file-encoding): parsing is the caller's business.
     /// </summary>
     public async Task<byte[]?> ReadOptionalBackupFileAsync(string name, BackupFile which, CancellationToken cancellationToken)
     {

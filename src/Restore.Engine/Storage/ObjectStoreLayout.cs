@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Restore.Engine.Storage;
 
-/// <summary>Optional per-backup files Velero writes next to the tarball (spec §1.2).</summary>
+/// <summary>Optional per-backup files Velero writes next to the tarball (docs/velero-compatibility.md#backup-files).</summary>
 public enum BackupFile
 {
     /// <summary><c>&lt;b&gt;-logs.gz</c>: gzip text of the backup log.</summary>
@@ -38,12 +38,12 @@ public enum BackupFile
 }
 
 /// <summary>
-/// The one place that knows every object key of a Velero backup storage location (spec §1).
+/// The one place that knows every object key of a Velero backup storage location (docs/velero-compatibility.md#storage-layout).
 /// Keys are relative to the bucket (or local folder) and already carry the location prefix.
 /// </summary>
 public sealed class ObjectStoreLayout
 {
-    /// <summary>The only top-level prefixes Velero accepts under the root (spec §1.1), without the trailing slash.</summary>
+    /// <summary>The only top-level prefixes Velero accepts under the root (docs/velero-compatibility.md#storage-layout), without the trailing slash.</summary>
     public static readonly IReadOnlyList<string> VeleroTopLevelDirectories =
         new[] { "backups", "restores", "restic", "kopia", "metadata", "plugins" };
 
@@ -134,7 +134,7 @@ public sealed class ObjectStoreLayout
 
     /// <summary>
     /// Our own extension: the Restore object and its progress, <c>restore-&lt;r&gt;-record.json</c>. Velero
-    /// never stores Restore objects (spec §1.3); this name matches none of Velero's patterns, so Velero ignores it
+    /// never stores Restore objects (docs/velero-compatibility.md#restore-files); this name matches none of Velero's patterns, so Velero ignores it
     /// and still deletes it together with the restore prefix.
     /// </summary>
     public string RestoreRecordKey(string restore) => RestorePrefix(restore) + "restore-" + restore + "-record.json";

@@ -48,7 +48,7 @@ public sealed class StorageLocation : IDisposable
     /// <summary>The absolute folder of a local location; null for S3.</summary>
     public string? Folder { get; }
 
-    /// <summary>The key layout (prefix handling per spec §1.1).</summary>
+    /// <summary>The key layout (prefix handling per docs/velero-compatibility.md#storage-layout).</summary>
     public ObjectStoreLayout Layout { get; }
 
     /// <summary>The object store. Reads go anywhere; writes only under <c>restores/&lt;name&gt;/</c>.</summary>
@@ -103,7 +103,7 @@ public sealed class StorageLocation : IDisposable
 
     /// <summary>
     /// Confirms the location is usable: the bucket or folder exists and can be listed, and its top level holds
-    /// only Velero's folders (spec §1.1). Throws <see cref="StorageException"/> naming the problem.
+    /// only Velero's folders (docs/velero-compatibility.md#storage-layout). Throws <see cref="StorageException"/> naming the problem.
     /// </summary>
     public async Task VerifyAsync(CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Restore.Engine.Velero;
 
-/// <summary>Velero's Backup phases (spec §3.1), exact strings.</summary>
+/// <summary>Velero's Backup phases (docs/velero-compatibility.md#backup-object), exact strings.</summary>
 public static class BackupPhase
 {
     /// <summary><c>New</c>.</summary>
@@ -55,7 +55,7 @@ public static class BackupPhase
 }
 
 /// <summary>
-/// A Velero backup as stored in <c>backups/&lt;name&gt;/velero-backup.json</c> (spec §3.1). Read-only.
+/// A Velero backup as stored in <c>backups/&lt;name&gt;/velero-backup.json</c> (docs/velero-compatibility.md#backup-object). Read-only.
 /// Times are UTC. The phase is shown exactly as stored, even a non-terminal one left by a server that died.
 /// </summary>
 public sealed class Backup
@@ -129,7 +129,7 @@ public sealed class Backup
     /// <summary><c>spec.volumeSnapshotLocations</c>.</summary>
     public IReadOnlyList<string> VolumeSnapshotLocations { get; set; } = Array.Empty<string>();
 
-    /// <summary><c>status.formatVersion</c> (<c>1.1.0</c>); drives API group version selection (spec §2.4).</summary>
+    /// <summary><c>status.formatVersion</c> (<c>1.1.0</c>); drives API group version selection (docs/velero-compatibility.md#api-group-versions).</summary>
     public string? FormatVersion { get; set; }
 
     /// <summary>

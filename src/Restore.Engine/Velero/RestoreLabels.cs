@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Restore.Engine.Velero;
 
-/// <summary>The labels stamped on restored objects (spec §3.5).</summary>
+/// <summary>The labels stamped on restored objects (docs/velero-compatibility.md#restore-labels).</summary>
 public static class RestoreLabels
 {
     /// <summary><c>velero.io/backup-name</c>.</summary>

@@ -189,7 +189,7 @@ public sealed class RestoreManifest
     }
 }
 
-/// <summary><c>status</c> of a Restore (spec §3.2).</summary>
+/// <summary><c>status</c> of a Restore (docs/velero-compatibility.md#restore-object).</summary>
 public sealed class RestoreStatusInfo
 {
     /// <summary><c>phase</c>: <c>New</c>, <c>FailedValidation</c>, <c>InProgress</c>, …, <c>Completed</c>, <c>PartiallyFailed</c>, <c>Failed</c>.</summary>

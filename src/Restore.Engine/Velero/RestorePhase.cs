@@ -1,6 +1,6 @@
 namespace Restore.Engine.Velero;
 
-/// <summary>Velero's restore phase names (spec §3.2), exactly as Velero spells them.</summary>
+/// <summary>Velero's restore phase names (docs/velero-compatibility.md#restore-object), exactly as Velero spells them.</summary>
 public static class RestorePhase
 {
     /// <summary>Created, not started.</summary>

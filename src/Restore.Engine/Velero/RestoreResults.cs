@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 
 namespace Restore.Engine.Velero;
 
-/// <summary>Where a restore warning or error is filed (spec §8.1).</summary>
+/// <summary>Where a restore warning or error is filed (docs/velero-compatibility.md#results-file).</summary>
 public enum ResultBucket
 {
     /// <summary>Velero-level: archive problems, namespace-ensure failures, invalid selectors, wildcard errors.</summary>
@@ -69,7 +69,7 @@ public sealed class ResultMessages
     /// <summary>Messages about namespaced items, by target namespace (byte-wise key order).</summary>
     public IReadOnlyDictionary<string, List<string>> Namespaces => namespaces;
 
-    /// <summary>len(velero) + len(cluster) + the sum over namespaces (spec §4.1 step 7).</summary>
+    /// <summary>len(velero) + len(cluster) + the sum over namespaces (docs/velero-compatibility.md#restore-run step 7).</summary>
     public int Count => velero.Count + cluster.Count + namespaces.Values.Sum(l => l.Count);
 
     /// <summary>True when there is no message.</summary>

@@ -5,7 +5,7 @@ using System.Linq;
 namespace Restore.Engine.Velero;
 
 /// <summary>
-/// Everything a <c>velero.io/v1</c> Restore spec can say (spec §3.2), plus this module's extensions.
+/// Everything a <c>velero.io/v1</c> Restore spec can say (docs/velero-compatibility.md#restore-object), plus this module's extensions.
 /// Every property is nullable so that "not given" differs from "given as empty" (Velero's <c>*bool</c>
 /// tri-states, and <see cref="Merge"/> where only given values override).
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class RestoreSpec
     /// <summary>The backup to restore (<c>backupName</c>). Exactly one of this and <see cref="ScheduleName"/> must be set.</summary>
     public string? BackupName { get; set; }
 
-    /// <summary>Restore the newest completed backup of this schedule (<c>scheduleName</c>, §3.4).</summary>
+    /// <summary>Restore the newest completed backup of this schedule (<c>scheduleName</c>, docs/velero-compatibility.md#schedule-selection).</summary>
     public string? ScheduleName { get; set; }
 
     /// <summary>Source namespaces to restore (globs or <c>/regex/</c>); empty or <c>*</c> means all.</summary>
@@ -36,7 +36,7 @@ public sealed class RestoreSpec
     /// <summary>Resources to restore: names, short names, kinds or <c>resource.group</c>, or globs; empty or <c>*</c> means all.</summary>
     public List<string>? IncludedResources { get; set; }
 
-    /// <summary>Resources to leave out. Validation appends the non-restorable resources (§9.2).</summary>
+    /// <summary>Resources to leave out. Validation appends the non-restorable resources (docs/velero-compatibility.md#non-restorable).</summary>
     public List<string>? ExcludedResources { get; set; }
 
     /// <summary>Source namespace to target namespace.</summary>
@@ -51,13 +51,13 @@ public sealed class RestoreSpec
     /// <summary><c>restorePVs</c>; null counts as yes for snapshot restores.</summary>
     public bool? RestorePVs { get; set; }
 
-    /// <summary>Which resources keep their <c>status</c> (§4.5); null means none.</summary>
+    /// <summary>Which resources keep their <c>status</c> (docs/velero-compatibility.md#status-restore); null means none.</summary>
     public RestoreStatusSpec? RestoreStatus { get; set; }
 
     /// <summary><c>preserveNodePorts</c>: keep every Service nodePort.</summary>
     public bool? PreserveNodePorts { get; set; }
 
-    /// <summary><c>includeClusterResources</c>: true all, false none, null automatic (§5.3).</summary>
+    /// <summary><c>includeClusterResources</c>: true all, false none, null automatic (docs/velero-compatibility.md#cluster-scoped).</summary>
     public bool? IncludeClusterResources { get; set; }
 
     /// <summary>Restore hooks (kept and shown; exec and init hooks cannot run client-side).</summary>
@@ -69,7 +69,7 @@ public sealed class RestoreSpec
     /// <summary><c>itemOperationTimeout</c> as a Go duration string (<c>4h0m0s</c>); see <see cref="GoDuration"/>.</summary>
     public string? ItemOperationTimeout { get; set; }
 
-    /// <summary><c>resourceModifier</c>: a ConfigMap reference holding resource modifier rules (§7).</summary>
+    /// <summary><c>resourceModifier</c>: a ConfigMap reference holding resource modifier rules (docs/velero-compatibility.md#resource-modifiers).</summary>
     public ResourceModifierReference? ResourceModifier { get; set; }
 
     /// <summary><c>uploaderConfig</c> (only used by volume data movers).</summary>
@@ -86,7 +86,7 @@ public sealed class RestoreSpec
 
     /// <summary>
     /// Extension (<c>resourcePriorities</c>): the restore order for this restore. Entries before a lone
-    /// <c>-</c> REPLACE Velero's high-priority list (§9.1); entries after it replace the low-priority list;
+    /// <c>-</c> REPLACE Velero's high-priority list (docs/velero-compatibility.md#default-priorities); entries after it replace the low-priority list;
     /// without <c>-</c> the default low-priority list stays. CustomResourceDefinitions always go first.
     /// </summary>
     public List<string>? ResourcePriorities { get; set; }
@@ -110,14 +110,14 @@ public sealed class RestoreSpec
     public NamespaceMatching? NamespaceMatching { get; set; }
 
     /// <summary>
-    /// Extension (<c>enableApiGroupVersions</c>): choose the API version each group is restored at (spec §2.4),
+    /// Extension (<c>enableApiGroupVersions</c>): choose the API version each group is restored at (docs/velero-compatibility.md#api-group-versions),
     /// as a Velero server with the <c>EnableAPIGroupVersions</c> feature flag would. Null or false: every item is
     /// sent at the version stored in its file.
     /// </summary>
     public bool? EnableApiGroupVersions { get; set; }
 
     /// <summary>
-    /// Extension (<c>apiGroupVersionPriorities</c>): the user priority map of §2.4 rule 0, group-resource to
+    /// Extension (<c>apiGroupVersionPriorities</c>): the user priority map of docs/velero-compatibility.md#api-group-versions rule 0, group-resource to
     /// versions in preference order (Velero's <c>enableapigroupversions</c> ConfigMap).
     /// </summary>
     public Dictionary<string, List<string>>? ApiGroupVersionPriorities { get; set; }
@@ -253,7 +253,7 @@ public sealed class LabelSelectorRequirementSpec
     public LabelSelectorRequirementSpec Clone() => new() { Key = Key, Operator = Operator, Values = RestoreSpec.CopyList(Values) };
 }
 
-/// <summary><c>restoreStatus</c>: resources whose <c>status</c> is restored (§4.5).</summary>
+/// <summary><c>restoreStatus</c>: resources whose <c>status</c> is restored (docs/velero-compatibility.md#status-restore).</summary>
 public sealed class RestoreStatusSpec
 {
     /// <summary>Resources whose status is restored; <c>*</c> for all.</summary>
@@ -278,7 +278,7 @@ public sealed class ResourceModifierReference
     /// <summary><c>name</c> of the ConfigMap.</summary>
     public string Name { get; set; } = string.Empty;
 
-    /// <summary>True when Velero would use this reference (§7.1).</summary>
+    /// <summary>True when Velero would use this reference (docs/velero-compatibility.md#resource-modifiers).</summary>
     public bool IsConfigMap => string.Equals(Kind, "configmap", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A copy.</summary>

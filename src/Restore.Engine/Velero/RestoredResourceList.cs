@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace Restore.Engine.Velero;
 
-/// <summary>What happened to one restored item, as Velero's resource list spells it (spec §8.2).</summary>
+/// <summary>What happened to one restored item, as Velero's resource list spells it (docs/velero-compatibility.md#resource-list).</summary>
 public enum ItemRestoreAction
 {
     /// <summary>The object was created.</summary>

@@ -8,7 +8,7 @@ namespace Restore.Engine.Velero;
 
 /// <summary>
 /// Writes and reads log lines in the layout Velero's restore logs use (logrus text formatter in
-/// non-TTY mode, spec §8.3): <c>time="…" level=info msg="…" key=value …</c>, other keys sorted
+/// non-TTY mode, docs/velero-compatibility.md#restore-log): <c>time="…" level=info msg="…" key=value …</c>, other keys sorted
 /// byte-wise, values quoted Go-style only when they hold characters outside <c>[A-Za-z0-9-._/@^+]</c>.
 /// </summary>
 public static class VeleroLogFormat

@@ -112,7 +112,8 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
         var runner = new RestoreRunner(new PipelineStreams(this), ErrorIdPrefix, origin);
         try
         {
-            RunEngine(token => runner.RunAsync(new RestoreEngine(location, runner.Log), request, token));
+            // Once started, only Ctrl+C (or -Timeout) stops the restore; a write that throws is rethrown after it ended.
+            RunEngine(token => runner.RunAsync(new RestoreEngine(location, runner.Log), request, token), finishOnWriteFailure: true);
         }
         catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
         {
@@ -176,6 +177,9 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
                 using var location = Engine.Storage.StorageLocation.Open(options, runner.Log);
                 await location.VerifyAsync(token).ConfigureAwait(false);
                 await runner.RunAsync(new RestoreEngine(location, runner.Log), request, token).ConfigureAwait(false);
+
+                // A Failed restore fails its job; the errors that say why are in the job's error stream already.
+                return runner.Failure;
             },
             ex => RestoreErrorRecord(ex, target) ?? new ErrorRecord(ex, prefix + "Failed", ErrorCategory.NotSpecified, target));
         JobRepository.Add(job);

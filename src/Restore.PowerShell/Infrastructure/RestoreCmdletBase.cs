@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -14,64 +15,104 @@ namespace Restore.PowerShell.Infrastructure;
 public abstract class RestoreCmdletBase : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource stopping = new();
-    private BlockingCollection<Action>? pending;
+    private volatile BlockingCollection<PipelineCall>? pending;
     private bool disposed;
 
     /// <summary>Canceled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken StopToken => stopping.Token;
 
     /// <summary>
-    /// Runs engine work to completion while writing, on this thread, whatever it posts through
-    /// <see cref="Post"/>. Exceptions from the work are rethrown unwrapped.
+    /// Runs engine work to completion while writing, on this thread, whatever it posts through <see cref="Post"/>.
+    /// The work never outlives this call: when a write throws (an ActionPreference of Stop, <c>Select-Object -First</c>,
+    /// a stopping pipeline) nothing more is written, the work is canceled (or, with <paramref name="finishOnWriteFailure"/>,
+    /// left to finish) and awaited, and then that exception is rethrown. Exceptions from the work are rethrown unwrapped.
     /// </summary>
-    protected T RunEngine<T>(Func<CancellationToken, Task<T>> work)
+    /// <param name="work">The engine work; it gets a token that Ctrl+C and a failed write cancel.</param>
+    /// <param name="finishOnWriteFailure">
+    /// True for work that must not be cut short by how its output is handled (a restore: only Ctrl+C stops it).
+    /// </param>
+    protected T RunEngine<T>(Func<CancellationToken, Task<T>> work, bool finishOnWriteFailure = false)
     {
         if (work is null)
         {
             throw new ArgumentNullException(nameof(work));
         }
 
-        using var queue = new BlockingCollection<Action>();
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(StopToken);
+        using var queue = new BlockingCollection<PipelineCall>();
+        ExceptionDispatchInfo? writeFailure = null;
+        Task<T> task;
         pending = queue;
         try
         {
-            var task = Task.Run(() => work(StopToken), StopToken);
-            task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
-            foreach (var action in queue.GetConsumingEnumerable())
+            // Started without a token so that it always runs and is always awaited below.
+            task = Task.Run(() => work(abandon.Token), CancellationToken.None);
+            task.ContinueWith(_ => queue.CompleteAdding(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            foreach (var call in queue.GetConsumingEnumerable())
             {
-                action();
-            }
+                if (writeFailure is not null)
+                {
+                    call.Abandon();
+                    continue;
+                }
 
+                try
+                {
+                    call.Run();
+                }
+                catch (Exception ex)
+                {
+                    writeFailure = ExceptionDispatchInfo.Capture(ex);
+                    if (!finishOnWriteFailure)
+                    {
+                        abandon.Cancel();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            pending = null;
+        }
+
+        // The work has ended (the queue completes only then): now the first failed write may leave. It wins over
+        // whatever the work then threw, which is observed here so that it is not reported as unobserved later.
+        if (writeFailure is not null)
+        {
+            _ = task.Exception;
+            writeFailure.Throw();
+        }
+
+        try
+        {
             return task.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        finally
-        {
-            pending = null;
-        }
     }
 
-    /// <summary>Runs engine work that returns nothing; see <see cref="RunEngine{T}(Func{CancellationToken, Task{T}})"/>.</summary>
-    protected void RunEngine(Func<CancellationToken, Task> work)
+    /// <summary>Runs engine work that returns nothing; see <see cref="RunEngine{T}(Func{CancellationToken, Task{T}}, bool)"/>.</summary>
+    protected void RunEngine(Func<CancellationToken, Task> work, bool finishOnWriteFailure = false)
     {
         if (work is null)
         {
             throw new ArgumentNullException(nameof(work));
         }
 
-        RunEngine<bool>(async token =>
-        {
-            await work(token).ConfigureAwait(false);
-            return true;
-        });
+        RunEngine<bool>(
+            async token =>
+            {
+                await work(token).ConfigureAwait(false);
+                return true;
+            },
+            finishOnWriteFailure);
     }
 
     /// <summary>
     /// Queues an action (WriteObject, WriteVerbose, WriteProgress...) to run on the pipeline thread.
-    /// Safe from any thread; outside <c>RunEngine</c> it runs at once.
+    /// Safe from any thread; outside <c>RunEngine</c> it runs at once. After a write failed it is dropped.
     /// </summary>
     protected void Post(Action action)
     {
@@ -80,21 +121,7 @@ public abstract class RestoreCmdletBase : PSCmdlet, IDisposable
             throw new ArgumentNullException(nameof(action));
         }
 
-        var queue = pending;
-        if (queue is null)
-        {
-            action();
-            return;
-        }
-
-        try
-        {
-            queue.Add(action);
-        }
-        catch (InvalidOperationException)
-        {
-            // The work has finished; a late progress update has nowhere to go.
-        }
+        Enqueue(new PipelineCall(action, null));
     }
 
     /// <summary>
@@ -109,19 +136,42 @@ public abstract class RestoreCmdletBase : PSCmdlet, IDisposable
         }
 
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(() =>
-        {
-            try
+        Enqueue(new PipelineCall(
+            () =>
             {
-                answer.SetResult(function());
-            }
-            catch (Exception ex)
-            {
-                // PipelineStoppedException included: the waiting work rethrows it and RunEngine passes it on.
-                answer.SetException(ex);
-            }
-        });
+                try
+                {
+                    answer.SetResult(function());
+                }
+                catch (Exception ex)
+                {
+                    // PipelineStoppedException included: the waiting work rethrows it and RunEngine passes it on.
+                    answer.SetException(ex);
+                }
+            },
+            // Not asked because an earlier write failed: the waiting work must not wait forever.
+            () => answer.TrySetCanceled()));
         return answer.Task;
+    }
+
+    private void Enqueue(PipelineCall call)
+    {
+        var queue = pending;
+        if (queue is null)
+        {
+            call.Run();
+            return;
+        }
+
+        try
+        {
+            queue.Add(call);
+        }
+        catch (InvalidOperationException)
+        {
+            // The work has finished (or the queue is gone); a late progress update has nowhere to go.
+            call.Abandon();
+        }
     }
 
     /// <inheritdoc />
@@ -147,5 +197,22 @@ public abstract class RestoreCmdletBase : PSCmdlet, IDisposable
         }
 
         disposed = true;
+    }
+
+    /// <summary>One queued call to the pipeline thread, and what to do when it will never run.</summary>
+    private sealed class PipelineCall
+    {
+        private readonly Action run;
+        private readonly Action? abandon;
+
+        public PipelineCall(Action run, Action? abandon)
+        {
+            this.run = run;
+            this.abandon = abandon;
+        }
+
+        public void Run() => run();
+
+        public void Abandon() => abandon?.Invoke();
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -8,14 +9,27 @@ namespace Restore.PowerShell.Infrastructure;
 /// <summary>
 /// New-Restore -AsJob: a job that runs the restore on a background thread and surfaces its output, errors,
 /// warnings, verbose lines and progress through the job's streams (Receive-Job). Stop-Job cancels the restore
-/// through the engine's token; the record then says it was canceled.
+/// through the engine's token and returns once the restore has ended (its record says it was canceled) and the job
+/// is Stopped. A Job2, because only a Job2 can give a Failed job its reason (JobStateInfo.Reason).
 /// </summary>
-public sealed class RestoreJob : Job, IRestoreStreams
+public sealed class RestoreJob : Job2, IRestoreStreams
 {
+    /// <summary>
+    /// Job2.SetJobState(JobState, Exception), protected in every PowerShell but missing from the PowerShellStandard
+    /// reference assembly: the only way to give a failed job its JobStateInfo.Reason.
+    /// </summary>
+    private static readonly MethodInfo? SetJobStateWithReason = typeof(Job2).GetMethod(
+        "SetJobState",
+        BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.DeclaredOnly,
+        null,
+        new[] { typeof(JobState), typeof(Exception) },
+        null);
+
     private readonly CancellationTokenSource stopping = new();
     private readonly object gate = new();
     private int started;
     private string status = "Not started";
+    private Task running = Task.CompletedTask;
 
     /// <summary>Creates a job; <paramref name="command"/> is the command line shown by Get-Job.</summary>
     public RestoreJob(string command, string name)
@@ -35,10 +49,11 @@ public sealed class RestoreJob : Job, IRestoreStreams
     public override string Location => Environment.MachineName;
 
     /// <summary>
-    /// Starts <paramref name="work"/> on the thread pool. The job ends Completed when it returns, Stopped when it was
-    /// stopped, Failed when it throws (the exception's error record is added to the error stream first).
+    /// Starts <paramref name="work"/> on the thread pool. The job ends Stopped when it was stopped; Failed when the work
+    /// returns an exception (the work wrote its error already; the exception becomes the job's reason) or throws (the
+    /// exception's error record is added to the error stream first); otherwise Completed.
     /// </summary>
-    internal void Start(Func<CancellationToken, Task> work, Func<Exception, ErrorRecord> errorFor)
+    internal void Start(Func<CancellationToken, Task<Exception?>> work, Func<Exception, ErrorRecord> errorFor)
     {
         if (Interlocked.Exchange(ref started, 1) != 0)
         {
@@ -51,12 +66,12 @@ public sealed class RestoreJob : Job, IRestoreStreams
             SetJobState(JobState.Running);
         }
 
-        Task.Run(async () =>
+        running = Task.Run(async () =>
         {
             try
             {
-                await work(stopping.Token).ConfigureAwait(false);
-                Finish(stopping.IsCancellationRequested ? JobState.Stopped : JobState.Completed, null);
+                var failure = await work(stopping.Token).ConfigureAwait(false);
+                Finish(stopping.IsCancellationRequested ? JobState.Stopped : failure is null ? JobState.Completed : JobState.Failed, failure);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -65,7 +80,7 @@ public sealed class RestoreJob : Job, IRestoreStreams
             catch (Exception ex)
             {
                 Error.Add(ex is RuntimeException runtime && runtime.ErrorRecord is { } inner ? inner : errorFor(ex));
-                Finish(JobState.Failed, ex.Message);
+                Finish(JobState.Failed, ex);
             }
         });
     }
@@ -76,23 +91,77 @@ public sealed class RestoreJob : Job, IRestoreStreams
         // State changes are serialized: the work may finish while Stop-Job asks it to stop.
         lock (gate)
         {
-            if (IsFinished(JobStateInfo.State) || JobStateInfo.State == JobState.Stopping)
+            if (IsFinished(JobStateInfo.State))
             {
                 return;
             }
 
-            status = "Stopping";
-            if (Volatile.Read(ref started) == 0)
+            if (JobStateInfo.State != JobState.Stopping)
             {
-                SetJobState(JobState.Stopped);
-                return;
-            }
+                status = "Stopping";
+                if (Volatile.Read(ref started) == 0)
+                {
+                    SetJobState(JobState.Stopped);
+                    return;
+                }
 
-            SetJobState(JobState.Stopping);
+                SetJobState(JobState.Stopping);
+            }
         }
 
         stopping.Cancel();
+
+        // Stop-Job returns when the restore has ended and its record is final: nothing runs on behind it. The task
+        // catches everything, so waiting cannot throw.
+        running.Wait();
     }
+
+    /// <inheritdoc />
+    public override void StopJob(bool force, string reason) => StopJob();
+
+    /// <inheritdoc />
+    public override void StopJobAsync() => StopJobAsync(false, string.Empty);
+
+    /// <inheritdoc />
+    public override void StopJobAsync(bool force, string reason)
+    {
+        // Stop-Job waits for this event: it comes when the restore has ended.
+        Task.Run(() =>
+        {
+            StopJob();
+            OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
+        });
+    }
+
+    /// <inheritdoc />
+    public override void StartJob() => throw NotStartable();
+
+    /// <inheritdoc />
+    public override void StartJobAsync() => throw NotStartable();
+
+    /// <inheritdoc />
+    public override void SuspendJob() => throw NotSuspendable();
+
+    /// <inheritdoc />
+    public override void SuspendJob(bool force, string reason) => throw NotSuspendable();
+
+    /// <inheritdoc />
+    public override void SuspendJobAsync() => throw NotSuspendable();
+
+    /// <inheritdoc />
+    public override void SuspendJobAsync(bool force, string reason) => throw NotSuspendable();
+
+    /// <inheritdoc />
+    public override void ResumeJob() => throw NotSuspendable();
+
+    /// <inheritdoc />
+    public override void ResumeJobAsync() => throw NotSuspendable();
+
+    /// <inheritdoc />
+    public override void UnblockJob() => throw NotSuspendable();
+
+    /// <inheritdoc />
+    public override void UnblockJobAsync() => throw NotSuspendable();
 
     void IRestoreStreams.Output(object value) => Output.Add(PSObject.AsPSObject(value));
 
@@ -122,7 +191,7 @@ public sealed class RestoreJob : Job, IRestoreStreams
         base.Dispose(disposing);
     }
 
-    private void Finish(JobState state, string? failure)
+    private void Finish(JobState state, Exception? failure)
     {
         lock (gate)
         {
@@ -136,10 +205,21 @@ public sealed class RestoreJob : Job, IRestoreStreams
                 state = JobState.Stopped;
             }
 
-            status = failure is null ? state.ToString() : "Failed: " + failure;
-            SetJobState(state);
+            status = failure is null ? state.ToString() : "Failed: " + failure.Message;
+            if (failure is not null && SetJobStateWithReason is { } withReason)
+            {
+                withReason.Invoke(this, new object[] { state, failure });
+            }
+            else
+            {
+                SetJobState(state);
+            }
         }
     }
+
+    private static NotSupportedException NotStartable() => new("A restore job starts when New-Restore -AsJob creates it; run New-Restore again to start another.");
+
+    private static NotSupportedException NotSuspendable() => new("A restore job cannot be suspended, resumed or unblocked; Stop-Job stops it, and its record says how far it got.");
 
     private static bool IsFinished(JobState state) => state is JobState.Completed or JobState.Failed or JobState.Stopped;
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
@@ -31,9 +32,10 @@ internal interface IRestoreStreams
 }
 
 /// <summary>
-/// Runs one restore for New-Restore, in the cmdlet or in a job: throttled progress per target, one error record per
-/// failed item, the restore log on the verbose stream (warnings on the warning stream), and at the end the
-/// Restore object plus an error per failed target.
+/// Runs one restore for New-Restore, in the cmdlet or in a job: throttled progress per target and the restore log on
+/// the verbose stream (warnings on the warning stream) while it runs; once it has ended, the Restore object and then
+/// its errors. No error is written while the restore runs, so an ErrorAction of Stop (the usual runbook setting) ends
+/// the command only when the restore has ended and its record is final, with the Restore object already written.
 /// </summary>
 internal sealed class RestoreRunner
 {
@@ -44,6 +46,7 @@ internal sealed class RestoreRunner
     private readonly StorageLocationOptions origin;
     private readonly object gate = new();
     private readonly Dictionary<string, TargetProgress> progressByTarget = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<RestoreItemOutcome> failedItems = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private string activity = "Restore";
     private string restoreName = string.Empty;
@@ -59,7 +62,13 @@ internal sealed class RestoreRunner
     /// <summary>The log to give the engine: info on the verbose stream, warnings on the warning stream.</summary>
     public IEngineLog Log { get; }
 
-    /// <summary>Runs the restore and writes its outcome. Exceptions of the engine (invalid request, storage) pass through.</summary>
+    /// <summary>After <see cref="RunAsync"/>: why the restore ended Failed (not when it was stopped by the user); else null.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <summary>
+    /// Runs the restore, then writes the Restore object, the errors that sum it up (<see cref="SummaryErrors"/>) and one
+    /// error per failed item. Exceptions of the engine (invalid request, storage) pass through.
+    /// </summary>
     public async Task<RestoreInfo> RunAsync(RestoreEngine engine, RestoreRequest request, CancellationToken cancellationToken)
     {
         activity = $"Restoring backup {request.Spec.BackupName ?? request.Spec.ScheduleName ?? string.Empty}".TrimEnd();
@@ -74,77 +83,130 @@ internal sealed class RestoreRunner
             CloseProgress();
         }
 
+        // Storage problems and a fallback folder already reached the warning stream through the log, as they happened.
         var info = RestoreInfo.FromRecord(result.Record, origin, DateTimeOffset.UtcNow);
-        foreach (var problem in result.StorageProblems)
+        if (result.Canceled)
         {
-            streams.Warning("Writing the restore record failed for a while: " + problem);
-        }
-
-        if (result.FallbackDirectory is { } fallback)
-        {
-            streams.Warning($"The storage location could not be written at the end; the record, log, results and item outcomes of '{info.Name}' were saved in {fallback} instead.");
-        }
-
-        // The run reports a timeout as a cancel too; only our token tells the user's Ctrl+C or Stop-Job apart.
-        var stoppedByUser = result.Canceled && cancellationToken.IsCancellationRequested;
-        if (stoppedByUser)
-        {
+            // After Ctrl+C the pipeline takes no more writes, so this reaches jobs only (Stop-Job).
             streams.Warning($"The restore '{info.Name}' was stopped after {info.ItemsRestored} of {info.TotalItems} items; its record says so. Run it again under a new name to restore what is still missing.");
         }
 
         streams.Output(info);
-        if (stoppedByUser)
+        var failed = failedItems.ToList();
+        if (!result.Canceled)
         {
-            return info;
+            foreach (var error in SummaryErrors(result, info, failed))
+            {
+                streams.Error(error);
+            }
+
+            if (info.Phase == RestorePhase.Failed)
+            {
+                // Receive-Job repeats a failed job's reason after its errors: a one-line summary, not the same error again.
+                var reason = $"The restore '{info.Name}' ended Failed: {info.FailureReason ?? "see Get-RestoreLog"}";
+                Failure = result.TimedOut ? new TimeoutException(reason) : new InvalidOperationException(reason);
+            }
         }
 
-        if (result.Canceled)
+        foreach (var outcome in failed)
         {
-            streams.Error(new ErrorRecord(
-                new TimeoutException($"Restore '{info.Name}' stopped: {info.FailureReason ?? "it did not finish within -Timeout"}"),
-                errorIdPrefix + "TimedOut",
-                ErrorCategory.OperationTimeout,
-                info));
-            return info;
-        }
-
-        foreach (var target in info.Targets.Where(t => t.FailureReason is not null && t.Phase is RestorePhase.Failed or RestorePhase.PartiallyFailed))
-        {
-            var unreachable = target.FailureReason!.StartsWith("could not connect", StringComparison.OrdinalIgnoreCase);
-            streams.Error(new ErrorRecord(
-                new InvalidOperationException($"Restore '{info.Name}' into {target.Kind} '{target.Name}' ended {target.Phase}: {target.FailureReason}"),
-                errorIdPrefix + (target.Phase == RestorePhase.Failed ? "TargetFailed" : "TargetPartiallyFailed"),
-                unreachable ? ErrorCategory.ConnectionError : ErrorCategory.NotSpecified,
-                target));
-        }
-
-        if (info.Phase == RestorePhase.Failed && !info.Targets.Any(t => t.FailureReason is not null))
-        {
-            streams.Error(new ErrorRecord(
-                new InvalidOperationException($"Restore '{info.Name}' failed: {info.FailureReason ?? "see Get-RestoreLog"}"),
-                errorIdPrefix + "Failed",
-                ErrorCategory.NotSpecified,
-                info));
+            streams.Error(ItemError(errorIdPrefix, outcome));
         }
 
         return info;
     }
 
-    /// <summary>The error record for one failed item: id <c>&lt;Cmdlet&gt;ItemFailed</c>, the outcome as target.</summary>
+    /// <summary>
+    /// The errors that sum up a restore that did not complete: <c>&lt;Cmdlet&gt;TimedOut</c> (the Restore as target) for
+    /// -Timeout; otherwise one <c>&lt;Cmdlet&gt;TargetFailed</c> per target that could not run (its name as target), then
+    /// <c>&lt;Cmdlet&gt;PartiallyFailed</c> or, when no target error said why, <c>&lt;Cmdlet&gt;Failed</c> (the Restore as target).
+    /// </summary>
+    internal IEnumerable<ErrorRecord> SummaryErrors(RestoreRunResult result, RestoreInfo info, IReadOnlyCollection<RestoreItemOutcome> failed)
+    {
+        if (result.TimedOut)
+        {
+            yield return new ErrorRecord(
+                new TimeoutException($"Restore '{info.Name}' stopped: {info.FailureReason ?? "it did not finish within -Timeout"}"),
+                errorIdPrefix + "TimedOut",
+                ErrorCategory.OperationTimeout,
+                info);
+            yield break;
+        }
+
+        var categories = new HashSet<ErrorCategory>(failed.Select(o => CategoryOf(o.Failure)));
+        var targetErrors = 0;
+        foreach (var target in info.Targets)
+        {
+            if (target.Phase != RestorePhase.Failed || !result.TargetFailures.TryGetValue(target.Name, out var failure))
+            {
+                continue;
+            }
+
+            targetErrors++;
+            categories.Add(CategoryOf(failure));
+            yield return new ErrorRecord(
+                new InvalidOperationException($"Restore '{info.Name}' into {target.Kind} '{target.Name}' failed: {target.FailureReason}"),
+                errorIdPrefix + "TargetFailed",
+                CategoryOf(failure),
+                target.Name);
+        }
+
+        if (info.Phase == RestorePhase.PartiallyFailed)
+        {
+            yield return new ErrorRecord(
+                new InvalidOperationException($"Restore '{info.Name}' ended PartiallyFailed: {info.FailureReason ?? "see Get-RestoreLog"}. Get-RestoreItem -Action Failed lists the items that failed."),
+                errorIdPrefix + "PartiallyFailed",
+                categories.Count == 1 ? categories.Single() : ErrorCategory.NotSpecified,
+                info);
+        }
+        else if (info.Phase == RestorePhase.Failed && targetErrors == 0)
+        {
+            yield return new ErrorRecord(
+                new InvalidOperationException($"Restore '{info.Name}' failed: {info.FailureReason ?? "see Get-RestoreLog"}"),
+                errorIdPrefix + "Failed",
+                ErrorCategory.NotSpecified,
+                info);
+        }
+    }
+
+    /// <summary>The error record for one failed item: id <c>&lt;Cmdlet&gt;ItemFailed</c>, the outcome as target, the category from its kind of failure.</summary>
     internal static ErrorRecord ItemError(string errorIdPrefix, RestoreItemOutcome outcome)
     {
         var where = outcome.Namespace.Length == 0 ? outcome.Name : outcome.Namespace + "/" + outcome.Name;
         var message = $"{outcome.Resource} {where}" + (outcome.Target.Length == 0 ? string.Empty : $" in {outcome.Target}") + ": " + (outcome.Message ?? "failed");
-        var category = outcome.Message?.IndexOf("already exists", StringComparison.OrdinalIgnoreCase) >= 0 ? ErrorCategory.ResourceExists : ErrorCategory.WriteError;
-        return new ErrorRecord(new InvalidOperationException(message), errorIdPrefix + "ItemFailed", category, outcome);
+        return new ErrorRecord(new InvalidOperationException(message), errorIdPrefix + "ItemFailed", CategoryOf(outcome.Failure), outcome);
     }
+
+    internal static ErrorCategory CategoryOf(ItemFailure failure) => failure switch
+    {
+        ItemFailure.Planning or ItemFailure.Invalid => ErrorCategory.InvalidData,
+        ItemFailure.AlreadyExists => ErrorCategory.ResourceExists,
+        ItemFailure.Forbidden => ErrorCategory.PermissionDenied,
+        ItemFailure.Unauthorized => ErrorCategory.AuthenticationError,
+        ItemFailure.NotFound => ErrorCategory.ObjectNotFound,
+        ItemFailure.TimedOut => ErrorCategory.OperationTimeout,
+        ItemFailure.Unreachable => ErrorCategory.ConnectionError,
+        ItemFailure.NamespaceUnavailable => ErrorCategory.ResourceUnavailable,
+        _ => ErrorCategory.WriteError,
+    };
+
+    internal static ErrorCategory CategoryOf(TargetFailure failure) => failure switch
+    {
+        TargetFailure.Unreachable => ErrorCategory.ConnectionError,
+        TargetFailure.Authentication => ErrorCategory.AuthenticationError,
+        TargetFailure.Forbidden => ErrorCategory.PermissionDenied,
+        TargetFailure.Configuration => ErrorCategory.InvalidData,
+        TargetFailure.ClusterState or TargetFailure.Backup => ErrorCategory.ReadError,
+        TargetFailure.Invalid => ErrorCategory.InvalidArgument,
+        _ => ErrorCategory.NotSpecified,
+    };
 
     private void OnItem(RestoreItemOutcome outcome)
     {
         if (outcome.Action == ItemRestoreAction.Failed)
         {
             outcome.Restore = restoreName;
-            streams.Error(ItemError(errorIdPrefix, outcome));
+            failedItems.Enqueue(outcome);
         }
     }
 

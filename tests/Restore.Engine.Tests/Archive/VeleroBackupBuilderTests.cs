@@ -10,7 +10,7 @@ using Xunit;
 
 namespace Restore.Engine.Tests.Archive;
 
-/// <summary>The test backup builder writes what Velero writes (spec §1.2, §1.4, §2.1, §2.2).</summary>
+/// <summary>The test backup builder writes what Velero writes (docs/velero-compatibility.md#backup-files, #file-encoding, #tarball-format, #tarball-paths).</summary>
 public class VeleroBackupBuilderTests
 {
     private static byte[] Gunzip(byte[] bytes)

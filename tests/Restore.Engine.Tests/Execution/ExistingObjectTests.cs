@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Common;
 using Restore.Engine.Execution;
 using Restore.Engine.Records;
 using Restore.Engine.Velero;
@@ -13,7 +14,7 @@ using Xunit;
 
 namespace Restore.Engine.Tests.Execution;
 
-/// <summary>Spec §6 against the test API server: each policy with equal and different live objects, and the per-kind paths.</summary>
+/// <summary>Existing objects (docs/velero-compatibility.md#existing-resource-policy) against the test API server: each policy with equal and different live objects, and the per-kind paths.</summary>
 public class ExistingObjectTests
 {
     internal static async Task<(RestoreRunResult Result, List<RestoreItemOutcome> Outcomes)> RunAsync(ExecutionHarness h, RestoreRequest request)
@@ -53,26 +54,39 @@ public class ExistingObjectTests
     [Theory]
     [InlineData(null)]
     [InlineData("none")]
-    public async Task ADifferentObjectWithoutUpdateIsLeftAloneWithVelerosWarningAndListedFailed(string? policy)
+    public async Task ADifferentObjectWithoutUpdateIsSkippedWithOneWarningEverywhere(string? policy)
     {
         await using var h = await ExecutionHarness.CreateAsync();
         await h.WriteBackupAsync(ConfigMapBackup());
         SeedConfigMap(h, "red");
-        var request = h.Request("b1", "r-" + (policy ?? "default"));
+        var name = "r-" + (policy ?? "default");
+        var request = h.Request("b1", name);
         request.Spec.ExistingResourcePolicy = policy;
 
         var (result, outcomes) = await RunAsync(h, request);
 
-        var expected = policy == "none"
+        // Velero's wording differs between no policy and policy none; either way it is a namespace warning.
+        var warning = policy == "none"
             ? "could not restore, ConfigMap \"web-config\" already exists. Warning: the in-cluster version is different than the backed-up version"
             : "could not restore, ConfigMap:web-config already exists. Warning: the in-cluster version is different than the backed-up version";
+        const string Message = "already exists and differs from the backed-up version (at data.color); left as it is (existing-resource policy None)";
         Assert.Equal(RestorePhase.Completed, result.Phase); // warnings never change the phase
-        Assert.Equal(1, result.Record.Warnings);
-        Assert.Equal(new[] { expected }, result.Results.Warnings.Namespaces["shop"]);
+        Assert.Equal((1, 0), (result.Record.Warnings, result.Record.Errors));
         var outcome = Outcome(outcomes, "ConfigMap", "web-config");
-        Assert.Equal(ItemRestoreAction.Failed, outcome.Action);
-        Assert.StartsWith(expected, outcome.Message, StringComparison.Ordinal);
-        Assert.Contains("data.color", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal((ItemRestoreAction.Skipped, Message), (outcome.Action, outcome.Message));
+
+        // What was stored agrees: record, results, item outcomes; the resource list keeps Velero's failed.
+        var record = (await h.Records().GetAsync(name, CancellationToken.None))!;
+        Assert.Equal((RestorePhase.Completed, 1, 0), (record.Phase, record.Warnings, record.Errors));
+        var results = await StoredJsonAsync(h, h.Location!.Layout.RestoreResultsKey(name));
+        Assert.Equal(new JsonObject { ["errors"] = new JsonObject(), ["warnings"] = new JsonObject { ["namespaces"] = new JsonObject { ["shop"] = new JsonArray(warning) } } }.ToJsonString(), results.ToJsonString());
+        var stored = Assert.Single(await h.Records().ReadItemOutcomesAsync(name, CancellationToken.None), o => o.Kind == "ConfigMap");
+        Assert.Equal((ItemRestoreAction.Skipped, Message), (stored.Action, stored.Message));
+        Assert.Equal("[\"shop/web-config(failed)\"]", (await ResourceListAsync(h, name))["v1/ConfigMap"]!.ToJsonString());
+
+        // The log has the warning once as it happens (and once in Velero's closing summary), and no error.
+        Assert.DoesNotContain(h.Log.Entries, e => e.Level == EngineLogLevel.Error);
+        Assert.Single(h.Log.Entries, e => e.Level == EngineLogLevel.Warning && e.Message == warning);
         Assert.Equal("red", (string?)h.Server.Store.Get("configmaps", "shop", "web-config")!["data"]!["color"]);
         Assert.Null(h.Server.Store.Get("configmaps", "shop", "web-config")!["metadata"]!["labels"]!["velero.io/restore-name"]);
     }
@@ -134,13 +148,56 @@ public class ExistingObjectTests
 
         var (result, outcomes) = await RunAsync(h, request);
 
+        // Velero: the refused patch is a warning, not an error; the item is left as it is with new labels.
         Assert.Equal(RestorePhase.Completed, result.Phase);
+        Assert.Equal((1, 0), (result.Record.Warnings, result.Record.Errors));
         var warning = Assert.Single(result.Results.Warnings.Namespaces["shop"]);
         Assert.Contains("immutable", warning, StringComparison.Ordinal);
-        Assert.Equal(ItemRestoreAction.Failed, Outcome(outcomes, "ConfigMap", "web-config").Action);
+        var outcome = Outcome(outcomes, "ConfigMap", "web-config");
+        Assert.Equal(ItemRestoreAction.Skipped, outcome.Action);
+        Assert.StartsWith("already exists and differs from the backed-up version (it differs at data.color); the update was refused, so only the restore labels are patched: ", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal("[\"shop/web-config(failed)\"]", (await ResourceListAsync(h, "r-immutable"))["v1/ConfigMap"]!.ToJsonString());
         var live = h.Server.Store.Get("configmaps", "shop", "web-config")!;
         Assert.Equal("red", (string?)live["data"]!["color"]);
         Assert.Equal("r-immutable", (string?)live["metadata"]!["labels"]!["velero.io/restore-name"]);
+    }
+
+    [Fact]
+    public async Task WhenTheLabelsOnlyPatchIsRefusedTooTheItemFailsWithThatError()
+    {
+        await using var h = await ExecutionHarness.CreateAsync();
+        await h.WriteBackupAsync(ConfigMapBackup());
+        SeedConfigMap(h, "red");
+        h.Server.Knobs.Forbid("configmaps", verb: "patch");
+        var request = h.Request("b1", "r-no-patch");
+        request.Spec.ExistingResourcePolicy = "update";
+
+        var (result, outcomes) = await RunAsync(h, request);
+
+        // Velero: the refused update is a warning, the refused labels patch an error.
+        Assert.Equal(RestorePhase.PartiallyFailed, result.Phase);
+        Assert.Equal((1, 1), (result.Record.Warnings, result.Record.Errors));
+        var outcome = Outcome(outcomes, "ConfigMap", "web-config");
+        Assert.Equal(ItemRestoreAction.Failed, outcome.Action);
+        Assert.Equal(Assert.Single(result.Results.Errors.Namespaces["shop"]), outcome.Message);
+    }
+
+    [Fact]
+    public async Task AnExistingObjectThatCannotBeReadIsSkippedWithTheReadErrorAsAWarning()
+    {
+        await using var h = await ExecutionHarness.CreateAsync();
+        await h.WriteBackupAsync(ConfigMapBackup());
+        SeedConfigMap(h, "red");
+        h.Server.Knobs.Forbid("configmaps", verb: "get");
+
+        var (result, outcomes) = await RunAsync(h, h.Request("b1", "r-unreadable"));
+
+        Assert.Equal(RestorePhase.Completed, result.Phase);
+        Assert.Equal((1, 0), (result.Record.Warnings, result.Record.Errors));
+        var warning = Assert.Single(result.Results.Warnings.Namespaces["shop"]);
+        var outcome = Outcome(outcomes, "ConfigMap", "web-config");
+        Assert.Equal((ItemRestoreAction.Skipped, "already exists but could not be read; left as it is: " + warning), (outcome.Action, outcome.Message));
+        Assert.Equal("[\"shop/web-config(failed)\"]", (await ResourceListAsync(h, "r-unreadable"))["v1/ConfigMap"]!.ToJsonString());
     }
 
     [Theory]
@@ -169,6 +226,57 @@ public class ExistingObjectTests
         Assert.Equal("pull-a", (string?)merged["imagePullSecrets"]![0]!["name"]);
         Assert.Equal("cluster", (string?)merged["metadata"]!["annotations"]!["owner"]);
         Assert.Equal("web", (string?)merged["metadata"]!["annotations"]!["team"]);
+    }
+
+    [Theory]
+    [InlineData(null, ItemRestoreAction.Skipped, 0)]
+    [InlineData("update", ItemRestoreAction.Failed, 1)]
+    public async Task AServiceAccountMergeTheServerRefusesIsAWarningAndUnderUpdateTheLabelsPatchAnError(string? policy, ItemRestoreAction action, int errors)
+    {
+        await using var h = await ExecutionHarness.CreateAsync();
+        await h.WriteBackupAsync(new VeleroBackupBuilder("b1").AddItem("namespaces", string.Empty, "shop", K8s.Namespace("shop")).AddItem("serviceaccounts", "shop", "builder", K8s.ServiceAccount("shop", "builder", "registry-a")));
+        h.Seed(K8s.ServiceAccount("shop", "builder", "registry-b"));
+        h.Server.Knobs.Forbid("serviceaccounts", verb: "patch");
+        var request = h.Request("b1", "r-sa-refused-" + (policy ?? "default"));
+        request.Spec.ExistingResourcePolicy = policy;
+
+        var (result, outcomes) = await RunAsync(h, request);
+
+        Assert.Equal(errors == 0 ? RestorePhase.Completed : RestorePhase.PartiallyFailed, result.Phase);
+        Assert.Equal((1, errors), (result.Record.Warnings, result.Record.Errors));
+        var outcome = Outcome(outcomes, "ServiceAccount", "builder");
+        Assert.Equal(action, outcome.Action);
+        if (action == ItemRestoreAction.Skipped)
+        {
+            Assert.StartsWith("already exists and differs; merging the backed-up secrets, labels and annotations into it was refused: ", outcome.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("[\"shop/builder(failed)\"]", (await ResourceListAsync(h, request.Name!))["v1/ServiceAccount"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task AnEqualObjectWhoseOnlyProblemIsAPlanWarningIsSkippedNotFailed()
+    {
+        await using var h = await ExecutionHarness.CreateAsync();
+        var claim = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "PersistentVolumeClaim",
+            ["metadata"] = K8s.Meta("data", "shop"),
+            ["spec"] = new JsonObject { ["accessModes"] = new JsonArray("ReadWriteOnce"), ["volumeName"] = "pv-not-in-backup" },
+            ["status"] = new JsonObject { ["phase"] = "Bound" },
+        };
+        await h.WriteBackupAsync(new VeleroBackupBuilder("b1").AddItem("namespaces", string.Empty, "shop", K8s.Namespace("shop")).AddItem("persistentvolumeclaims", "shop", "data", claim));
+        h.Seed(claim);
+
+        var (result, outcomes) = await RunAsync(h, h.Request("b1", "r-plan-warning"));
+
+        // The bound volume is an additional item missing from the backup: a warning (Velero's stat error), not an error.
+        Assert.Equal(RestorePhase.Completed, result.Phase);
+        Assert.Equal((1, 0), (result.Record.Warnings, result.Record.Errors));
+        Assert.Contains("no such file or directory", Assert.Single(result.Results.Warnings.All()).Text, StringComparison.Ordinal);
+        Assert.Equal(ItemRestoreAction.Skipped, Outcome(outcomes, "PersistentVolumeClaim", "data").Action);
+        Assert.Equal("[\"shop/data(failed)\"]", (await ResourceListAsync(h, "r-plan-warning"))["v1/PersistentVolumeClaim"]!.ToJsonString());
     }
 
     [Fact]
@@ -345,9 +453,11 @@ public class ExistingObjectTests
         Assert.Contains(h.Log.Entries, e => e.Message.Contains("released or being deleted; waiting", StringComparison.Ordinal));
     }
 
-    internal static async Task<JsonObject> ResourceListAsync(ExecutionHarness h, string restore)
+    internal static Task<JsonObject> ResourceListAsync(ExecutionHarness h, string restore) => StoredJsonAsync(h, h.Location!.Layout.RestoreResourceListKey(restore));
+
+    private static async Task<JsonObject> StoredJsonAsync(ExecutionHarness h, string key)
     {
-        var bytes = await Restore.Engine.Storage.ObjectStoreExtensions.ReadAllBytesAsync(h.Location!.Store, h.Location.Layout.RestoreResourceListKey(restore), CancellationToken.None);
+        var bytes = await Restore.Engine.Storage.ObjectStoreExtensions.ReadAllBytesAsync(h.Location!.Store, key, CancellationToken.None);
         return (JsonObject)GzipJson.Decode(bytes)!;
     }
 }

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Restore.Engine.Tests.Execution;
 
-/// <summary>Namespaces before their items (spec §4.3) and CRDs before their custom resources (spec §4.2, §4.4 step 18).</summary>
+/// <summary>Namespaces before their items (docs/velero-compatibility.md#namespace-creation) and CRDs before their custom resources (docs/velero-compatibility.md#restore-passes, #item-steps step 18).</summary>
 public class NamespaceAndCrdTests
 {
     private static VeleroBackupBuilder ShopConfigMaps(int count = 3) => K8s.ConfigMaps("b1", "shop", count);

@@ -63,12 +63,13 @@ public class PreviewAndSecretTests
         PredictedOutcome Of(string name) => target.Predictions.Single(p => p.Item.Name == name).Outcome;
         Assert.Equal(PredictedOutcome.AlreadyExistsSkip, Of("shop"));
         Assert.Equal(PredictedOutcome.AlreadyExistsSkip, Of("same"));
-        Assert.Equal(PredictedOutcome.Failed, Of("changed"));
+        Assert.Equal(PredictedOutcome.DiffersSkip, Of("changed"));
         Assert.Equal(PredictedOutcome.Create, Of("missing"));
-        Assert.Equal(PredictedOutcome.Failed, Of("db"));
+        Assert.Equal(PredictedOutcome.DiffersSkip, Of("db"));
         Assert.Equal(PredictedOutcome.Update, Of("builder"));
         var changed = target.Predictions.Single(p => p.Item.Name == "changed");
-        Assert.StartsWith("could not restore, ConfigMap:changed already exists", changed.Message, StringComparison.Ordinal);
+        Assert.Equal("already exists and differs from the backed-up version (at data.k); left as it is (existing-resource policy None)", changed.Message);
+        Assert.StartsWith("could not restore, ConfigMap:changed already exists", changed.Warning, StringComparison.Ordinal);
         var difference = Assert.Single(changed.Differences);
         Assert.Equal("data.k", difference.Path);
         Assert.Contains(ConfigMapCanary, difference.Desired, StringComparison.Ordinal); // values are shown for ConfigMaps...
@@ -99,7 +100,7 @@ public class PreviewAndSecretTests
         var predictions = preview.Targets[0].Predictions.Where(p => p.Item.Kind == "ConfigMap").ToList();
         Assert.Equal(30, predictions.Count);
         Assert.Equal(PredictedOutcome.AlreadyExistsSkip, predictions.Single(p => p.Item.Name == "cm-0003").Outcome);
-        Assert.Equal(PredictedOutcome.Failed, predictions.Single(p => p.Item.Name == "cm-0004").Outcome);
+        Assert.Equal(PredictedOutcome.DiffersSkip, predictions.Single(p => p.Item.Name == "cm-0004").Outcome);
         Assert.Equal(28, predictions.Count(p => p.Outcome == PredictedOutcome.Create));
         var reads = h.Server.Journal.Entries.Where(e => e.Resource == "configmaps").ToList();
         Assert.Single(reads, e => e.Verb == "list");

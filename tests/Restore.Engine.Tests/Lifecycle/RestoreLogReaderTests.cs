@@ -11,7 +11,7 @@ namespace Restore.Engine.Tests.Lifecycle;
 /// <summary>Get-RestoreLog's parsing (RestoreLogReader): Velero's text and JSON layouts, level and tail selection.</summary>
 public class RestoreLogReaderTests
 {
-    // Lines in the shape of spec §8.3.
+    // Lines in the shape of docs/velero-compatibility.md#restore-log.
     private const string VeleroLog =
         "time=\"2025-03-04T10:11:12Z\" level=info msg=\"starting restore\" logSource=\"pkg/controller/restore_controller.go:571\" restore=velero/r1\n" +
         "time=\"2025-03-04T10:11:13Z\" level=info msg=\"Attempting to restore Pod: web-0.\" groupResource=pods logSource=\"pkg/restore/restore.go:1530\" namespace=shop original name=web-0 restore=velero/r1\n" +

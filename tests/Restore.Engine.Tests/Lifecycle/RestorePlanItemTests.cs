@@ -60,7 +60,8 @@ public class RestorePlanItemTests
         { PredictedOutcome.NotChecked, RestorePlanAction.Create, "" },
         { PredictedOutcome.AlreadyExistsSkip, RestorePlanAction.Skip, "already the same" },
         { PredictedOutcome.Update, RestorePlanAction.Update, "differs: spec.replicas: 3 -> 1" },
-        { PredictedOutcome.Failed, RestorePlanAction.Fail, "could not restore, Deployment web already exists" },
+        { PredictedOutcome.Failed, RestorePlanAction.Fail, "could not check the live object: forbidden" },
+        { PredictedOutcome.DiffersSkip, RestorePlanAction.Skip, "already exists and differs; left as it is" },
     };
 
     [Theory]
@@ -72,11 +73,13 @@ public class RestorePlanItemTests
         var message = outcome switch
         {
             PredictedOutcome.AlreadyExistsSkip => "already the same",
-            PredictedOutcome.Failed => "could not restore, Deployment web already exists",
+            PredictedOutcome.Failed => "could not check the live object: forbidden",
+            PredictedOutcome.DiffersSkip => "already exists and differs; left as it is",
             _ => null,
         };
-        var differences = outcome is PredictedOutcome.Update or PredictedOutcome.Failed ? new[] { new FieldDifference("spec.replicas", "1", "3") } : Array.Empty<FieldDifference>();
-        var prediction = new ItemPrediction(web, outcome, message, differences);
+        var differences = outcome is PredictedOutcome.Update or PredictedOutcome.DiffersSkip ? new[] { new FieldDifference("spec.replicas", "1", "3") } : Array.Empty<FieldDifference>();
+        var warning = outcome == PredictedOutcome.DiffersSkip ? "could not restore, Deployment:web already exists" : null;
+        var prediction = new ItemPrediction(web, outcome, message, differences, warning);
 
         var line = RestorePlanItem.FromPlan(plan, "r1", "b1", "ctx", i => ReferenceEquals(i, web) ? prediction : null).Single(l => l.Resource == "deployments.apps");
 
@@ -84,7 +87,14 @@ public class RestorePlanItemTests
         Assert.Equal(reason, line.Reason ?? string.Empty);
         Assert.Equal(outcome, line.Prediction);
         Assert.Equal(differences.Select(d => d.ToString()), line.Differences);
-        Assert.Equal(outcome == PredictedOutcome.Failed, line.Warnings.Contains("could not restore, Deployment web already exists"));
+        // Only a Velero warning or a failed check is a warning; "already the same" is not. Velero warnings carry their bucket.
+        var expectedWarnings = outcome switch
+        {
+            PredictedOutcome.Failed => new[] { "could not check the live object: forbidden" },
+            PredictedOutcome.DiffersSkip => new[] { "Namespace shop2: could not restore, Deployment:web already exists" },
+            _ => Array.Empty<string>(),
+        };
+        Assert.Equal(expectedWarnings, line.Warnings);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 
-/// <summary>Spec §6 prediction for objects that already exist (§10 edge cases 63-65).</summary>
+/// <summary>The prediction for objects that already exist (docs/velero-compatibility.md#existing-resource-policy).</summary>
 public class ExistingObjectsTests
 {
     private static PlannedItem Planned(JsonObject obj, string gr) =>
@@ -26,7 +26,7 @@ public class ExistingObjectsTests
     [InlineData(null)]
     [InlineData("none")]
     [InlineData("update")]
-    public void An_identical_object_is_skipped(string? policy) // §10.65
+    public void An_identical_object_is_skipped(string? policy) // docs/velero-compatibility.md#existing-resource-policy
     {
         var cm = K8s.ConfigMap("a", "cfg");
         cm["data"] = new JsonObject { ["k"] = "v" };
@@ -36,7 +36,7 @@ public class ExistingObjectsTests
         Assert.Null(p.Warning);
     }
 
-    [Theory] // §10.63
+    [Theory] // docs/velero-compatibility.md#existing-resource-policy
     [InlineData(null, "failed", "could not restore, ConfigMap:cfg already exists. Warning: the in-cluster version is different than the backed-up version")]
     [InlineData("none", "failed", "could not restore, ConfigMap \"cfg\" already exists. Warning: the in-cluster version is different than the backed-up version")]
     [InlineData("update", "updated", null)]

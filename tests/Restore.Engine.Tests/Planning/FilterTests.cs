@@ -12,11 +12,11 @@ public class FilterTests
     private static readonly StaticResourceCatalog Catalog = StaticResourceCatalog.CreateDefault();
 
     [Theory]
-    [InlineData("po", null, "pods", true)] // §10.24
+    [InlineData("po", null, "pods", true)] // docs/velero-compatibility.md#filters-resources
     [InlineData("deploy", null, "deployments.apps", true)]
     [InlineData("pvc", null, "persistentvolumeclaims", true)]
     [InlineData("deploy", null, "pods", false)]
-    [InlineData("*.apps", null, "deployments.apps", true)] // §10.25
+    [InlineData("*.apps", null, "deployments.apps", true)] // docs/velero-compatibility.md#filters-resources
     [InlineData("*.apps", null, "pods", false)]
     [InlineData("widgets", null, "widgets", true)] // unresolvable: kept verbatim
     [InlineData("widget*", null, "widgets.example.com", true)]
@@ -33,9 +33,9 @@ public class FilterTests
     }
 
     [Theory]
-    [InlineData("app-*", null, "app-1", true)] // §10.26 (≤1.17 glob)
+    [InlineData("app-*", null, "app-1", true)] // docs/velero-compatibility.md#filters-namespaces (≤1.17 glob)
     [InlineData("app-*", null, "web", false)]
-    [InlineData("{a,b}", null, "b", true)] // §10.28
+    [InlineData("{a,b}", null, "b", true)] // docs/velero-compatibility.md#filters-namespaces
     [InlineData("*", "kube-*", "kube-system", false)]
     [InlineData("*", "kube-*", "shop", true)]
     [InlineData("/^team-(a|b)$/", null, "team-a", true)]
@@ -64,7 +64,7 @@ public class FilterTests
     }
 
     [Fact]
-    public void Expand_mode_expands_against_backup_namespaces() // §10.26 (1.18)
+    public void Expand_mode_expands_against_backup_namespaces() // docs/velero-compatibility.md#filters-namespaces (1.18)
     {
         var filter = NamespaceFilter.Create(new[] { "app-*", "literal", "/^team-/" }, new[] { "app-2" }, NamespaceMatching.Expand, new[] { "app-1", "app-2", "team-x", "web" }, out var error, out var warning);
         Assert.Null(error);
@@ -80,7 +80,7 @@ public class FilterTests
     }
 
     [Fact]
-    public void Expand_mode_with_includes_matching_nothing_selects_nothing_and_warns() // §10.27, our recommendation
+    public void Expand_mode_with_includes_matching_nothing_selects_nothing_and_warns() // docs/velero-compatibility.md#filters-namespaces, our recommendation
     {
         var filter = NamespaceFilter.Create(new[] { "nomatch-*" }, null, NamespaceMatching.Expand, new[] { "a", "b" }, out var error, out var warning);
         Assert.Null(error);
@@ -90,7 +90,7 @@ public class FilterTests
     }
 
     [Theory]
-    [InlineData("{a,b};c*", null, "error expanding wildcard patterns in namespace includes/excludes: wildcard pattern contains unsupported characters")] // §10.28
+    [InlineData("{a,b};c*", null, "error expanding wildcard patterns in namespace includes/excludes: wildcard pattern contains unsupported characters")] // docs/velero-compatibility.md#filters-namespaces
     [InlineData("a*", "*", "wildcard '*' is not allowed in restore excludes")]
     [InlineData("a[", null, "error expanding wildcard patterns in namespace includes/excludes: wildcard pattern contains unclosed bracket")]
     public void Expand_mode_errors_stop_the_restore(string include, string? exclude, string message)

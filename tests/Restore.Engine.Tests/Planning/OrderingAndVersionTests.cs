@@ -22,7 +22,7 @@ public class OrderingAndVersionTests
     }
 
     [Fact]
-    public void Order_keeps_raw_string_duplicates_and_sorts_the_middle() // §4.8, §10.93
+    public void Order_keeps_raw_string_duplicates_and_sorts_the_middle() // docs/velero-compatibility.md#resource-order
     {
         var order = ResourcePriorities.Default.OrderFor(new[] { "statefulsets.apps", "pods", "storageclasses.storage.k8s.io", "cronjobs.batch", "ingresses.networking.k8s.io", "deployments.apps", "daemonsets.apps" });
         var middle = order.Where(o => o.Group == PriorityGroup.Default).Select(o => o.Entry).ToList();
@@ -98,7 +98,7 @@ public class OrderingAndVersionTests
     [Theory]
     [InlineData("1.1.0", true)]
     [InlineData("1.2.0", true)]
-    [InlineData("1.0.0", false)] // §10.18
+    [InlineData("1.0.0", false)] // docs/velero-compatibility.md#api-group-versions
     [InlineData("", false)]
     [InlineData(null, false)]
     public void Version_choice_needs_format_1_1_0(string? format, bool applies) => Assert.Equal(applies, ApiGroupVersionChooser.AppliesTo(format));
@@ -111,7 +111,7 @@ public class OrderingAndVersionTests
         Assert.Equal(new[] { "v2beta1", "v2beta2" }, map["rockbands.music.example.io"]);
     }
 
-    [Theory] // §10.43
+    [Theory] // docs/velero-compatibility.md#restore-labels
     [InlineData("short", "short")]
     [InlineData("a-name-of-exactly-sixty-three-characters-xxxxxxxxxxxxxxxxxxxxxx", "a-name-of-exactly-sixty-three-characters-xxxxxxxxxxxxxxxxxxxxxx")]
     public void Short_label_values_are_kept(string value, string expected) => Assert.Equal(expected, RestoreLabels.GetValidName(value));

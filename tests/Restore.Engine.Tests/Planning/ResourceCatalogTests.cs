@@ -11,7 +11,7 @@ public class ResourceCatalogTests
 {
     private static readonly StaticResourceCatalog Catalog = StaticResourceCatalog.CreateDefault();
 
-    [Theory] // §10.24: short names, singulars, kinds and resource.group resolve
+    [Theory] // docs/velero-compatibility.md#filters-resources: short names, singulars, kinds and resource.group resolve
     [InlineData("po", "pods")]
     [InlineData("pod", "pods")]
     [InlineData("Pod", "pods")]
@@ -50,7 +50,7 @@ public class ResourceCatalogTests
     [InlineData("csr", "certificatesigningrequests.certificates.k8s.io")]
     [InlineData("runtimeclasses", "runtimeclasses.node.k8s.io")]
     [InlineData("mutatingwebhookconfigurations", "mutatingwebhookconfigurations.admissionregistration.k8s.io")]
-    [InlineData("volumesnapshotclass.snapshot.storage.k8s.io", "volumesnapshotclasses.snapshot.storage.k8s.io")] // §10.94
+    [InlineData("volumesnapshotclass.snapshot.storage.k8s.io", "volumesnapshotclasses.snapshot.storage.k8s.io")] // docs/velero-compatibility.md#default-priorities
     [InlineData("vs", "volumesnapshots.snapshot.storage.k8s.io")]
     [InlineData("datauploads.velero.io", "datauploads.velero.io")]
     [InlineData("backups", "backups.velero.io")]

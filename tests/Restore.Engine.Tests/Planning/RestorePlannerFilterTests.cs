@@ -7,7 +7,7 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 
-/// <summary>Filters as the planner applies them (spec §5, §10 edge cases 24-38).</summary>
+/// <summary>Filters as the planner applies them (docs/velero-compatibility.md#filters).</summary>
 public class RestorePlannerFilterTests
 {
     private static TestBackup TwoNamespaces() => new TestBackup()
@@ -29,7 +29,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void Short_names_select_resources() // §10.24
+    public void Short_names_select_resources() // docs/velero-compatibility.md#filters-resources
     {
         var plan = Planner.Plan(TwoNamespaces(), new RestoreSpec { IncludedResources = new List<string> { "po" } });
         Assert.Equal(new[] { "ns:a", "pods/web-0" }, plan.Order());
@@ -50,7 +50,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void Namespace_mapping_filters_on_the_source_namespace() // §10.29
+    public void Namespace_mapping_filters_on_the_source_namespace() // docs/velero-compatibility.md#filters-namespaces
     {
         var mapped = Planner.Plan(TwoNamespaces(), new RestoreSpec { IncludedNamespaces = new List<string> { "a" }, NamespaceMapping = new Dictionary<string, string> { ["a"] = "b" } });
         Assert.Equal(new[] { "ns:b", "configmaps/cfg", "pods/web-0" }, mapped.Order());
@@ -64,7 +64,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void Created_namespace_copies_labels_and_annotations_but_gets_no_restore_labels() // §10.31
+    public void Created_namespace_copies_labels_and_annotations_but_gets_no_restore_labels() // docs/velero-compatibility.md#namespace-creation
     {
         var ns = K8s.Namespace("a", K8s.Labels("team=x"));
         ns["metadata"]!["annotations"] = new JsonObject { ["owner"] = "me" };
@@ -91,7 +91,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void Auto_cluster_resources_with_a_namespace_subset_restore_no_cluster_scoped_item() // §10.33
+    public void Auto_cluster_resources_with_a_namespace_subset_restore_no_cluster_scoped_item() // docs/velero-compatibility.md#cluster-scoped
     {
         var plan = Planner.Plan(TwoNamespaces(), new RestoreSpec { IncludedNamespaces = new List<string> { "a" } });
         Assert.DoesNotContain(plan.Created(), i => i.GroupResource is "storageclasses.storage.k8s.io" or "clusterroles.rbac.authorization.k8s.io");
@@ -107,7 +107,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void True_cluster_resources_with_a_subset_restore_every_cluster_item_and_namespace_object() // §10.34
+    public void True_cluster_resources_with_a_subset_restore_every_cluster_item_and_namespace_object() // docs/velero-compatibility.md#cluster-scoped
     {
         var plan = Planner.Plan(TwoNamespaces(), new RestoreSpec { IncludedNamespaces = new List<string> { "a" }, IncludeClusterResources = true });
         Assert.Contains("ns:b", plan.Order());
@@ -133,7 +133,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void Or_selectors_select_when_any_matches() // §10.37
+    public void Or_selectors_select_when_any_matches() // docs/velero-compatibility.md#label-selectors
     {
         var plan = Planner.Plan(TwoNamespaces(), new RestoreSpec
         {
@@ -145,7 +145,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void Empty_or_selectors_filter_nothing() // §10.38
+    public void Empty_or_selectors_filter_nothing() // docs/velero-compatibility.md#label-selectors
     {
         var plan = Planner.Plan(TwoNamespaces(), new RestoreSpec { IncludedResources = new List<string> { "configmaps" }, OrLabelSelectors = new List<LabelSelectorSpec?>() });
         Assert.Equal(2, plan.Created().Count(i => i.GroupResource == "configmaps"));
@@ -167,7 +167,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void Expand_mode_that_matches_nothing_restores_nothing_and_warns() // §10.27
+    public void Expand_mode_that_matches_nothing_restores_nothing_and_warns() // docs/velero-compatibility.md#filters-namespaces
     {
         var plan = Planner.Plan(TwoNamespaces(), new RestoreSpec { IncludedNamespaces = new List<string> { "zzz-*" }, NamespaceMatching = NamespaceMatching.Expand });
         Assert.Empty(plan.Created());
@@ -175,7 +175,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void Glob_mode_matches_namespaces_directly() // §10.26
+    public void Glob_mode_matches_namespaces_directly() // docs/velero-compatibility.md#filters-namespaces
     {
         var plan = Planner.Plan(TwoNamespaces(), new RestoreSpec { IncludedNamespaces = new List<string> { "[a]" } });
         Assert.Equal(new[] { "ns:a", "configmaps/cfg", "pods/web-0" }, plan.Order());

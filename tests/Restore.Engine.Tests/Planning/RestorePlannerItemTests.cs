@@ -10,7 +10,7 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 
-/// <summary>The per-item pipeline (spec §4.4; §10 edge cases 36-62).</summary>
+/// <summary>The per-item pipeline (docs/velero-compatibility.md#item-steps).</summary>
 public class RestorePlannerItemTests
 {
     private static JsonObject PodWithClaim(string ns, string name, string claim, IDictionary<string, string>? labels = null)
@@ -21,7 +21,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Restored_objects_lose_server_metadata_and_status_but_keep_finalizers_and_managed_fields() // §10.42
+    public void Restored_objects_lose_server_metadata_and_status_but_keep_finalizers_and_managed_fields() // docs/velero-compatibility.md#item-steps
     {
         var cm = K8s.ConfigMap("a", "cfg");
         var meta = (JsonObject)cm["metadata"]!;
@@ -50,7 +50,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Long_restore_and_backup_names_are_shortened_in_labels() // §10.43
+    public void Long_restore_and_backup_names_are_shortened_in_labels() // docs/velero-compatibility.md#restore-labels
     {
         var longName = new string('x', 64);
         var plan = Planner.Plan(new TestBackup().Add("configmaps", K8s.ConfigMap("a", "cfg")), new RestoreSpec { BackupName = longName }, restoreName: longName + "-r");
@@ -62,7 +62,7 @@ public class RestorePlannerItemTests
     [Theory]
     [InlineData("Succeeded")]
     [InlineData("Failed")]
-    public void Completed_pods_are_skipped_and_not_listed(string phase) // §10.39
+    public void Completed_pods_are_skipped_and_not_listed(string phase) // docs/velero-compatibility.md#item-steps
     {
         var plan = Planner.Plan(new TestBackup().Add("pods", K8s.Pod("a", "done", phase: phase)), new RestoreSpec());
         var pod = plan.Item("pods", "done");
@@ -72,7 +72,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Finished_jobs_are_skipped() // §10.40
+    public void Finished_jobs_are_skipped() // docs/velero-compatibility.md#item-steps
     {
         var job = K8s.Obj("batch/v1", "Job", "a", "once", null, new JsonObject { ["template"] = new JsonObject() }, new JsonObject { ["completionTime"] = "2024-05-01T10:00:00Z" });
         var running = K8s.Obj("batch/v1", "Job", "a", "running", null, new JsonObject { ["template"] = new JsonObject() }, new JsonObject { ["completionTime"] = "" });
@@ -91,7 +91,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Mirror_pods_are_skipped_and_listed_as_skipped() // §10.41
+    public void Mirror_pods_are_skipped_and_listed_as_skipped() // docs/velero-compatibility.md#item-steps
     {
         var pod = K8s.Pod("kube-system", "etcd");
         pod["metadata"]!["annotations"] = new JsonObject { ["kubernetes.io/config.mirror"] = "abc" };
@@ -101,7 +101,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_pod_selected_by_labels_pulls_in_its_claim_and_volume() // §10.36
+    public void A_pod_selected_by_labels_pulls_in_its_claim_and_volume() // docs/velero-compatibility.md#filter-bypass
     {
         var b = new TestBackup()
             .Add("pods", PodWithClaim("a", "web-0", "data", K8s.Labels("app=web")))
@@ -133,7 +133,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Auto_cluster_scope_still_restores_cluster_scoped_additional_items() // §10.33
+    public void Auto_cluster_scope_still_restores_cluster_scoped_additional_items() // docs/velero-compatibility.md#cluster-scoped
     {
         var pod = K8s.Pod("a", "web-0");
         pod["spec"]!["priorityClassName"] = "high";
@@ -147,7 +147,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_missing_priority_class_is_a_cluster_warning_and_the_pod_is_restored() // §10.52
+    public void A_missing_priority_class_is_a_cluster_warning_and_the_pod_is_restored() // docs/velero-compatibility.md#item-actions
     {
         var pod = K8s.Pod("a", "web-0");
         pod["spec"]!["priorityClassName"] = "missing";
@@ -158,7 +158,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Cluster_false_keeps_the_claims_volume_name_and_restores_no_volume() // §10.35
+    public void Cluster_false_keeps_the_claims_volume_name_and_restores_no_volume() // docs/velero-compatibility.md#cluster-scoped
     {
         var b = new TestBackup()
             .Add("persistentvolumeclaims", K8s.Pvc("a", "data", "pv-1"))
@@ -169,7 +169,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_delete_policy_volume_without_snapshot_is_reprovisioned() // §10.54
+    public void A_delete_policy_volume_without_snapshot_is_reprovisioned() // docs/velero-compatibility.md#persistent-volumes
     {
         var pvc = K8s.Pvc("a", "data", "pv-1");
         pvc["metadata"]!["annotations"] = new JsonObject { ["pv.kubernetes.io/bind-completed"] = "yes", ["pv.kubernetes.io/bound-by-controller"] = "yes", ["keep"] = "me" };
@@ -186,7 +186,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_retain_volume_is_restored_with_binding_reset_and_namespace_remapped() // §10.55, §10.30
+    public void A_retain_volume_is_restored_with_binding_reset_and_namespace_remapped() // docs/velero-compatibility.md#persistent-volumes, #item-actions
     {
         var pv = K8s.Pv("pv-1", "Retain", "a", "data");
         pv["metadata"]!["annotations"] = new JsonObject { ["pv.kubernetes.io/bound-by-controller"] = "yes" };
@@ -215,7 +215,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_native_snapshot_volume_that_exists_under_namespace_mapping_is_renamed() // §10.57
+    public void A_native_snapshot_volume_that_exists_under_namespace_mapping_is_renamed() // docs/velero-compatibility.md#persistent-volumes
     {
         var b = new TestBackup().Add("persistentvolumes", K8s.Pv("pv-1", "Retain", "a", "data")).Add("persistentvolumeclaims", K8s.Pvc("a", "data", "pv-1"));
         var volumes = new BackupVolumeData { VolumeInfos = BackupVolumeInfo.ParseList("[{\"pvcName\":\"data\",\"pvcNamespace\":\"a\",\"pvName\":\"pv-1\",\"backupMethod\":\"NativeSnapshot\",\"snapshotDataMoved\":false}]") };
@@ -230,7 +230,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Role_binding_subjects_follow_the_namespace_mapping() // §10.30
+    public void Role_binding_subjects_follow_the_namespace_mapping() // docs/velero-compatibility.md#item-actions
     {
         var rb = K8s.Obj("rbac.authorization.k8s.io/v1", "RoleBinding", "a", "rb");
         rb["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "sa", ["namespace"] = "a" }, new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "sa", ["namespace"] = "other" });
@@ -244,7 +244,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Job_controller_uid_labels_are_removed() // §10.53
+    public void Job_controller_uid_labels_are_removed() // docs/velero-compatibility.md#item-actions
     {
         var job = K8s.Obj("batch/v1", "Job", "a", "j", null, new JsonObject
         {
@@ -259,7 +259,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Crds_come_first_are_converted_and_waited_for() // §10.59
+    public void Crds_come_first_are_converted_and_waited_for() // docs/velero-compatibility.md#item-actions
     {
         var crd = K8s.Crd("example.com", "widgets", "Widget");
         crd["spec"]!["preserveUnknownFields"] = true;
@@ -280,7 +280,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_custom_resource_without_any_crd_fails_on_a_live_cluster() // §10.60
+    public void A_custom_resource_without_any_crd_fails_on_a_live_cluster() // docs/velero-compatibility.md#resource-order
     {
         var b = new TestBackup().Add("gizmos.example.com", K8s.Obj("example.com/v1", "Gizmo", "a", "g1"));
         var live = Planner.Plan(b, new RestoreSpec(), catalog: StaticResourceCatalog.CreateDefault(), live: true);
@@ -305,7 +305,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Automanaged_api_services_are_skipped() // §10.61
+    public void Automanaged_api_services_are_skipped() // docs/velero-compatibility.md#item-actions
     {
         var svc = K8s.Obj("apiregistration.k8s.io/v1", "APIService", null, "v1.apps", K8s.Labels("kube-aggregator.kubernetes.io/automanaged=onstart"));
         var plan = Planner.Plan(new TestBackup().Add("apiservices.apiregistration.k8s.io", svc), new RestoreSpec());
@@ -314,7 +314,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Webhook_side_effects_become_none() // §10.62
+    public void Webhook_side_effects_become_none() // docs/velero-compatibility.md#item-actions
     {
         var hook = K8s.Obj("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", null, "vw");
         hook["webhooks"] = new JsonArray(new JsonObject { ["name"] = "w", ["sideEffects"] = "Unknown" });
@@ -323,7 +323,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void Undecodable_items_are_namespace_errors_and_the_plan_goes_on() // §10.14
+    public void Undecodable_items_are_namespace_errors_and_the_plan_goes_on() // docs/velero-compatibility.md#restore-passes
     {
         var b = new TestBackup()
             .AddRaw("resources/configmaps/namespaces/a/bad.json", "{\"kind\": ")
@@ -351,7 +351,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void A_backup_without_resources_gives_one_velero_warning() // §10.11
+    public void A_backup_without_resources_gives_one_velero_warning() // docs/velero-compatibility.md#tarball-paths
     {
         var b = new TestBackup().AddRaw("metadata/version", "1.1.0\n");
         var plan = Planner.Plan(b, new RestoreSpec());
@@ -401,7 +401,7 @@ public class RestorePlannerItemTests
     }
 
     [Fact]
-    public void The_resource_list_uses_the_backup_kind_even_when_an_action_changes_it() // §10.89
+    public void The_resource_list_uses_the_backup_kind_even_when_an_action_changes_it() // docs/velero-compatibility.md#resource-list
     {
         var registry = new RestoreItemActionRegistry(new IRestoreItemAction[]
         {
@@ -431,7 +431,7 @@ public class RestorePlannerItemTests
         Assert.Equal("error getting GVR for v1, Kind=Nonsense: no matches for kind \"Nonsense\" in version \"v1\"", plan.Item("configmaps", "cfg").Reason);
     }
 
-    [Theory] // §4.5, §10.67-68
+    [Theory] // docs/velero-compatibility.md#status-restore
     [InlineData(null, null, false)]
     [InlineData("*", null, true)]
     [InlineData("deploy", null, true)]
@@ -466,7 +466,7 @@ public class RestorePlannerItemTests
                 new() { Target = "deploy/*/*", Type = "strategic", Patch = "spec:\n  paused: true\n" },
                 new() { Target = "cm/a/cfg", Type = "merge", Patch = "{\"data\":{\"k\":\"v\"}}" },
                 new() { Target = "cm/a/cfg", Type = "json", Patch = "[{\"op\":\"remove\",\"path\":\"/nothing\"}]" },
-                new() { Target = "namespaces/a", Type = "merge", Patch = "{\"metadata\":{\"labels\":{\"patched\":\"yes\"}}}" }, // §10.83: namespaces bypass patches
+                new() { Target = "namespaces/a", Type = "merge", Patch = "{\"metadata\":{\"labels\":{\"patched\":\"yes\"}}}" }, // docs/velero-compatibility.md#resource-modifiers: namespaces bypass patches
             },
         };
         var plan = Planner.Plan(b, spec);

@@ -7,7 +7,7 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 
-/// <summary>Resource modifiers as step 11 of the item pipeline (spec §7.3; §10 edge cases 73, 77, 83).</summary>
+/// <summary>Resource modifiers as step 11 of the item pipeline (docs/velero-compatibility.md#resource-modifiers).</summary>
 public class RestorePlannerModifierTests
 {
     private static TestBackup Backup() => new TestBackup()
@@ -16,7 +16,7 @@ public class RestorePlannerModifierTests
         .Add("deployments.apps", K8s.Deployment("a", "web"));
 
     [Fact]
-    public void Namespace_conditions_see_the_source_namespace_and_errors_go_to_the_target() // §10.73, §10.77
+    public void Namespace_conditions_see_the_source_namespace_and_errors_go_to_the_target() // docs/velero-compatibility.md#resource-modifiers
     {
         const string rules = """
             version: v1
@@ -50,7 +50,7 @@ public class RestorePlannerModifierTests
     }
 
     [Fact]
-    public void Namespaces_bypass_modifiers() // §10.83
+    public void Namespaces_bypass_modifiers() // docs/velero-compatibility.md#resource-modifiers
     {
         const string rules = """
             version: v1

@@ -8,7 +8,7 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 
-/// <summary>Restore order, tiers, streaming and results (spec §4.8, §8; §10 edge cases 87-94).</summary>
+/// <summary>Restore order, tiers, streaming and results (docs/velero-compatibility.md#resource-order, #results-file).</summary>
 public class RestorePlannerOrderTests
 {
     private static TestBackup Mixed() => new TestBackup()
@@ -25,7 +25,7 @@ public class RestorePlannerOrderTests
         .Add("clusters.cluster.x-k8s.io", K8s.Obj("cluster.x-k8s.io/v1beta1", "Cluster", "a", "c1"));
 
     [Fact]
-    public void Default_order_high_then_byte_wise_middle_then_low() // §10.93, §10.94
+    public void Default_order_high_then_byte_wise_middle_then_low() // docs/velero-compatibility.md#resource-order, #default-priorities
     {
         var plan = Planner.Plan(Mixed(), new RestoreSpec());
         Assert.Equal(new[]
@@ -86,7 +86,7 @@ public class RestorePlannerOrderTests
     }
 
     [Fact]
-    public void Namespaces_within_a_resource_come_in_byte_wise_order_and_names_in_file_order() // §10.92 (ours is deterministic)
+    public void Namespaces_within_a_resource_come_in_byte_wise_order_and_names_in_file_order() // docs/velero-compatibility.md#resource-order (ours is deterministic)
     {
         var b = new TestBackup()
             .Add("configmaps", K8s.ConfigMap("zeta", "b"))
@@ -98,7 +98,7 @@ public class RestorePlannerOrderTests
     }
 
     [Fact]
-    public void Results_counts_follow_velero_rule_and_warnings_alone_do_not_fail() // §10.87, §10.88
+    public void Results_counts_follow_velero_rule_and_warnings_alone_do_not_fail() // docs/velero-compatibility.md#results-file
     {
         var pod = K8s.Pod("a", "web-0");
         pod["spec"]!["priorityClassName"] = "missing";
@@ -182,7 +182,7 @@ public class RestorePlannerOrderTests
     }
 
     [Fact]
-    public void Api_group_versions_choose_the_target_preferred_version_from_the_backup() // §2.4
+    public void Api_group_versions_choose_the_target_preferred_version_from_the_backup() // docs/velero-compatibility.md#api-group-versions
     {
         var v1 = K8s.Obj("autoscaling/v1", "HorizontalPodAutoscaler", "a", "hpa");
         var v2 = K8s.Obj("autoscaling/v2", "HorizontalPodAutoscaler", "a", "hpa");
@@ -194,10 +194,10 @@ public class RestorePlannerOrderTests
         Assert.Equal("resources/horizontalpodautoscalers.autoscaling/v2/namespaces/a/hpa.json", on.Item("horizontalpodautoscalers.autoscaling", "hpa").Path);
         Assert.Equal("v2", on.ChosenVersions["horizontalpodautoscalers.autoscaling"].Directory);
 
-        var off = Planner.Plan(b, new RestoreSpec()); // §10.17
+        var off = Planner.Plan(b, new RestoreSpec()); // docs/velero-compatibility.md#api-group-versions
         Assert.Equal("autoscaling/v1", off.Item("horizontalpodautoscalers.autoscaling", "hpa").Object()["apiVersion"]!.GetValue<string>());
 
-        var old = Planner.Plan(b, new RestoreSpec { EnableApiGroupVersions = true }, formatVersion: "1.0.0"); // §10.18
+        var old = Planner.Plan(b, new RestoreSpec { EnableApiGroupVersions = true }, formatVersion: "1.0.0"); // docs/velero-compatibility.md#api-group-versions
         Assert.Equal("autoscaling/v1", old.Item("horizontalpodautoscalers.autoscaling", "hpa").Object()["apiVersion"]!.GetValue<string>());
         Assert.Contains(old.Notes, n => n.Contains("older than 1.1.0"));
 
@@ -207,7 +207,7 @@ public class RestorePlannerOrderTests
     }
 
     [Fact]
-    public void A_group_resource_with_only_versioned_directories_has_no_items() // §10.16
+    public void A_group_resource_with_only_versioned_directories_has_no_items() // docs/velero-compatibility.md#tarball-paths
     {
         var b = new TestBackup().AddRaw("resources/configmaps/v1-preferredversion/namespaces/a/cfg.json", K8s.ConfigMap("a", "cfg").ToJsonString());
         var plan = Planner.Plan(b, new RestoreSpec { EnableApiGroupVersions = true });

@@ -21,9 +21,9 @@ public class RestoreValidatorTests
     private static List<string>? Split(string? s) => s?.Split(',').ToList();
 
     [Theory]
-    [InlineData("*,pods", null, null, null, "Invalid included/excluded resource lists: includes list must either contain '*' only, or a non-empty list of items")] // §10.19
-    [InlineData(null, null, null, "*", "Invalid included/excluded namespace lists: excludes list cannot contain '*'")] // §10.20
-    [InlineData("nodes", null, null, null, "nodes are non-restorable resources")] // §10.22
+    [InlineData("*,pods", null, null, null, "Invalid included/excluded resource lists: includes list must either contain '*' only, or a non-empty list of items")] // docs/velero-compatibility.md#restore-validation
+    [InlineData(null, null, null, "*", "Invalid included/excluded namespace lists: excludes list cannot contain '*'")] // docs/velero-compatibility.md#restore-validation
+    [InlineData("nodes", null, null, null, "nodes are non-restorable resources")] // docs/velero-compatibility.md#restore-validation
     [InlineData("pods,secrets", "secrets", null, null, "Invalid included/excluded resource lists: excludes list cannot contain an item in the includes list: secrets")]
     [InlineData(null, null, "a,b", "b", "Invalid included/excluded namespace lists: excludes list cannot contain an item in the includes list: b")]
     [InlineData(null, "*", null, null, "Invalid included/excluded resource lists: excludes list cannot contain '*'")]
@@ -35,7 +35,7 @@ public class RestoreValidatorTests
     }
 
     [Fact]
-    public void Non_restorable_resources_are_appended_in_velero_order_without_duplicates() // §10.23
+    public void Non_restorable_resources_are_appended_in_velero_order_without_duplicates() // docs/velero-compatibility.md#restore-validation
     {
         var spec = Spec(excludedResources: "secrets,events");
         var result = RestoreValidator.Validate(spec);
@@ -72,7 +72,7 @@ public class RestoreValidatorTests
             "Invalid included/excluded namespace lists: includes list must either contain '*' only, or a non-empty list of items",
             "Invalid included/excluded namespace lists: excludes list cannot contain '*'",
             "Invalid included/excluded namespace lists: excludes list cannot contain an item in the includes list: *",
-            "encountered labelSelector as well as orLabelSelectors in restore spec, only one can be specified", // §10.21, even with an empty list
+            "encountered labelSelector as well as orLabelSelectors in restore spec, only one can be specified", // docs/velero-compatibility.md#restore-validation, even with an empty list
             "Either a backup or schedule must be specified as a source for the restore, but not both",
         }, result.VeleroErrors);
     }
@@ -92,7 +92,7 @@ public class RestoreValidatorTests
     [InlineData("none", true)]
     [InlineData("update", true)]
     [InlineData("", true)]
-    [InlineData("Update", false)] // §10.66
+    [InlineData("Update", false)] // docs/velero-compatibility.md#restore-validation
     [InlineData("replace", false)]
     public void Existing_resource_policy_is_case_sensitive(string policy, bool valid)
     {
@@ -144,7 +144,7 @@ public class RestoreValidatorTests
         yield return Case(s => s.Patches = new List<ObjectPatchSpec> { new() { Target = "cm/shop/x", Type = "merge", Patch = "{oops" } }, "patches: the merge patch for \"cm/shop/x\" cannot be read");
         yield return Case(s => s.ItemOperationTimeout = "4 hours", "itemOperationTimeout: time: ");
         yield return Case(s => s.StorageClassMapping = new Dictionary<string, string> { ["gp2"] = "" }, "storageClassMapping: keys and values must not be empty");
-        yield return Case(s => { s.NamespaceMatching = NamespaceMatching.Expand; s.IncludedNamespaces = new List<string> { "{a,b}" }; }, "includedNamespaces: \"{a,b}\": wildcard pattern contains unsupported characters"); // §10.28
+        yield return Case(s => { s.NamespaceMatching = NamespaceMatching.Expand; s.IncludedNamespaces = new List<string> { "{a,b}" }; }, "includedNamespaces: \"{a,b}\": wildcard pattern contains unsupported characters"); // docs/velero-compatibility.md#filters-namespaces
         yield return Case(s => { s.NamespaceMatching = NamespaceMatching.Expand; s.IncludedNamespaces = new List<string> { "a**" }; }, "includedNamespaces: \"a**\": wildcard pattern contains consecutive asterisks");
     }
 
@@ -166,7 +166,7 @@ public class RestoreValidatorTests
     }
 
     [Fact]
-    public void Glob_namespace_patterns_pass_in_glob_mode() // §10.28: {a,b} is fine up to 1.17
+    public void Glob_namespace_patterns_pass_in_glob_mode() // docs/velero-compatibility.md#filters-namespaces: {a,b} is fine up to 1.17
     {
         var spec = Spec(includedNamespaces: "{a,b},app-*,/^team-(x|y)$/");
         Assert.True(RestoreValidator.Validate(spec).IsValid);

@@ -198,7 +198,7 @@ public class BackupStoreTests
 
     public static TheoryData<string, Backup[], bool, string?> ScheduleCases() => new()
     {
-        // Spec §10 item 84: an older Completed backup wins over a newer PartiallyFailed one, unless partially failed ones are allowed.
+        // docs/velero-compatibility.md#schedule-selection: an older Completed backup wins over a newer PartiallyFailed one, unless partially failed ones are allowed.
         { "older completed beats newer partially failed", new[] { B("daily-1", "Completed", T0), B("daily-2", "PartiallyFailed", T0.AddDays(1)) }, false, "daily-1" },
         { "allow partially failed picks the newer one", new[] { B("daily-1", "Completed", T0), B("daily-2", "PartiallyFailed", T0.AddDays(1)) }, true, "daily-2" },
         // Item 85: a backup without startTimestamp sorts last.

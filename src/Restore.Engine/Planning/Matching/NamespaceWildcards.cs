@@ -33,7 +33,7 @@ public sealed class NamespaceWildcardExpansion
     public bool IncludesMatchedNothing { get; }
 }
 
-/// <summary>Velero 1.18 namespace wildcard validation and expansion (§5.2 of the format notes).</summary>
+/// <summary>Velero 1.18 namespace wildcard validation and expansion (docs/velero-compatibility.md#filters-namespaces).</summary>
 public static class NamespaceWildcards
 {
     /// <summary>The error for an exclude of exactly <c>*</c>.</summary>

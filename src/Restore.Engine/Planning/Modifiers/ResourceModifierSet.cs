@@ -65,7 +65,7 @@ public sealed class InlineJsonPatchRule
 }
 
 /// <summary>
-/// Velero resource modifiers (§7 of the format notes): ordered rules whose conditions are tested against the item
+/// Velero resource modifiers (docs/velero-compatibility.md#resource-modifiers): ordered rules whose conditions are tested against the item
 /// as it was before any rule ran, and whose patches accumulate on the item.
 /// </summary>
 public sealed class ResourceModifierSet

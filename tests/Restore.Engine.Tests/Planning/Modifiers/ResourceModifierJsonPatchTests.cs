@@ -7,7 +7,7 @@ namespace Restore.Engine.Tests.Planning.Modifiers;
 
 public class ResourceModifierJsonPatchTests
 {
-    // §7.4 value typing (case 78): the value string, and the JSON the "value" member becomes.
+    // Value typing (docs/velero-compatibility.md#modifier-patches): the value string, and the JSON the "value" member becomes.
     [Theory]
     [InlineData("", "\"\"")]
     [InlineData("\"5\"", "\"5\"")]
