@@ -176,18 +176,7 @@ internal static class Program
         yield return ("one bit flipped in the stored CRC-32", crc);
     }
 
-    private static Result Run(Func<Stream, Result> read, byte[] bytes)
-    {
-        try
-        {
-            return read(new MemoryStream(bytes, writable: false));
-        }
-        catch (Exception ex)
-        {
-            // Readers report their own errors in Result; this catches what escaped them.
-            return new Result(0, ex.GetType().Name + ": " + ex.Message);
-        }
-    }
+    private static Result Run(Func<Stream, Result> read, byte[] bytes) => read(new MemoryStream(bytes, writable: false));
 
     private static string Describe(Result result, long expected, string? expectedDigest)
     {
@@ -210,19 +199,18 @@ internal static class Program
         return text.Length <= 140 ? text : text[..140] + "...";
     }
 
-    private static Result ReadWithEngine(Stream stream)
+    /// <summary>Runs a reader that hands each file's bytes to its argument; counts and digests them, and keeps the error.</summary>
+    private static Result Read(Action<Action<byte[]>> readFiles)
     {
         long entries = 0;
+        using var digest = new ContentDigest();
         try
         {
-            using var digest = new ContentDigest();
-            using var reader = BackupArchiveReader.OpenAsync(stream, limits: null, log: null, CancellationToken.None).GetAwaiter().GetResult();
-            while (reader.ReadNextAsync(CancellationToken.None).GetAwaiter().GetResult() is { } entry)
+            readFiles(content =>
             {
-                digest.Add(entry.ReadContentAsync(CancellationToken.None).GetAwaiter().GetResult());
+                digest.Add(content);
                 entries++;
-            }
-
+            });
             return new Result(entries, null, digest.Finish());
         }
         catch (Exception ex)
@@ -231,103 +219,67 @@ internal static class Program
         }
     }
 
-    private static Result ReadWithSharpCompress(Stream stream)
+    private static Result ReadWithEngine(Stream stream) => Read(file =>
     {
-        long entries = 0;
-        try
+        using var reader = BackupArchiveReader.OpenAsync(stream, limits: null, log: null, CancellationToken.None).GetAwaiter().GetResult();
+        while (reader.ReadNextAsync(CancellationToken.None).GetAwaiter().GetResult() is { } entry)
         {
-            // Defaults, as a caller would use them: the factory detects gzip, then tar.
-            using var digest = new ContentDigest();
-            using var reader = ReaderFactory.OpenReader(stream, new ReaderOptions());
-            while (reader.MoveToNextEntry())
-            {
-                if (reader.Entry.IsDirectory)
-                {
-                    continue;
-                }
+            file(entry.ReadContentAsync(CancellationToken.None).GetAwaiter().GetResult());
+        }
+    });
 
+    // Defaults, as a caller would use them: the factory detects gzip, then tar.
+    private static Result ReadWithSharpCompress(Stream stream) => Read(file =>
+    {
+        using var reader = ReaderFactory.OpenReader(stream, new ReaderOptions());
+        while (reader.MoveToNextEntry())
+        {
+            if (!reader.Entry.IsDirectory)
+            {
                 var content = new byte[reader.Entry.Size];
                 using (var entryStream = reader.OpenEntryStream())
                 {
                     entryStream.ReadExactly(content);
                 }
 
-                digest.Add(content);
-                entries++;
+                file(content);
             }
-
-            return new Result(entries, null, digest.Finish());
         }
-        catch (Exception ex)
-        {
-            return new Result(entries, ex.GetType().Name + ": " + ex.Message);
-        }
-    }
+    });
 
-    private static Result ReadWithSharpCompressAsync(Stream stream)
+    private static Result ReadWithSharpCompressAsync(Stream stream) => Read(file => Task.Run(async () =>
     {
-        long entries = 0;
-        try
+        var reader = await ReaderFactory.OpenAsyncReader(stream, new ReaderOptions(), CancellationToken.None);
+        await using var disposable = (IAsyncDisposable)reader;
+        while (await reader.MoveToNextEntryAsync(CancellationToken.None))
         {
-            return Task.Run(async () =>
+            if (!reader.Entry.IsDirectory)
             {
-                using var digest = new ContentDigest();
-                await using var reader = (IAsyncDisposable)await ReaderFactory.OpenAsyncReader(stream, new ReaderOptions(), CancellationToken.None);
-                var asyncReader = (IAsyncReader)reader;
-                while (await asyncReader.MoveToNextEntryAsync(CancellationToken.None))
+                var content = new byte[reader.Entry.Size];
+                await using (var entryStream = await reader.OpenEntryStreamAsync(CancellationToken.None))
                 {
-                    if (asyncReader.Entry.IsDirectory)
-                    {
-                        continue;
-                    }
-
-                    var content = new byte[asyncReader.Entry.Size];
-                    await using (var entryStream = await asyncReader.OpenEntryStreamAsync(CancellationToken.None))
-                    {
-                        await entryStream.ReadExactlyAsync(content);
-                    }
-
-                    digest.Add(content);
-                    entries++;
+                    await entryStream.ReadExactlyAsync(content);
                 }
 
-                return new Result(entries, null, digest.Finish());
-            }).GetAwaiter().GetResult();
+                file(content);
+            }
         }
-        catch (Exception ex)
-        {
-            return new Result(entries, ex.GetType().Name + ": " + ex.Message);
-        }
-    }
+    }).GetAwaiter().GetResult());
 
-    private static Result ReadWithFormatsTar(Stream stream)
+    private static Result ReadWithFormatsTar(Stream stream) => Read(file =>
     {
-        long entries = 0;
-        try
+        using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+        using var reader = new System.Formats.Tar.TarReader(gzip);
+        while (reader.GetNextEntry() is { } entry)
         {
-            using var digest = new ContentDigest();
-            using var gzip = new GZipStream(stream, CompressionMode.Decompress);
-            using var reader = new System.Formats.Tar.TarReader(gzip);
-            while (reader.GetNextEntry() is { } entry)
+            if (entry.EntryType is System.Formats.Tar.TarEntryType.RegularFile or System.Formats.Tar.TarEntryType.V7RegularFile)
             {
-                if (entry.EntryType is not (System.Formats.Tar.TarEntryType.RegularFile or System.Formats.Tar.TarEntryType.V7RegularFile))
-                {
-                    continue;
-                }
-
                 var content = new byte[entry.Length];
                 entry.DataStream?.ReadExactly(content);
-                digest.Add(content);
-                entries++;
+                file(content);
             }
-
-            return new Result(entries, null, digest.Finish());
         }
-        catch (Exception ex)
-        {
-            return new Result(entries, ex.GetType().Name + ": " + ex.Message);
-        }
-    }
+    });
 
     private static double Median(List<double> values)
     {

@@ -5,6 +5,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
+using Restore.TestSupport;
 
 namespace Restore.DependencyProbes.KubeProbes;
 
@@ -17,22 +18,18 @@ namespace Restore.DependencyProbes.KubeProbes;
 /// </summary>
 internal sealed class OidcIssuer : IDisposable
 {
-    private readonly HttpListener listener = new();
     private readonly List<string> hits = new();
-
     private readonly bool tokenAtIssuerUrl;
+    private readonly LoopbackHttpServer server;
 
-    public OidcIssuer(int port, string freshIdToken, bool tokenAtIssuerUrl)
+    public OidcIssuer(string freshIdToken, bool tokenAtIssuerUrl)
     {
         this.tokenAtIssuerUrl = tokenAtIssuerUrl;
-        Url = $"http://127.0.0.1:{port}";
         FreshIdToken = freshIdToken;
-        listener.Prefixes.Add(Url + "/");
-        listener.Start();
-        _ = Loop();
+        server = new LoopbackHttpServer(AnswerAsync);
     }
 
-    public string Url { get; }
+    public string Url => server.Url;
 
     public string FreshIdToken { get; }
 
@@ -54,80 +51,63 @@ internal sealed class OidcIssuer : IDisposable
         return Part("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + Part(payload.ToJsonString()) + "." + Part("not-a-signature");
     }
 
-    public void Dispose() => listener.Close();
+    public void Dispose() => server.Dispose();
 
-    private async Task Loop()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        while (listener.IsListening)
+        string body;
+        using (var reader = new StreamReader(context.Request.InputStream))
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            string body;
-            using (var reader = new StreamReader(context.Request.InputStream))
-            {
-                body = await reader.ReadToEndAsync();
-            }
-
-            var path = context.Request.Url!.AbsolutePath;
-            lock (hits)
-            {
-                hits.Add(context.Request.HttpMethod + " " + path + (body.Contains("grant_type=refresh_token", StringComparison.Ordinal) ? " (refresh_token grant)" : string.Empty));
-            }
-
-            JsonObject? answer;
-            if (path.EndsWith("/.well-known/openid-configuration", StringComparison.Ordinal))
-            {
-                answer = new JsonObject
-                {
-                    ["issuer"] = Url,
-                    ["authorization_endpoint"] = Url + "/authorize",
-                    ["token_endpoint"] = Url + "/token",
-                    ["jwks_uri"] = Url + "/jwks",
-                    ["response_types_supported"] = new JsonArray("code", "id_token"),
-                    ["subject_types_supported"] = new JsonArray("public"),
-                    ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
-                };
-            }
-            else if (path == "/token" || (tokenAtIssuerUrl && path == "/" && context.Request.HttpMethod == "POST"))
-            {
-                answer = new JsonObject
-                {
-                    ["id_token"] = FreshIdToken,
-                    ["refresh_token"] = "refresh-2",
-                    ["access_token"] = "opaque-access-token",
-                    ["token_type"] = "Bearer",
-                    ["expires_in"] = 3600,
-                };
-            }
-            else if (path == "/jwks")
-            {
-                answer = new JsonObject { ["keys"] = new JsonArray() };
-            }
-            else
-            {
-                answer = null;
-            }
-
-            if (answer is null)
-            {
-                context.Response.StatusCode = 404;
-                context.Response.Close();
-                continue;
-            }
-
-            var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString());
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            body = await reader.ReadToEndAsync();
         }
+
+        var path = context.Request.Url!.AbsolutePath;
+        lock (hits)
+        {
+            hits.Add(context.Request.HttpMethod + " " + path + (body.Contains("grant_type=refresh_token", StringComparison.Ordinal) ? " (refresh_token grant)" : string.Empty));
+        }
+
+        JsonObject? answer = null;
+        if (path.EndsWith("/.well-known/openid-configuration", StringComparison.Ordinal))
+        {
+            answer = new JsonObject
+            {
+                ["issuer"] = Url,
+                ["authorization_endpoint"] = Url + "/authorize",
+                ["token_endpoint"] = Url + "/token",
+                ["jwks_uri"] = Url + "/jwks",
+                ["response_types_supported"] = new JsonArray("code", "id_token"),
+                ["subject_types_supported"] = new JsonArray("public"),
+                ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            };
+        }
+        else if (path == "/token" || (tokenAtIssuerUrl && path == "/" && context.Request.HttpMethod == "POST"))
+        {
+            answer = new JsonObject
+            {
+                ["id_token"] = FreshIdToken,
+                ["refresh_token"] = "refresh-2",
+                ["access_token"] = "opaque-access-token",
+                ["token_type"] = "Bearer",
+                ["expires_in"] = 3600,
+            };
+        }
+        else if (path == "/jwks")
+        {
+            answer = new JsonObject { ["keys"] = new JsonArray() };
+        }
+
+        if (answer is null)
+        {
+            context.Response.StatusCode = 404;
+            context.Response.Close();
+            return;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(answer.ToJsonString());
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength64 = bytes.Length;
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
     }
 }

@@ -32,8 +32,8 @@ internal static class Program
         using var relay = new TlsRelay(IPAddress.Loopback, server.Port);
         using var otherHost = new TlsRelay(IPAddress.Parse("127.0.0.2"), server.Port);
         using var proxy = new ConnectProxy();
-        using var issuer = new OidcIssuer(FreePort(), freshIdToken, tokenAtIssuerUrl: false);
-        using var lenientIssuer = new OidcIssuer(FreePort(), freshIdToken, tokenAtIssuerUrl: true);
+        using var issuer = new OidcIssuer(freshIdToken, tokenAtIssuerUrl: false);
+        using var lenientIssuer = new OidcIssuer(freshIdToken, tokenAtIssuerUrl: true);
         var runner = new ClientRunner(scratch, kubectlPath);
         var ca = Convert.ToBase64String(Encoding.ASCII.GetBytes(server.CaCertificatePem));
         var viaRelay = "https://" + relay.Address;
@@ -67,7 +67,7 @@ internal static class Program
                 var path = runner.WriteFile("kubeconfig", scenario.Yaml);
                 var outcome = await runner.Run(client, path, scenario.Context, scenario.KubeconfigListWithMissingFirst);
                 var seen = new List<string>();
-                var hellos = relay.TakeHellos().Concat(otherHost.TakeHellos()).ToList();
+                var hellos = relay.Take().Concat(otherHost.Take()).ToList();
                 if (hellos.Count > 0)
                 {
                     var first = hellos[0];
@@ -80,7 +80,7 @@ internal static class Program
                     File.Delete(runner.ArgsFile);
                 }
 
-                var tunnels = proxy.TakeTunnels();
+                var tunnels = proxy.Take();
                 if (scenario.Yaml.Contains("proxy-url", StringComparison.Ordinal))
                 {
                     seen.Add(tunnels.Count == 0 ? "proxy not used" : $"proxy CONNECT {tunnels[0]} x{tunnels.Count}");
@@ -113,15 +113,6 @@ internal static class Program
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.ASCII.GetBytes(text));
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static string OtherCaPem()
     {

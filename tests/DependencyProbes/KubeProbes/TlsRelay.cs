@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 
 namespace Restore.DependencyProbes.KubeProbes;
@@ -15,85 +14,28 @@ internal sealed record ClientHello(string? ServerName, IReadOnlyList<string> Pro
 /// A TCP relay to the API server that reads (never changes) each connection's ClientHello. Listening on
 /// another loopback address (127.0.0.2) it makes a host name the server certificate does not cover.
 /// </summary>
-internal sealed class TlsRelay : IDisposable
+internal sealed class TlsRelay : LoopbackTcpService<ClientHello>
 {
-    private readonly TcpListener listener;
     private readonly int targetPort;
-    private readonly List<ClientHello> hellos = new();
-    private readonly CancellationTokenSource stop = new();
 
     public TlsRelay(IPAddress address, int targetPort)
+        : base(address)
     {
         this.targetPort = targetPort;
-        listener = new TcpListener(address, 0);
-        listener.Start();
-        _ = AcceptLoop();
     }
 
-    public string Address => $"{((IPEndPoint)listener.LocalEndpoint).Address}:{((IPEndPoint)listener.LocalEndpoint).Port}";
-
-    public IReadOnlyList<ClientHello> TakeHellos()
+    protected override async Task ServeAsync(NetworkStream client, TcpClient upstream)
     {
-        lock (hellos)
+        await upstream.ConnectAsync(IPAddress.Loopback, targetPort);
+        var first = await ReadRecord(client);
+        if (Parse(first) is { } hello)
         {
-            var copy = hellos.ToArray();
-            hellos.Clear();
-            return copy;
+            Record(hello);
         }
-    }
 
-    public void Dispose()
-    {
-        stop.Cancel();
-        listener.Stop();
-    }
-
-    private async Task AcceptLoop()
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await listener.AcceptTcpClientAsync(stop.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Serve(client);
-        }
-    }
-
-    private async Task Serve(TcpClient client)
-    {
-        using (client)
-        using (var upstream = new TcpClient())
-        {
-            try
-            {
-                await upstream.ConnectAsync(IPAddress.Loopback, targetPort);
-                var fromClient = client.GetStream();
-                var first = await ReadRecord(fromClient);
-                var hello = Parse(first);
-                if (hello is not null)
-                {
-                    lock (hellos)
-                    {
-                        hellos.Add(hello);
-                    }
-                }
-
-                var toServer = upstream.GetStream();
-                await toServer.WriteAsync(first);
-                await Task.WhenAny(fromClient.CopyToAsync(toServer), toServer.CopyToAsync(fromClient));
-            }
-            catch (Exception ex) when (ex is SocketException or System.IO.IOException or ObjectDisposedException)
-            {
-                // A client that refused the certificate hangs up: expected.
-            }
-        }
+        var toServer = upstream.GetStream();
+        await toServer.WriteAsync(first);
+        await Pump(client, toServer);
     }
 
     // One TLS record: 5-byte header, then its length. A ClientHello fits in one.

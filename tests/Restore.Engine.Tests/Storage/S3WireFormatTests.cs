@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
 using Restore.Engine.Storage;
+using Restore.TestSupport;
 using Xunit;
 
 namespace Restore.Engine.Tests.Storage;
@@ -67,19 +68,10 @@ public sealed class S3WireFormatTests
     {
         public static readonly byte[] GetBody = { 9, 8, 7 };
 
-        private readonly HttpListener listener = new();
         private readonly List<RecordedRequest> requests = new();
-        private readonly Task loop;
+        private readonly LoopbackHttpServer server;
 
-        public RecordingS3Server()
-        {
-            Port = StorageLocationTests.FreePort();
-            listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            listener.Start();
-            loop = Task.Run(ServeAsync);
-        }
-
-        public int Port { get; }
+        public RecordingS3Server() => server = new LoopbackHttpServer(AnswerAsync);
 
         public IReadOnlyList<RecordedRequest> Requests
         {
@@ -95,60 +87,36 @@ public sealed class S3WireFormatTests
         public StorageLocationOptions Options() => new StorageLocationOptions
         {
             Location = "s3://bucket",
-            Endpoint = $"http://127.0.0.1:{Port}",
+            Endpoint = server.Url,
             Region = "us-east-1",
             AccessKeyId = "key",
             MaxRetries = 0,
         }.WithSecretAccessKey("secret");
 
-        public void Dispose()
+        public void Dispose() => server.Dispose();
+
+        private async Task AnswerAsync(HttpListenerContext context)
         {
-            listener.Close();
-            try
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
+                .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
+            lock (requests)
             {
-                loop.Wait(TimeSpan.FromSeconds(5));
+                requests.Add(new RecordedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? string.Empty, headers, body.ToArray()));
             }
-            catch (AggregateException)
-            {
-                // The loop ends with the listener's disposal exception.
-            }
-        }
 
-        private async Task ServeAsync()
-        {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
-                    .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-                lock (requests)
-                {
-                    requests.Add(new RecordedRequest(context.Request.HttpMethod, context.Request.RawUrl ?? string.Empty, headers, body.ToArray()));
-                }
-
-                var response = context.Response;
-                response.StatusCode = 200;
-                var answer = context.Request.HttpMethod == "GET" ? GetBody : Array.Empty<byte>();
-                // A single-part ETag is the body's MD5, and the SDK checks a GET's body against it.
+            var response = context.Response;
+            response.StatusCode = 200;
+            var answer = context.Request.HttpMethod == "GET" ? GetBody : Array.Empty<byte>();
+            // A single-part ETag is the body's MD5, and the SDK checks a GET's body against it.
 #pragma warning disable CA5351
-                response.Headers["ETag"] = "\"" + Convert.ToHexString(System.Security.Cryptography.MD5.HashData(answer)).ToLowerInvariant() + "\"";
+            response.Headers["ETag"] = "\"" + Convert.ToHexString(System.Security.Cryptography.MD5.HashData(answer)).ToLowerInvariant() + "\"";
 #pragma warning restore CA5351
-                response.Headers["Last-Modified"] = DateTime.UtcNow.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-                response.ContentLength64 = answer.Length;
-                await response.OutputStream.WriteAsync(answer);
-                response.Close();
-            }
+            response.Headers["Last-Modified"] = DateTime.UtcNow.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            response.ContentLength64 = answer.Length;
+            await response.OutputStream.WriteAsync(answer);
+            response.Close();
         }
     }
 }
