@@ -16,7 +16,7 @@ namespace Restore.Engine.Execution;
 /// <summary>What one item produced while it was applied: messages (for Velero's skipped-or-failed rule) and the action set explicitly.</summary>
 internal sealed class ItemProgress
 {
-    public ItemRestoreAction? Action { get; set; }
+    public string? Action { get; set; }
 
     public int Messages { get; set; }
 

@@ -271,7 +271,7 @@ internal sealed class RunState
     /// Records the end of one item: the resource list entry (when Velero would list it), the outcome row, the
     /// counters, a log line and a progress report.
     /// </summary>
-    public void Finish(TargetState target, PlannedItem item, ItemRestoreAction action, bool listed, string? message)
+    public void Finish(TargetState target, PlannedItem item, string action, bool listed, string? message)
     {
         var name = item.TargetName;
         if (listed)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -25,7 +26,8 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
     /// <summary>Only items with these outcomes: Created, Updated, Skipped, Failed.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public ItemRestoreAction[]? Action { get; set; }
+    [ValidateSet(ItemRestoreAction.Created, ItemRestoreAction.Updated, ItemRestoreAction.Skipped, ItemRestoreAction.Failed)]
+    public string[]? Action { get; set; }
 
     /// <summary>Only items in these target namespaces; wildcards allowed. Cluster-scoped items are left out when given.</summary>
     [Parameter]
@@ -44,7 +46,7 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
     {
         var namespaces = Patterns(Namespace);
         var resources = Resource?.Select(r => (Pattern: new WildcardPattern(r, WildcardOptions.IgnoreCase), Bare: r.IndexOf('.') < 0)).ToList();
-        var actions = Action is null ? null : new HashSet<ItemRestoreAction>(Action);
+        var actions = Action is null ? null : new HashSet<string>(Action, StringComparer.OrdinalIgnoreCase);
         RunWithCatalog(async (catalog, token) =>
         {
             foreach (var name in await ResolveNamesAsync(catalog, Name, token).ConfigureAwait(false))
