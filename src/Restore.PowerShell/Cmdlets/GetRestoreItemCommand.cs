@@ -66,6 +66,9 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
                     .Where(o => actions is null || actions.Contains(o.Action))
                     .Where(o => namespaces is null || (o.Namespace.Length > 0 && namespaces.Any(p => p.IsMatch(o.Namespace))))
                     .Where(o => resources is null || resources.Any(r => r.Pattern.IsMatch(o.Resource) || (r.Bare && r.Pattern.IsMatch(BareResource(o.Resource)))))
+                    // Targets run in parallel, so their rows interleave; one run per target keeps the table's groups whole.
+                    .GroupBy(o => o.Target, StringComparer.Ordinal)
+                    .SelectMany(g => g)
                     .ToList();
                 Post(() =>
                 {
