@@ -12,7 +12,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="synopsis">Lists the restores recorded in a backup storage location.</para>
 /// <para type="description">Reads each restore's record under restores/, newest first. A run that stopped without finishing is shown as abandoned. Backups piped from Get-Backup list their restores. Output pipes into Get-RestoreItem, Get-RestoreLog and Remove-Restore.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "Restore", DefaultParameterSetName = NameSet)]
+[Cmdlet(VerbsCommon.Get, "Restore", DefaultParameterSetName = NameSet, HelpUri = HelpLinks.Docs + "Get-Restore.md")]
 [OutputType(typeof(RestoreInfo))]
 public sealed class GetRestoreCommand : RestoreRecordCmdletBase
 {

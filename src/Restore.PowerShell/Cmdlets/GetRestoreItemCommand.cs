@@ -11,7 +11,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="synopsis">Lists what a restore did with each item: created, updated, skipped or failed, and why.</para>
 /// <para type="description">Reads the restore's item outcomes from the storage location, also while the restore runs. Restores made by a Velero server show the actions of their resource list, without messages.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "RestoreItem")]
+[Cmdlet(VerbsCommon.Get, "RestoreItem", HelpUri = HelpLinks.Docs + "Get-RestoreItem.md")]
 [OutputType(typeof(RestoreItemOutcome))]
 public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
 {
