@@ -11,20 +11,15 @@ Describe 'Error ids' {
         $work = Join-Path -Path $TestDrive -ChildPath 'work'
         $store = New-TestStorageLocation -Path (Join-Path -Path $work -ChildPath 'store')
         $kubeconfig = Join-Path -Path $work -ChildPath 'kubeconfig.yaml'
-        Set-Content -LiteralPath $kubeconfig -Encoding utf8 -Value @'
-apiVersion: v1
-kind: Config
-current-context: alpha
-clusters:
-- name: c1
-  cluster: {server: 'https://127.0.0.1:1'}
-users:
-- name: u1
-  user: {token: abc}
-contexts:
-- name: alpha
-  context: {cluster: c1, user: u1}
-'@
+        # One context, 'alpha' (a kubeconfig may be JSON).
+        @{
+            apiVersion        = 'v1'
+            kind              = 'Config'
+            'current-context' = 'alpha'
+            clusters          = @(@{ name = 'c1'; cluster = @{ server = 'https://127.0.0.1:1' } })
+            users             = @(@{ name = 'u1'; user = @{ token = 'abc' } })
+            contexts          = @(@{ name = 'alpha'; context = @{ cluster = 'c1'; user = 'u1' } })
+        } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $kubeconfig -Encoding utf8
         Push-Location -LiteralPath $work
     }
 
