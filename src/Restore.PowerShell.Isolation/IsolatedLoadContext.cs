@@ -7,7 +7,7 @@ using System.Runtime.Loader;
 namespace Restore.PowerShell.Isolation;
 
 /// <summary>
-/// Hosts Restore.Engine and its third-party dependencies (AWSSDK, YamlDotNet, SharpZipLib...) in a
+/// Hosts Restore.Engine and its third-party dependencies (AWSSDK, YamlDotNet, System.Text.Json...) in a
 /// load context of their own. Framework assemblies still come from the runtime when it has the
 /// version we need, so shared types such as <see cref="Span{T}"/> keep one identity.
 /// </summary>

@@ -44,7 +44,7 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer
             var directory = DependencyDirectory;
             if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
             {
-                AppDomain.CurrentDomain.AssemblyResolve += (_, args) => ResolveFromDirectory(directory, args.Name);
+                AppDomain.CurrentDomain.AssemblyResolve += (_, args) => ResolveFromDirectory(directory, args);
             }
             else
             {
@@ -59,10 +59,27 @@ public sealed class ModuleLoader : IModuleAssemblyInitializer
         }
     }
 
-    private static Assembly? ResolveFromDirectory(string directory, string requestedName)
+    // Windows PowerShell 5.1 has one load context for every module, so answer only for what ours ask for (the
+    // module folder and dependencies/), and only with a copy at least as new as the one asked for: another module's
+    // failed bind must not be handed our copy.
+    private static Assembly? ResolveFromDirectory(string directory, ResolveEventArgs args)
     {
-        var name = new AssemblyName(requestedName);
+        var moduleRoot = Path.GetDirectoryName(directory) ?? directory;
+        var requester = args.RequestingAssembly?.Location;
+        if (!string.IsNullOrEmpty(requester)
+            && !requester!.StartsWith(moduleRoot + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var name = new AssemblyName(args.Name);
         var candidate = Path.Combine(directory, name.Name + ".dll");
-        return File.Exists(candidate) ? Assembly.LoadFrom(candidate) : null;
+        if (!File.Exists(candidate))
+        {
+            return null;
+        }
+
+        var available = AssemblyName.GetAssemblyName(candidate).Version;
+        return name.Version is null || available >= name.Version ? Assembly.LoadFrom(candidate) : null;
     }
 }

@@ -79,9 +79,9 @@ Describe 'Get-RestorePlan' {
         It 'has a table view' {
             $text = Get-RestorePlan sample -StorageLocation $store -ToDirectory $out | Out-String
 
-            $text | Should -Match 'Order'
             $text | Should -Match 'Action'
-            $text | Should -Match 'deployments.apps'
+            $text | Should -Match 'Reason'
+            $text | Should -Match 'Deployment +demo/web'
         }
 
         It 'stops with GetRestorePlanBackupNotFound for an unknown backup' {

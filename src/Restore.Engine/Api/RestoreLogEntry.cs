@@ -19,8 +19,14 @@ public sealed class RestoreLogEntry
     /// <summary>When the entry was written (UTC); null for a line that could not be parsed.</summary>
     public DateTime? Time { get; set; }
 
-    /// <summary>Severity (Velero's <c>fatal</c> and <c>panic</c> read as <see cref="EngineLogLevel.Error"/>).</summary>
-    public EngineLogLevel Level { get; set; } = EngineLogLevel.Info;
+    /// <summary>
+    /// Severity: Trace, Debug, Info, Warning or Error (Velero's <c>fatal</c> and <c>panic</c> read as Error). The
+    /// word, not the enum, so that ConvertTo-Json writes it as text.
+    /// </summary>
+    public string Level => Severity.ToString();
+
+    /// <summary>Severity as a level that orders, for -Level.</summary>
+    internal EngineLogLevel Severity { get; set; } = EngineLogLevel.Info;
 
     /// <summary>The message (<c>msg</c>).</summary>
     public string Message { get; set; } = string.Empty;

@@ -7,23 +7,26 @@ using Restore.Engine.Velero;
 
 namespace Restore.Engine.Api;
 
-/// <summary>What Get-RestorePlan says will happen to an item, in one word.</summary>
-public enum RestorePlanAction
+/// <summary>
+/// What Get-RestorePlan says will happen to an item, in one word. Words rather than an enum: ConvertTo-Json writes
+/// enums as numbers, and plans are logged and compared as JSON.
+/// </summary>
+public static class RestorePlanAction
 {
     /// <summary>The object will be created (or, for a namespace, made sure to exist).</summary>
-    Create,
+    public const string Create = "Create";
 
     /// <summary>The object exists and differs; it will be patched to match the backup.</summary>
-    Update,
+    public const string Update = "Update";
 
     /// <summary>Nothing will be sent: the object already exists (as in the backup, or differing without <c>-ExistingResourcePolicy Update</c>, with a warning), or a rule skips it.</summary>
-    Skip,
+    public const string Skip = "Skip";
 
     /// <summary>The restore's filters leave the item out.</summary>
-    Exclude,
+    public const string Exclude = "Exclude";
 
     /// <summary>The item cannot be restored.</summary>
-    Fail,
+    public const string Fail = "Fail";
 }
 
 /// <summary>
@@ -42,8 +45,8 @@ public sealed class RestorePlanItem
     /// <summary>The target: kube context name, or the folder.</summary>
     public string Target { get; set; } = string.Empty;
 
-    /// <summary>What will happen, in one word (the plan's decision refined by the live check).</summary>
-    public RestorePlanAction Action { get; set; }
+    /// <summary>What will happen, in one word (the plan's decision refined by the live check): a <see cref="RestorePlanAction"/>.</summary>
+    public string Action { get; set; } = RestorePlanAction.Create;
 
     /// <summary>Why, for anything but a plain create: the exclusion, skip or failure reason, or the live difference.</summary>
     public string? Reason { get; set; }
@@ -81,11 +84,14 @@ public sealed class RestorePlanItem
     /// <summary>Name in the target (differs for renamed PersistentVolumes).</summary>
     public string TargetName { get; set; } = string.Empty;
 
-    /// <summary>The planner's decision: Create, Excluded, Skipped or Failed.</summary>
-    public PlanDecision Decision { get; set; }
+    /// <summary>The planner's decision: Create, Excluded, Skipped or Failed (a <see cref="PlanDecision"/> name).</summary>
+    public string Decision { get; set; } = nameof(PlanDecision.Create);
 
-    /// <summary>The live check against the cluster: Create, AlreadyExistsSkip, DiffersSkip, Update, Failed, or NotChecked (folders, no cluster, items not sent).</summary>
-    public PredictedOutcome Prediction { get; set; } = PredictedOutcome.NotChecked;
+    /// <summary>
+    /// The live check against the cluster: Create, AlreadyExistsSkip, DiffersSkip, Update, Failed, or NotChecked (folders,
+    /// no cluster, items not sent) (a <see cref="PredictedOutcome"/> name).
+    /// </summary>
+    public string Prediction { get; set; } = nameof(PredictedOutcome.NotChecked);
 
     /// <summary>Where the live object differs from the backup (<c>spec.replicas: 1 -&gt; 3</c>; values hidden for Secrets).</summary>
     public IReadOnlyList<string> Differences { get; set; } = Array.Empty<string>();
@@ -176,8 +182,8 @@ public sealed class RestorePlanItem
                 Name = item.Name,
                 TargetNamespace = item.TargetNamespace,
                 TargetName = item.TargetName,
-                Decision = item.Decision,
-                Prediction = prediction?.Outcome ?? PredictedOutcome.NotChecked,
+                Decision = item.Decision.ToString(),
+                Prediction = (prediction?.Outcome ?? PredictedOutcome.NotChecked).ToString(),
                 Differences = prediction?.Differences.Select(d => d.ToString()).ToList() ?? new List<string>(),
                 Warnings = item.Warnings.Select(w => w.ToString()).ToList(),
                 Errors = item.Errors.Select(e => e.ToString()).ToList(),
@@ -202,7 +208,7 @@ public sealed class RestorePlanItem
         }
     }
 
-    private static (RestorePlanAction Action, string? Reason) Summarize(PlannedItem item, ItemPrediction? prediction)
+    private static (string Action, string? Reason) Summarize(PlannedItem item, ItemPrediction? prediction)
     {
         switch (item.Decision)
         {

@@ -56,7 +56,7 @@ public sealed class KubeConfig
     /// <param name="kubeconfigPathOrList">As for <see cref="Load(string?, string?)"/>.</param>
     /// <exception cref="KubeConfigException">No kubeconfig file was found or one is malformed.</exception>
     public static KubeConfig Read(string? kubeconfigPathOrList) =>
-        Read(kubeconfigPathOrList, KubeConfigEnvironment.Default) ?? throw new KubeConfigException(NoConfigMessage(kubeconfigPathOrList, KubeConfigEnvironment.Default));
+        Read(kubeconfigPathOrList, KubeConfigEnvironment.Default) ?? throw NoConfig(kubeconfigPathOrList, KubeConfigEnvironment.Default);
 
     /// <summary>Reads one kubeconfig from YAML text (for tests and callers that hold the text).</summary>
     /// <param name="yaml">The kubeconfig YAML.</param>
@@ -123,13 +123,16 @@ public sealed class KubeConfig
         {
             if (!string.IsNullOrEmpty(context))
             {
-                throw new KubeConfigException($"Context '{context}' was asked for, but no kubeconfig file exists ({NoConfigMessage(kubeconfigPathOrList, environment)}) and in-cluster configuration has no contexts.");
+                throw new KubeConfigException(
+                    $"Context '{context}' was asked for, but no kubeconfig file exists ({NoConfig(kubeconfigPathOrList, environment).Message}) and in-cluster configuration has no contexts.",
+                    KubeConfigProblem.NotFound,
+                    LookedIn(kubeconfigPathOrList, environment));
             }
 
             return InClusterConfig.Load(environment);
         }
 
-        throw new KubeConfigException(NoConfigMessage(kubeconfigPathOrList, environment));
+        throw NoConfig(kubeconfigPathOrList, environment);
     }
 
     /// <summary>Reads the files; null when none of the implicit files exist.</summary>
@@ -144,7 +147,7 @@ public sealed class KubeConfig
                 var full = environment.ExpandHome(path);
                 if (!File.Exists(full))
                 {
-                    throw new KubeConfigException($"The kubeconfig file '{full}' does not exist.");
+                    throw new KubeConfigException($"The kubeconfig file '{full}' does not exist.", KubeConfigProblem.NotFound, full);
                 }
 
                 files.Add(KubeConfigFile.Load(full));
@@ -215,13 +218,25 @@ public sealed class KubeConfig
             .Distinct(StringComparer.Ordinal)
             .ToArray();
 
-    private static string NoConfigMessage(string? kubeconfigPathOrList, KubeConfigEnvironment environment)
+    private static KubeConfigException NoConfig(string? kubeconfigPathOrList, KubeConfigEnvironment environment)
     {
         var fromEnvironment = environment.GetEnvironmentVariable("KUBECONFIG");
-        var looked = !string.IsNullOrWhiteSpace(kubeconfigPathOrList) ? kubeconfigPathOrList
-            : !string.IsNullOrWhiteSpace(fromEnvironment) ? "$KUBECONFIG (" + fromEnvironment + ")"
+        var looked = !string.IsNullOrWhiteSpace(kubeconfigPathOrList) || string.IsNullOrWhiteSpace(fromEnvironment)
+            ? LookedIn(kubeconfigPathOrList, environment)
+            : "$KUBECONFIG (" + fromEnvironment + ")";
+        return new KubeConfigException(
+            $"No kubeconfig was found (looked in {looked}) and this is not running inside a Kubernetes pod. Pass -KubeConfig, set KUBECONFIG, or create ~/.kube/config.",
+            KubeConfigProblem.NotFound,
+            LookedIn(kubeconfigPathOrList, environment));
+    }
+
+    /// <summary>The file, or path list, a kubeconfig was looked for in.</summary>
+    private static string LookedIn(string? kubeconfigPathOrList, KubeConfigEnvironment environment)
+    {
+        var fromEnvironment = environment.GetEnvironmentVariable("KUBECONFIG");
+        return !string.IsNullOrWhiteSpace(kubeconfigPathOrList) ? kubeconfigPathOrList!
+            : !string.IsNullOrWhiteSpace(fromEnvironment) ? fromEnvironment!
             : Path.Combine(environment.HomeDirectory, ".kube", "config");
-        return $"No kubeconfig was found (looked in {looked}) and this is not running inside a Kubernetes pod. Pass -KubeConfig, set KUBECONFIG, or create ~/.kube/config.";
     }
 
     private string DescribeFiles() => SourceFiles.Count == 1 ? "kubeconfig " + SourceFiles[0] : "kubeconfig files " + string.Join(", ", SourceFiles);

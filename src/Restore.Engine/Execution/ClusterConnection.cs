@@ -41,7 +41,7 @@ internal sealed class ClusterConnection : IDisposable
         var options = new KubernetesClientOptions { Log = log };
         var qps = request.Qps ?? RestoreRequest.DefaultQps;
         options.Qps = qps;
-        options.Burst = request.Burst ?? (int)Math.Max(1, Math.Min(int.MaxValue / 2, Math.Ceiling(qps * 2)));
+        options.Burst = request.Burst ?? (int)Math.Max(1, Math.Min(int.MaxValue / 2, Math.Ceiling(qps * RestoreRequest.DefaultBurstPerQps)));
 
         // Enough connections for the items in flight plus the flusher's and waits' requests.
         var parallel = request.Parallel == 0 ? Environment.ProcessorCount : request.Parallel;

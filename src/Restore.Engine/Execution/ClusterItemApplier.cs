@@ -17,7 +17,7 @@ namespace Restore.Engine.Execution;
 /// <summary>What one item produced while it was applied: its warnings and errors, the action set explicitly, and why.</summary>
 internal sealed class ItemProgress
 {
-    public ItemRestoreAction? Action { get; set; }
+    public string? Action { get; set; }
 
     public int Warnings { get; set; }
 

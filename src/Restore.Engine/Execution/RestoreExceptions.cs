@@ -13,7 +13,7 @@ public enum RestoreValidationProblem
     /// <summary>The backup (or a completed backup of the schedule) does not exist.</summary>
     BackupNotFound,
 
-    /// <summary>A kube context is missing from the kubeconfig, or the kubeconfig cannot be read.</summary>
+    /// <summary>A kube context is missing from the kubeconfig.</summary>
     ContextNotFound,
 
     /// <summary>The folder target cannot be used (not absolute, not empty without Force, not writable).</summary>
@@ -21,6 +21,12 @@ public enum RestoreValidationProblem
 
     /// <summary>The resource modifier document or ConfigMap cannot be read or is invalid.</summary>
     ResourceModifier,
+
+    /// <summary>No kubeconfig file: the one given does not exist, or none was found where kubectl looks.</summary>
+    KubeConfigNotFound,
+
+    /// <summary>The kubeconfig cannot be used: malformed, no context selected, a context whose cluster or user is missing.</summary>
+    KubeConfigInvalid,
 }
 
 /// <summary>
@@ -31,10 +37,17 @@ public sealed class RestoreValidationException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public RestoreValidationException(RestoreValidationProblem problem, IReadOnlyList<string> errors)
+        : this(problem, errors, null)
+    {
+    }
+
+    /// <summary>Creates the exception, naming what the main problem is about.</summary>
+    public RestoreValidationException(RestoreValidationProblem problem, IReadOnlyList<string> errors, string? subject)
         : base(Format(errors))
     {
         Problem = problem;
         Errors = errors ?? Array.Empty<string>();
+        Subject = subject;
     }
 
     /// <summary>Creates the exception with one message.</summary>
@@ -48,6 +61,9 @@ public sealed class RestoreValidationException : Exception
 
     /// <summary>Every validation message, in the order found.</summary>
     public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>What the main problem is about when it names one thing (the kubeconfig file, the context); null otherwise.</summary>
+    public string? Subject { get; }
 
     private static string Format(IReadOnlyList<string>? errors)
     {

@@ -89,6 +89,7 @@ internal sealed class RestorePreparation
     private readonly IEngineLog log;
     private readonly List<string> errors = new();
     private RestoreValidationProblem? problem;
+    private string? subject;
 
     public RestorePreparation(StorageLocation location, IEngineLog log)
     {
@@ -152,7 +153,7 @@ internal sealed class RestorePreparation
 
         if (errors.Count > 0 || backup is null)
         {
-            throw new RestoreValidationException(problem ?? RestoreValidationProblem.InvalidArguments, errors.Count > 0 ? errors.ToArray() : new[] { "the backup could not be resolved" });
+            throw new RestoreValidationException(problem ?? RestoreValidationProblem.InvalidArguments, errors.Count > 0 ? errors.ToArray() : new[] { "the backup could not be resolved" }, subject);
         }
 
         foreach (var t in targets)
@@ -168,11 +169,27 @@ internal sealed class RestorePreparation
         return new PreparedRestore(name, completed, backup, targets, validation.Warnings);
     }
 
-    private void Fail(RestoreValidationProblem kind, string message)
+    private void Fail(RestoreValidationProblem kind, string message, string? about = null)
     {
-        problem ??= kind;
+        if (problem is null)
+        {
+            problem = kind;
+            subject = about;
+        }
+
         errors.Add(message);
     }
+
+    private void Fail(KubeConfigException error) =>
+        Fail(
+            error.Problem switch
+            {
+                KubeConfigProblem.NotFound => RestoreValidationProblem.KubeConfigNotFound,
+                KubeConfigProblem.ContextNotFound => RestoreValidationProblem.ContextNotFound,
+                _ => RestoreValidationProblem.KubeConfigInvalid,
+            },
+            error.Message,
+            error.Subject);
 
     private void CheckRequest(RestoreRequest request)
     {
@@ -244,13 +261,9 @@ internal sealed class RestorePreparation
                 var display = settings.ContextName ?? context ?? settings.DisplayName;
                 targets.Add(new TargetSpec(new RestoreTargetInfo(display, "cluster", settings.Server.ToString().TrimEnd('/')), settings, null));
             }
-            catch (KubeConfigContextNotFoundException ex)
-            {
-                Fail(RestoreValidationProblem.ContextNotFound, ex.Message);
-            }
             catch (KubeConfigException ex)
             {
-                Fail(RestoreValidationProblem.ContextNotFound, ex.Message);
+                Fail(ex);
             }
         }
 
@@ -407,7 +420,7 @@ internal sealed class RestorePreparation
             }
             catch (KubeConfigException ex)
             {
-                Fail(RestoreValidationProblem.ContextNotFound, ex.Message);
+                Fail(ex);
             }
             catch (ResourceModifierValidationException ex)
             {

@@ -65,11 +65,20 @@ public sealed class RestoreRequest
     /// <summary>Client-side requests per second per cluster; null means <see cref="DefaultQps"/>. Lower it for a fragile API server.</summary>
     public double? Qps { get; set; }
 
-    /// <summary>Client-side burst per cluster; null means twice the QPS.</summary>
+    /// <summary>The burst when <see cref="Burst"/> is not given is this many times the QPS.</summary>
+    public const int DefaultBurstPerQps = 2;
+
+    /// <summary>The burst when neither <see cref="Qps"/> nor <see cref="Burst"/> is given (the help shows it).</summary>
+    public const int DefaultBurst = (int)(DefaultQps * DefaultBurstPerQps);
+
+    /// <summary>The default <see cref="ItemOperationTimeout"/>, as a Go duration (Velero's <c>itemOperationTimeout</c> default).</summary>
+    public const string DefaultItemOperationTimeout = "10m";
+
+    /// <summary>Client-side burst per cluster; null means <see cref="DefaultBurstPerQps"/> times the QPS.</summary>
     public int? Burst { get; set; }
 
-    /// <summary>Longest time one item may take (create, status, waits for a CRD or a released volume). Default 10 minutes.</summary>
-    public TimeSpan ItemOperationTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>Longest time one item may take (create, status, waits for a CRD or a released volume). Default <see cref="DefaultItemOperationTimeout"/>.</summary>
+    public TimeSpan ItemOperationTimeout { get; set; } = GoDuration.Parse(DefaultItemOperationTimeout);
 
     /// <summary>Longest time the whole restore may take; null for no limit. When it passes the restore stops like a cancel and ends Failed.</summary>
     public TimeSpan? Timeout { get; set; }

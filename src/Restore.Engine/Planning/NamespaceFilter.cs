@@ -77,7 +77,7 @@ public sealed class NamespaceFilter
     public static NamespaceFilter Create(
         IReadOnlyList<string>? includes,
         IReadOnlyList<string>? excludes,
-        NamespaceMatching matching,
+        string matching,
         IEnumerable<string> backupNamespaces,
         out string? veleroError,
         out string? warning)

@@ -159,10 +159,10 @@ public sealed class PlannedItem
     /// The outcome of an item the plan already decided, when nothing is sent: Failed only when it raises an error;
     /// one with warnings alone is Skipped (its resource-list entry, <see cref="PlannedListAction"/>, says failed).
     /// </summary>
-    internal ItemRestoreAction PlannedOutcome => Decision == PlanDecision.Failed || Errors.Count > 0 ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
+    internal string PlannedOutcome => Decision == PlanDecision.Failed || Errors.Count > 0 ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
 
     /// <summary>Velero's resource-list action for an item the plan already decided.</summary>
-    internal ItemRestoreAction PlannedListAction => Decision == PlanDecision.Failed || ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
+    internal string PlannedListAction => Decision == PlanDecision.Failed || ResourceListAction == "failed" ? ItemRestoreAction.Failed : ItemRestoreAction.Skipped;
 
     internal void AddWarning(ResultMessage m) => (warnings ??= new List<ResultMessage>()).Add(m);
 

@@ -33,8 +33,8 @@ public sealed class RestoreItemOutcome
     /// <summary>Namespace in the backup, when it differs from <see cref="Namespace"/>.</summary>
     public string? SourceNamespace { get; set; }
 
-    /// <summary>What happened.</summary>
-    public ItemRestoreAction Action { get; set; }
+    /// <summary>What happened: one of <see cref="ItemRestoreAction"/>'s words.</summary>
+    public string Action { get; set; } = ItemRestoreAction.Created;
 
     /// <summary>Why: the warning or error text, or a short note (never secret data).</summary>
     public string? Message { get; set; }
@@ -98,7 +98,7 @@ public sealed class RestoreItemOutcome
     }
 
     /// <summary>A failed item read from a record written before failures had kinds (or with an unknown kind) reads as <see cref="ItemFailure.Other"/>.</summary>
-    private static ItemFailure ReadFailure(string? text, ItemRestoreAction action)
+    private static ItemFailure ReadFailure(string? text, string action)
     {
         if (action != ItemRestoreAction.Failed)
         {

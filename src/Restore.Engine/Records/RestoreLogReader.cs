@@ -73,7 +73,7 @@ public static class RestoreLogReader
         }
 
         entry.Time = parsed.Time.UtcDateTime;
-        entry.Level = parsed.Level;
+        entry.Severity = parsed.Level;
         entry.Message = parsed.Message;
         foreach (var field in parsed.Fields)
         {
@@ -94,7 +94,7 @@ public static class RestoreLogReader
             throw new ArgumentNullException(nameof(entries));
         }
 
-        var kept = entries.Where(e => e.Level >= minimumLevel).ToList();
+        var kept = entries.Where(e => e.Severity >= minimumLevel).ToList();
         if (tail is { } count && count >= 0 && kept.Count > count)
         {
             kept = kept.GetRange(kept.Count - count, count);
@@ -139,7 +139,7 @@ public static class RestoreLogReader
         }
 
         entry.Time = when.UtcDateTime;
-        entry.Level = VeleroLogFormat.ParseLevel(Text(json["level"]));
+        entry.Severity = VeleroLogFormat.ParseLevel(Text(json["level"]));
         entry.Message = Text(json["msg"]);
         foreach (var pair in json.Where(p => p.Key is not ("time" or "level" or "msg")).OrderBy(p => p.Key, StringComparer.Ordinal))
         {

@@ -115,9 +115,10 @@ internal static class S3ClientFactory
         }
         else
         {
-            // Environment, default profile, container or instance role: resolved by the SDK on first use.
-            client = new AmazonS3Client(config);
-            describe = () => "the default AWS credential chain" + AccessKeyOf(config);
+            // Environment, default profile, container or instance role: resolved on first use.
+            var chain = new DefaultChainCredentials(config);
+            client = new AmazonS3Client(chain, config);
+            describe = () => "the default AWS credential chain" + AccessKeyOf(chain);
             log.Debug("S3 credentials: the default AWS credential chain.");
         }
 
@@ -170,11 +171,11 @@ internal static class S3ClientFactory
         }
     }
 
-    private static string AccessKeyOf(IClientConfig config)
+    private static string AccessKeyOf(DefaultChainCredentials chain)
     {
         try
         {
-            return AccessKeyOf(DefaultAWSCredentialsIdentityResolver.GetCredentials(config));
+            return AccessKeyOf(chain.Resolve());
         }
         catch (Exception ex) when (ex is AmazonClientException or InvalidOperationException or System.IO.IOException)
         {
@@ -247,5 +248,59 @@ internal static class S3ClientFactory
                 client = null;
             }
         }
+    }
+
+    /// <summary>
+    /// The SDK's default credential chain, resolved on first use like the SDK would, but failing with a
+    /// <see cref="NoCredentialsFoundException"/>: a type the store turns into <see cref="StorageErrorKind.CredentialsUnavailable"/>
+    /// (the SDK's own failure is a generic client exception whose message lists every provider's error).
+    /// </summary>
+    private sealed class DefaultChainCredentials : AWSCredentials
+    {
+        private readonly IClientConfig config;
+        private volatile AWSCredentials? resolved;
+
+        public DefaultChainCredentials(IClientConfig config) => this.config = config;
+
+        public override ImmutableCredentials GetCredentials() => Resolve().GetCredentials();
+
+        // The SDK's signature has no token; the chain's own timeouts bound the wait.
+        public override async System.Threading.Tasks.Task<ImmutableCredentials> GetCredentialsAsync()
+        {
+            if (resolved is null)
+            {
+                try
+                {
+                    resolved = await DefaultAWSCredentialsIdentityResolver.GetCredentialsAsync(config).ConfigureAwait(false);
+                }
+                catch (AmazonClientException ex)
+                {
+                    throw new NoCredentialsFoundException(ex);
+                }
+            }
+
+            return await resolved.GetCredentialsAsync().ConfigureAwait(false);
+        }
+
+        public AWSCredentials Resolve()
+        {
+            try
+            {
+                return resolved ??= DefaultAWSCredentialsIdentityResolver.GetCredentials(config);
+            }
+            catch (AmazonClientException ex)
+            {
+                throw new NoCredentialsFoundException(ex);
+            }
+        }
+    }
+}
+
+/// <summary>The default AWS credential chain found no credentials (the SDK's explanation is the inner exception).</summary>
+internal sealed class NoCredentialsFoundException : AmazonClientException
+{
+    public NoCredentialsFoundException(Exception innerException)
+        : base("No AWS credentials were found by the default credential chain.", innerException)
+    {
     }
 }

@@ -337,9 +337,10 @@ public sealed class S3ObjectStore : IObjectStore
             return new StorageException(StorageErrorKind.Other, location, $"S3 request to {EndpointDescription} failed for {(key is null ? $"the bucket '{Bucket}'" : $"'{key}'")}: {(int)s3.StatusCode} {code}: {s3.Message}", key, ex);
         }
 
-        if (ex is AmazonClientException && ex.Message.IndexOf("credential", StringComparison.OrdinalIgnoreCase) >= 0 && FindInner<HttpRequestException>(ex) is null)
+        if (FindInner<NoCredentialsFoundException>(ex) is not null)
         {
-            return new StorageException(StorageErrorKind.CredentialsUnavailable, location, $"No AWS credentials were found for s3://{Bucket}: give -Credential (access key id and secret), -ProfileName, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. ({ex.Message})", key, ex);
+            // One message for the user; the SDK's per-provider errors stay in the inner exception (Get-Error shows them).
+            return new StorageException(StorageErrorKind.CredentialsUnavailable, location, NoCredentialsMessage(), key, ex);
         }
 
         var reason = ex is OperationCanceledException ? "the request timed out" : Innermost(ex).Message;
@@ -349,6 +350,17 @@ public sealed class S3ObjectStore : IObjectStore
         }
 
         return new StorageException(StorageErrorKind.Unreachable, location, $"Cannot reach the S3 endpoint {EndpointDescription}: {reason}", key, ex);
+    }
+
+    private string NoCredentialsMessage()
+    {
+        var profile = Environment.GetEnvironmentVariable("AWS_PROFILE");
+        var tried = "the environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE), "
+            + (string.IsNullOrEmpty(profile) ? "the 'default' profile" : $"the profile '{profile}' (AWS_PROFILE)")
+            + " in ~/.aws/credentials and ~/.aws/config, and the container and EC2 instance metadata";
+        return $"No S3 credentials for {location}: no -Credential or -ProfileName was given, and the default AWS credential chain found none (it tried {tried}). "
+            + "Give -Credential with the access key id as user name and the secret access key as password, give -ProfileName with a profile of ~/.aws/credentials, "
+            + "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE).";
     }
 
     /// <summary>The body of a GetObject response; disposing it releases the response. Network failures become <see cref="StorageException"/>.</summary>

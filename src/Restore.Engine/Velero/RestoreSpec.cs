@@ -107,7 +107,7 @@ public sealed class RestoreSpec
     public string? Description { get; set; }
 
     /// <summary>Extension (<c>namespaceMatching</c>): how namespace wildcards are read; null means <see cref="NamespaceMatching.Glob"/>.</summary>
-    public NamespaceMatching? NamespaceMatching { get; set; }
+    public string? NamespaceMatching { get; set; }
 
     /// <summary>
     /// Extension (<c>enableApiGroupVersions</c>): choose the API version each group is restored at (docs/velero-compatibility.md#api-group-versions),
@@ -206,18 +206,21 @@ public sealed class RestoreSpec
         map is null ? null : new Dictionary<string, string>(map, StringComparer.Ordinal);
 }
 
-/// <summary>How wildcard entries in the namespace include/exclude lists are applied.</summary>
-public enum NamespaceMatching
+/// <summary>
+/// How wildcard entries in the namespace include/exclude lists are applied. Words rather than an enum, as the spec
+/// spells them, so a Restore object's spec converts to JSON with text.
+/// </summary>
+public static class NamespaceMatching
 {
     /// <summary>Velero 1.17 and older: each entry is a glob matched against each namespace (default).</summary>
-    Glob,
+    public const string Glob = "Glob";
 
     /// <summary>
     /// Velero 1.18: wildcard entries are first expanded against the namespaces present in the backup, with
     /// 1.18's pattern validation. When the includes match nothing, nothing is restored and a warning says so
     /// (Velero 1.18 would restore everything).
     /// </summary>
-    Expand,
+    public const string Expand = "Expand";
 }
 
 /// <summary>A Kubernetes <c>metav1.LabelSelector</c>.</summary>

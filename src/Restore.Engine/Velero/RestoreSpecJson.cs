@@ -92,8 +92,8 @@ internal static class RestoreSpecJson
         var matching = Str(spec["namespaceMatching"]);
         if (matching is not null)
         {
-            s.NamespaceMatching = Enum.TryParse<NamespaceMatching>(matching, true, out var m) && Enum.IsDefined(typeof(NamespaceMatching), m)
-                ? m
+            s.NamespaceMatching = string.Equals(matching, NamespaceMatching.Glob, StringComparison.OrdinalIgnoreCase) ? NamespaceMatching.Glob
+                : string.Equals(matching, NamespaceMatching.Expand, StringComparison.OrdinalIgnoreCase) ? NamespaceMatching.Expand
                 : throw new FormatException($"spec.namespaceMatching must be Glob or Expand, not \"{matching}\"");
         }
 
@@ -197,9 +197,9 @@ internal static class RestoreSpecJson
         }
 
         Put(o, "description", s.Description);
-        if (s.NamespaceMatching is NamespaceMatching m)
+        if (s.NamespaceMatching is { } m)
         {
-            o["namespaceMatching"] = m.ToString();
+            o["namespaceMatching"] = m;
         }
 
         PutBool(o, "enableApiGroupVersions", s.EnableApiGroupVersions);

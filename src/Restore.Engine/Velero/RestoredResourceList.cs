@@ -5,20 +5,26 @@ using System.Text.Json.Nodes;
 
 namespace Restore.Engine.Velero;
 
-/// <summary>What happened to one restored item, as Velero's resource list spells it (docs/velero-compatibility.md#resource-list).</summary>
-public enum ItemRestoreAction
+/// <summary>
+/// What happened to one restored item, as Velero's resource list spells it (docs/velero-compatibility.md#resource-list). Words rather than an enum,
+/// like the phases: ConvertTo-Json writes enums as numbers, and runbooks log outcomes as JSON.
+/// </summary>
+public static class ItemRestoreAction
 {
     /// <summary>The object was created.</summary>
-    Created,
+    public const string Created = "Created";
 
     /// <summary>An existing object was patched to match the backup.</summary>
-    Updated,
+    public const string Updated = "Updated";
 
     /// <summary>Nothing was sent (already there and equal, or skipped by a rule).</summary>
-    Skipped,
+    public const string Skipped = "Skipped";
 
     /// <summary>The item could not be restored, or exists and differs without an update policy.</summary>
-    Failed,
+    public const string Failed = "Failed";
+
+    /// <summary>Every action, in the order above.</summary>
+    public static IReadOnlyList<string> All { get; } = new[] { Created, Updated, Skipped, Failed };
 }
 
 /// <summary>
@@ -31,7 +37,7 @@ public sealed class RestoredResourceList
     private readonly SortedDictionary<string, List<string>> entries = new(StringComparer.Ordinal);
 
     /// <summary>Records one item.</summary>
-    public void Add(string apiVersionKind, string targetNamespace, string name, ItemRestoreAction action)
+    public void Add(string apiVersionKind, string targetNamespace, string name, string action)
     {
         var entry = (string.IsNullOrEmpty(targetNamespace) ? name : targetNamespace + "/" + name) + "(" + ActionName(action) + ")";
         lock (gate)
@@ -59,7 +65,7 @@ public sealed class RestoredResourceList
     }
 
     /// <summary>Velero's lower-case action name.</summary>
-    public static string ActionName(ItemRestoreAction action) => action switch
+    public static string ActionName(string action) => action switch
     {
         ItemRestoreAction.Created => "created",
         ItemRestoreAction.Updated => "updated",
@@ -89,7 +95,7 @@ public sealed class RestoredResourceList
     }
 
     /// <summary>Parses one entry such as <c>shop/web-0(created)</c> into its parts; false when malformed.</summary>
-    public static bool TryParseEntry(string entry, out string @namespace, out string name, out ItemRestoreAction action)
+    public static bool TryParseEntry(string entry, out string @namespace, out string name, out string action)
     {
         @namespace = string.Empty;
         name = string.Empty;

@@ -297,10 +297,7 @@ public sealed class CmdletAssemblyReader : IDisposable
             .SelectMany(a => a.ConstructorArguments.SelectMany(Values)).OfType<string>().ToList();
         var wildcards = attributes.Any(a => a.AttributeType.FullName == SmaNamespace + "SupportsWildcardsAttribute");
         var defaultAttribute = FindAttribute(attributes, SmaNamespace + "PSDefaultValueAttribute");
-        var defaultValue = defaultAttribute is null
-            ? null
-            : Convert.ToString(defaultAttribute.NamedArguments.FirstOrDefault(a => a.MemberName == "Value").TypedValue.Value, CultureInfo.InvariantCulture)
-              ?? Named<string>(defaultAttribute, "Help");
+        var defaultValue = defaultAttribute is null ? null : DefaultValueText(defaultAttribute);
 
         var validValues = attributes.Where(a => a.AttributeType.FullName == SmaNamespace + "ValidateSetAttribute")
             .SelectMany(a => a.ConstructorArguments.SelectMany(Values)).OfType<string>().ToList();
@@ -322,6 +319,22 @@ public sealed class CmdletAssemblyReader : IDisposable
             validValues,
             addedByCmdletAttribute: false,
             sets);
+    }
+
+    /// <summary>
+    /// <c>[PSDefaultValue]</c> as help text: the value (from a constant the code runs with), with the
+    /// <c>Help</c> text after it in parentheses when there is both; either alone when there is one.
+    /// </summary>
+    private static string? DefaultValueText(CustomAttributeData attribute)
+    {
+        var value = Convert.ToString(attribute.NamedArguments.FirstOrDefault(a => a.MemberName == "Value").TypedValue.Value, CultureInfo.InvariantCulture);
+        var help = Named<string>(attribute, "Help");
+        return (value, help) switch
+        {
+            ({ Length: > 0 }, { Length: > 0 }) => $"{value} ({help})",
+            ({ Length: > 0 }, _) => value,
+            _ => help,
+        };
     }
 
     private static ParameterMetadata Synthetic(string name, string? alias) =>

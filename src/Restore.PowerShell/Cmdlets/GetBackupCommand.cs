@@ -10,9 +10,9 @@ namespace Restore.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Lists the Velero backups in a backup storage location.</para>
-/// <para type="description">Reads velero-backup.json of each backup, newest first. Output pipes into New-Restore and Get-BackupItem.</para>
+/// <para type="description">Reads velero-backup.json of each backup, newest first. Output pipes into New-Restore, Get-RestorePlan, Get-BackupItem and Get-Restore.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "Backup", DefaultParameterSetName = ListSet)]
+[Cmdlet(VerbsCommon.Get, "Backup", DefaultParameterSetName = ListSet, HelpUri = HelpLinks.Docs + "Get-Backup.md")]
 [OutputType(typeof(Backup))]
 public sealed class GetBackupCommand : StorageCmdletBase
 {

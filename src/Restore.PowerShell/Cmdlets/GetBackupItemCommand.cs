@@ -15,7 +15,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="synopsis">Lists the Kubernetes items inside a backup.</para>
 /// <para type="description">Streams the backup tarball without extracting it; one object per item.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "BackupItem", DefaultParameterSetName = ByNameSet)]
+[Cmdlet(VerbsCommon.Get, "BackupItem", DefaultParameterSetName = ByNameSet, HelpUri = HelpLinks.Docs + "Get-BackupItem.md")]
 [OutputType(typeof(BackupItem))]
 public sealed class GetBackupItemCommand : StorageCmdletBase
 {

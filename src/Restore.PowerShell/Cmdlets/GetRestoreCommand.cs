@@ -4,20 +4,26 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Restore.Engine.Api;
+using Restore.Engine.Velero;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Lists the restores recorded in a backup storage location.</para>
-/// <para type="description">Reads each restore's record under restores/, newest first. A run that stopped without finishing is shown as abandoned. Output pipes into Get-RestoreItem, Get-RestoreLog and Remove-Restore.</para>
+/// <para type="description">Reads each restore's record under restores/, newest first. A run that stopped without finishing is shown as abandoned. Backups piped from Get-Backup list their restores. Output pipes into Get-RestoreItem, Get-RestoreLog and Remove-Restore.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "Restore")]
+[Cmdlet(VerbsCommon.Get, "Restore", DefaultParameterSetName = NameSet, HelpUri = HelpLinks.Docs + "Get-Restore.md")]
 [OutputType(typeof(RestoreInfo))]
 public sealed class GetRestoreCommand : RestoreRecordCmdletBase
 {
+    private const string NameSet = "Name";
+    private const string BackupObjectSet = "BackupObject";
+
     /// <summary>Restore names; wildcards allowed. Default: all restores.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true)]
+    // Strings only come by value: a Backup object would otherwise be turned into its name and read as a restore name.
+    [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = NameSet)]
+    [Parameter(Position = 0, ParameterSetName = BackupObjectSet)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(RestoreNameCompleter))]
     [ValidateNotNullOrEmpty]
@@ -47,8 +53,8 @@ public sealed class GetRestoreCommand : RestoreRecordCmdletBase
     [ValidateNotNull]
     public Hashtable? Label { get; set; }
 
-    /// <summary>Only restores of these backups; wildcards allowed. Binds from Get-Backup output.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>Only restores of these backups; wildcards allowed.</summary>
+    [Parameter]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(BackupNameCompleter))]
     [ValidateNotNullOrEmpty]
@@ -61,11 +67,26 @@ public sealed class GetRestoreCommand : RestoreRecordCmdletBase
     [ValidateNotNullOrEmpty]
     public string[]? Schedule { get; set; }
 
+    /// <summary>
+    /// Backups from Get-Backup: only their restores are listed, read from the storage location each came from.
+    /// A typed parameter, because a Restore object has a Backup property too and must not bind here.
+    /// </summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BackupObjectSet)]
+    [ValidateNotNull]
+    public Backup[]? InputObject { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         var patterns = Name ?? new[] { "*" };
         var filter = RestoreFilter.Build(Cluster, Status, CreatedBy, LabelMap(Label), Backup, Schedule);
+        if (InputObject is { } backups)
+        {
+            var names = new HashSet<string>(backups.Where(b => b is not null).Select(b => b.Name), StringComparer.Ordinal);
+            var byOtherFilters = filter;
+            filter = restore => restore.Backup is { } backup && names.Contains(backup) && byOtherFilters(restore);
+        }
+
         IReadOnlyList<RestoreInfo> restores = Array.Empty<RestoreInfo>();
         RunWithCatalog(async (catalog, token) =>
         {

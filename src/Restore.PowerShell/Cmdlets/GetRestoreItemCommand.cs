@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -11,7 +12,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="synopsis">Lists what a restore did with each item: created, updated, skipped or failed, and why.</para>
 /// <para type="description">Reads the restore's item outcomes from the storage location, also while the restore runs. Restores made by a Velero server show the actions of their resource list, without messages.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "RestoreItem")]
+[Cmdlet(VerbsCommon.Get, "RestoreItem", HelpUri = HelpLinks.Docs + "Get-RestoreItem.md")]
 [OutputType(typeof(RestoreItemOutcome))]
 public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
 {
@@ -26,7 +27,8 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
     /// <summary>Only items with these outcomes: Created, Updated, Skipped, Failed.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public ItemRestoreAction[]? Action { get; set; }
+    [ValidateSet(ItemRestoreAction.Created, ItemRestoreAction.Updated, ItemRestoreAction.Skipped, ItemRestoreAction.Failed)]
+    public string[]? Action { get; set; }
 
     /// <summary>Only items in these target namespaces; wildcards allowed. Cluster-scoped items are left out when given.</summary>
     [Parameter]
@@ -45,7 +47,7 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
     {
         var namespaces = Patterns(Namespace);
         var resources = Resource?.Select(r => (Pattern: new WildcardPattern(r, WildcardOptions.IgnoreCase), Bare: r.IndexOf('.') < 0)).ToList();
-        var actions = Action is null ? null : new HashSet<ItemRestoreAction>(Action);
+        var actions = Action is null ? null : new HashSet<string>(Action, StringComparer.OrdinalIgnoreCase);
         RunWithCatalog(async (catalog, token) =>
         {
             foreach (var name in await ResolveNamesAsync(catalog, Name, token).ConfigureAwait(false))
@@ -65,6 +67,9 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
                     .Where(o => actions is null || actions.Contains(o.Action))
                     .Where(o => namespaces is null || (o.Namespace.Length > 0 && namespaces.Any(p => p.IsMatch(o.Namespace))))
                     .Where(o => resources is null || resources.Any(r => r.Pattern.IsMatch(o.Resource) || (r.Bare && r.Pattern.IsMatch(BareResource(o.Resource)))))
+                    // Targets run in parallel, so their rows interleave; one run per target keeps the table's groups whole.
+                    .GroupBy(o => o.Target, StringComparer.Ordinal)
+                    .SelectMany(g => g)
                     .ToList();
                 Post(() =>
                 {

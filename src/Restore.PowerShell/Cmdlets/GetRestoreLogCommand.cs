@@ -11,7 +11,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="synopsis">Gets the log of a restore, also while it runs.</para>
 /// <para type="description">Reads restore-&lt;name&gt;-logs.gz from the storage location: one object per line (time, level, message, fields), or the text lines with -Raw.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "RestoreLog", DefaultParameterSetName = EntriesSet)]
+[Cmdlet(VerbsCommon.Get, "RestoreLog", DefaultParameterSetName = EntriesSet, HelpUri = HelpLinks.Docs + "Get-RestoreLog.md")]
 [OutputType(typeof(RestoreLogEntry), ParameterSetName = new[] { EntriesSet })]
 [OutputType(typeof(string), ParameterSetName = new[] { RawSet })]
 public sealed class GetRestoreLogCommand : RestoreRecordCmdletBase

@@ -11,7 +11,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="synopsis">Shows what a restore would do with every item of the backup, without doing it.</para>
 /// <para type="description">Takes the same restore parameters as New-Restore and writes nothing anywhere. One object per item: where it goes, whether it is created, excluded, skipped or fails and why, its place in the restore order and the warnings it would raise. With a cluster, live objects are read to predict create, skip or update.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "RestorePlan", DefaultParameterSetName = BackupSet)]
+[Cmdlet(VerbsCommon.Get, "RestorePlan", DefaultParameterSetName = BackupSet, HelpUri = HelpLinks.Docs + "Get-RestorePlan.md")]
 [OutputType(typeof(RestorePlanItem))]
 public sealed class GetRestorePlanCommand : RestoreSpecCmdletBase
 {

@@ -16,7 +16,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="synopsis">Restores Kubernetes objects from a Velero backup into clusters or into a folder of manifests.</para>
 /// <para type="description">Plans the restore, then restores in priority order, in parallel within each tier, while writing its record, log and results under restores/&lt;name&gt;/ in the storage location. Emits the finished Restore object.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.New, "Restore", SupportsShouldProcess = true, DefaultParameterSetName = BackupSet)]
+[Cmdlet(VerbsCommon.New, "Restore", SupportsShouldProcess = true, DefaultParameterSetName = BackupSet, HelpUri = HelpLinks.Docs + "New-Restore.md")]
 [OutputType(typeof(RestoreInfo))]
 [OutputType(typeof(Job))]
 public sealed class NewRestoreCommand : RestoreSpecCmdletBase
@@ -40,23 +40,28 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Items in flight per target (default 16; 0 means one per processor).</summary>
+    /// <summary>Items in flight per target (0 means one per processor).</summary>
+    // The help's default values come from the engine's constants, so they cannot drift from what runs.
     [Parameter]
+    [PSDefaultValue(Value = RestoreRequest.DefaultParallel)]
     [ValidateRange(0, 1024)]
     public int Parallel { get; set; }
 
-    /// <summary>Requests per second per cluster (default 1000).</summary>
+    /// <summary>Requests per second per cluster.</summary>
     [Parameter]
+    [PSDefaultValue(Value = RestoreRequest.DefaultQps)]
     [ValidateRange(0.1, 1000000.0)]
     public double Qps { get; set; }
 
-    /// <summary>Request burst per cluster (default twice -Qps).</summary>
+    /// <summary>Request burst per cluster.</summary>
     [Parameter]
+    [PSDefaultValue(Value = RestoreRequest.DefaultBurst, Help = "twice -Qps when -Qps is given")]
     [ValidateRange(1, 1000000)]
     public int Burst { get; set; }
 
-    /// <summary>Longest time one item may take: 10m, 1h30m or 00:10:00 (default 10 minutes).</summary>
+    /// <summary>Longest time one item may take: 10m, 1h30m or 00:10:00.</summary>
     [Parameter]
+    [PSDefaultValue(Value = RestoreRequest.DefaultItemOperationTimeout)]
     [ValidateNotNullOrEmpty]
     public string? ItemOperationTimeout { get; set; }
 

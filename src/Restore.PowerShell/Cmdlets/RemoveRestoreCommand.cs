@@ -10,7 +10,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="synopsis">Deletes restore records from a backup storage location.</para>
 /// <para type="description">Deletes everything under restores/&lt;name&gt;/: the record, log, results and resource list. Never anything in a cluster, never a backup.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "Restore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "Restore", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.Docs + "Remove-Restore.md")]
 [OutputType(typeof(void))]
 public sealed class RemoveRestoreCommand : RestoreRecordCmdletBase
 {

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
@@ -15,8 +14,9 @@ namespace Restore.PowerShell.Infrastructure;
 
 /// <summary>
 /// Shared plumbing of the completers that list a storage location: the location comes from the parameters
-/// already typed (<c>-StorageLocation</c>, <c>-Endpoint</c>…) or RESTORE_STORAGE_LOCATION; listing gives up
-/// after a few seconds so the prompt stays responsive; any failure just means no suggestions.
+/// already typed (<c>-StorageLocation</c>, <c>-Endpoint</c>, <c>-Credential</c>…) or RESTORE_STORAGE_LOCATION, a
+/// folder resolved against the PowerShell location; listing gives up after a few seconds so the prompt stays
+/// responsive; any failure just means no suggestions.
 /// </summary>
 public abstract class StorageArgumentCompleter : IArgumentCompleter
 {
@@ -35,11 +35,12 @@ public abstract class StorageArgumentCompleter : IArgumentCompleter
 
             using var location = StorageLocation.Open(options, NullEngineLog.Instance);
             using var timeout = new CancellationTokenSource(Budget);
-            var names = Task.Run(() => ListAsync(new BackupStore(location, null), timeout.Token)).GetAwaiter().GetResult();
-            var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-            return names.Where(pattern.IsMatch).Select(Result).ToList();
+            var names = Task.Run(() => ListAsync(new BackupStore(location, null), timeout.Token), timeout.Token).GetAwaiter().GetResult();
+            return CompletionSupport.Complete(names, wordToComplete);
         }
-        catch (Exception ex) when (ex is StorageException or OperationCanceledException or ArgumentException or InvalidOperationException or System.IO.IOException)
+#pragma warning disable CA1031 // A completer that throws only loses the user's Tab; there is nothing to report to.
+        catch (Exception)
+#pragma warning restore CA1031
         {
             return Array.Empty<CompletionResult>();
         }
@@ -48,55 +49,38 @@ public abstract class StorageArgumentCompleter : IArgumentCompleter
     /// <summary>The candidate values.</summary>
     protected abstract Task<IReadOnlyList<string>> ListAsync(BackupStore store, CancellationToken cancellationToken);
 
-    private static CompletionResult Result(string value)
-    {
-        var text = value.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '@', '#' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
-        return new CompletionResult(text, value, CompletionResultType.ParameterValue, value);
-    }
-
     private static StorageLocationOptions? OptionsFrom(IDictionary bound)
     {
-        var location = Text(bound, "StorageLocation") ?? Environment.GetEnvironmentVariable(StorageCmdletBase.StorageLocationVariable);
-        if (string.IsNullOrWhiteSpace(location))
+        var typed = CompletionSupport.Text(bound, nameof(StorageCmdletBase.StorageLocation)) ?? Environment.GetEnvironmentVariable(StorageCmdletBase.StorageLocationVariable);
+        if (string.IsNullOrWhiteSpace(typed))
+        {
+            return null;
+        }
+
+        // A folder that cannot be resolved offers nothing, rather than a guess from the process's directory.
+        var location = StorageCmdletBase.ResolveLocation(typed!.Trim(), path => CompletionSupport.ResolvePath(path) ?? string.Empty);
+        if (location.Length == 0)
         {
             return null;
         }
 
         var options = new StorageLocationOptions
         {
-            Location = StorageCmdletBase.ResolveLocation(location!, ResolveAgainstCurrentLocation),
-            Endpoint = Text(bound, "Endpoint"),
-            Region = Text(bound, "Region"),
-            ProfileName = Text(bound, "ProfileName"),
-            CaBundlePath = Text(bound, "CaBundle") is { } bundle ? ResolveAgainstCurrentLocation(bundle) : null,
-            SkipCertificateCheck = bound.Contains("SkipCertificateCheck") && LanguagePrimitives.IsTrue(bound["SkipCertificateCheck"]),
+            Location = location,
+            Endpoint = CompletionSupport.Text(bound, nameof(StorageCmdletBase.Endpoint)),
+            Region = CompletionSupport.Text(bound, nameof(StorageCmdletBase.Region)),
+            ProfileName = CompletionSupport.Text(bound, nameof(StorageCmdletBase.ProfileName)),
+            CaBundlePath = CompletionSupport.Text(bound, nameof(StorageCmdletBase.CaBundle)) is { } bundle ? CompletionSupport.ResolvePath(bundle) : null,
+            SkipCertificateCheck = LanguagePrimitives.IsTrue(CompletionSupport.Value(bound, nameof(StorageCmdletBase.SkipCertificateCheck))),
             MaxRetries = 0,
         };
-        if (bound.Contains("Credential") && bound["Credential"] is PSCredential credential && credential != PSCredential.Empty)
+        if (CompletionSupport.Value(bound, nameof(StorageCmdletBase.Credential)) is PSCredential credential && credential != PSCredential.Empty)
         {
             options.AccessKeyId = credential.UserName;
             options.SecretAccessKey = credential.Password;
         }
 
         return options;
-    }
-
-    private static string? Text(IDictionary bound, string name)
-    {
-        if (!bound.Contains(name))
-        {
-            return null;
-        }
-
-        var value = bound[name];
-        var text = (value is PSObject wrapped ? wrapped.BaseObject : value)?.ToString();
-        return string.IsNullOrWhiteSpace(text) ? null : text;
-    }
-
-    private static string ResolveAgainstCurrentLocation(string path)
-    {
-        var current = Runspace.DefaultRunspace?.SessionStateProxy?.Path?.CurrentFileSystemLocation?.ProviderPath;
-        return current is null ? path : System.IO.Path.Combine(current, path);
     }
 }
 
@@ -120,9 +104,6 @@ public sealed class ScheduleNameCompleter : StorageArgumentCompleter
 public sealed class BackupPhaseCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var pattern = new WildcardPattern((wordToComplete ?? string.Empty) + "*", WildcardOptions.IgnoreCase);
-        return BackupPhase.All.Where(pattern.IsMatch).Select(p => new CompletionResult(p, p, CompletionResultType.ParameterValue, p));
-    }
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionSupport.Complete(BackupPhase.All, wordToComplete);
 }

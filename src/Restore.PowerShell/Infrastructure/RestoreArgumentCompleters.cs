@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
@@ -31,11 +32,8 @@ public sealed class RestoreStatusCompleter : IArgumentCompleter
     };
 
     /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        return Statuses.Where(pattern.IsMatch).Select(s => new CompletionResult(s, s, CompletionResultType.ParameterValue, s));
-    }
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        CompletionSupport.Complete(Statuses, wordToComplete);
 }
 
 /// <summary>
@@ -47,30 +45,28 @@ public sealed class KubeContextCompleter : IArgumentCompleter
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        IReadOnlyList<string> contexts;
         try
         {
-            var path = fakeBoundParameters is not null && fakeBoundParameters.Contains("KubeConfig") ? fakeBoundParameters["KubeConfig"]?.ToString() : null;
-            contexts = KubeConfig.Read(string.IsNullOrWhiteSpace(path) ? null : FromCurrentLocation(path!)).ContextNames;
+            string? paths = null;
+            if (CompletionSupport.Text(fakeBoundParameters, "KubeConfig") is { } typed)
+            {
+                // Like the cmdlet: a list of files, as in $env:KUBECONFIG, each resolved against the PowerShell location.
+                var parts = typed.Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries).Select(CompletionSupport.ResolvePath).ToList();
+                if (parts.Any(p => p is null))
+                {
+                    return Array.Empty<CompletionResult>();
+                }
+
+                paths = string.Join(Path.PathSeparator.ToString(), parts);
+            }
+
+            return CompletionSupport.Complete(KubeConfig.Read(paths).ContextNames, wordToComplete);
         }
-        catch (Exception ex) when (ex is KubeConfigException or System.IO.IOException or UnauthorizedAccessException or ArgumentException or FormatException or InvalidOperationException)
+#pragma warning disable CA1031 // A completer that throws only loses the user's Tab; an unreadable kubeconfig just gives no suggestions.
+        catch (Exception)
+#pragma warning restore CA1031
         {
             return Array.Empty<CompletionResult>();
         }
-
-        var pattern = new WildcardPattern((wordToComplete ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        return contexts.Where(pattern.IsMatch).Select(Result).ToList();
-    }
-
-    private static string FromCurrentLocation(string path)
-    {
-        var current = System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy?.Path?.CurrentFileSystemLocation?.ProviderPath;
-        return current is null ? path : System.IO.Path.Combine(current, path.Trim('\'', '"'));
-    }
-
-    private static CompletionResult Result(string context)
-    {
-        var text = context.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', '(', ')', '{', '}', ';', ',', '&', '@', '#' }) >= 0 ? "'" + context.Replace("'", "''") + "'" : context;
-        return new CompletionResult(text, context, CompletionResultType.ParameterValue, context);
     }
 }

@@ -263,11 +263,15 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
                 {
                     RestoreValidationProblem.BackupNotFound => ("BackupNotFound", ErrorCategory.ObjectNotFound),
                     RestoreValidationProblem.ContextNotFound => ("ContextNotFound", ErrorCategory.ObjectNotFound),
+                    RestoreValidationProblem.KubeConfigNotFound => ("KubeConfigNotFound", ErrorCategory.ObjectNotFound),
+                    RestoreValidationProblem.KubeConfigInvalid => ("KubeConfigInvalid", ErrorCategory.InvalidArgument),
                     RestoreValidationProblem.TargetUnusable => ("TargetUnusable", ErrorCategory.InvalidArgument),
                     RestoreValidationProblem.ResourceModifier => ("ResourceModifierInvalid", ErrorCategory.InvalidData),
                     _ => ("InvalidArgument", ErrorCategory.InvalidArgument),
                 };
-                return new ErrorRecord(invalid, ErrorIdPrefix + suffix, category, target);
+
+                // The failing thing as target: the kubeconfig file or the context, when the problem names one.
+                return new ErrorRecord(invalid, ErrorIdPrefix + suffix, category, invalid.Subject ?? target);
             case RestoreNameInUseException inUse:
                 return new ErrorRecord(inUse, ErrorIdPrefix + "NameInUse", ErrorCategory.ResourceExists, inUse.RestoreName);
             case RestoreParameterException parameter:
@@ -275,7 +279,13 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
             case StorageException storage:
                 return StorageErrorRecord(storage, target);
             case KubeConfigException kubeConfig:
-                return new ErrorRecord(kubeConfig, ErrorIdPrefix + "KubeConfigInvalid", ErrorCategory.InvalidArgument, KubeConfig);
+                var (kubeSuffix, kubeCategory) = kubeConfig.Problem switch
+                {
+                    KubeConfigProblem.NotFound => ("KubeConfigNotFound", ErrorCategory.ObjectNotFound),
+                    KubeConfigProblem.ContextNotFound => ("ContextNotFound", ErrorCategory.ObjectNotFound),
+                    _ => ("KubeConfigInvalid", ErrorCategory.InvalidArgument),
+                };
+                return new ErrorRecord(kubeConfig, ErrorIdPrefix + kubeSuffix, kubeCategory, kubeConfig.Subject ?? KubeConfig);
             case KubernetesApiException api:
                 return new ErrorRecord(api, ErrorIdPrefix + "ClusterUnreachable", ErrorCategory.ConnectionError, target);
             case ArchiveException archive:

@@ -124,6 +124,7 @@ public class KubeConfigTests
 
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+        Assert.Equal((KubeConfigProblem.NotFound, missing), (error.Problem, error.Subject));
     }
 
     [Fact]
@@ -135,6 +136,7 @@ public class KubeConfigTests
 
         Assert.Contains(Path.Combine(home.Path, ".kube", "config"), error.Message, StringComparison.Ordinal);
         Assert.Contains("not running inside a Kubernetes pod", error.Message, StringComparison.Ordinal);
+        Assert.Equal((KubeConfigProblem.NotFound, Path.Combine(home.Path, ".kube", "config")), (error.Problem, error.Subject));
     }
 
     [Fact]
@@ -146,6 +148,7 @@ public class KubeConfigTests
         var error = Assert.Throws<KubeConfigContextNotFoundException>(() => KubeConfig.Load(path, "prod"));
 
         Assert.Equal("prod", error.Context);
+        Assert.Equal((KubeConfigProblem.ContextNotFound, "prod"), (error.Problem, error.Subject));
         Assert.Equal(new[] { "a", "b" }, error.AvailableContexts);
         Assert.Contains("'prod' was not found", error.Message, StringComparison.Ordinal);
         Assert.Contains("Available contexts: a, b", error.Message, StringComparison.Ordinal);
@@ -162,6 +165,7 @@ public class KubeConfigTests
 
         Assert.Contains("No context selected", error.Message, StringComparison.Ordinal);
         Assert.Contains("only", error.Message, StringComparison.Ordinal);
+        Assert.Equal(KubeConfigProblem.Invalid, error.Problem);
     }
 
     [Theory]

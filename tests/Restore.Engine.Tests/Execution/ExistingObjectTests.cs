@@ -231,7 +231,7 @@ public class ExistingObjectTests
     [Theory]
     [InlineData(null, ItemRestoreAction.Skipped, 0)]
     [InlineData("update", ItemRestoreAction.Failed, 1)]
-    public async Task AServiceAccountMergeTheServerRefusesIsAWarningAndUnderUpdateTheLabelsPatchAnError(string? policy, ItemRestoreAction action, int errors)
+    public async Task AServiceAccountMergeTheServerRefusesIsAWarningAndUnderUpdateTheLabelsPatchAnError(string? policy, string action, int errors)
     {
         await using var h = await ExecutionHarness.CreateAsync();
         await h.WriteBackupAsync(new VeleroBackupBuilder("b1").AddItem("namespaces", string.Empty, "shop", K8s.Namespace("shop")).AddItem("serviceaccounts", "shop", "builder", K8s.ServiceAccount("shop", "builder", "registry-a")));

@@ -15,7 +15,7 @@ namespace Restore.Engine.Tests.Execution;
 /// <summary>Get-RestorePlan predicts, for an object that already exists, the action, message and warning the restore then produces (docs/velero-compatibility.md#existing-resource-policy).</summary>
 public class PlanMatchesRestoreTests
 {
-    public static TheoryData<string, string?, RestorePlanAction> Cases() => new()
+    public static TheoryData<string, string?, string> Cases() => new()
     {
         { "same", null, RestorePlanAction.Skip },
         { "same", "update", RestorePlanAction.Skip },
@@ -28,7 +28,7 @@ public class PlanMatchesRestoreTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task ThePlanPredictsTheRestoresActionMessageAndWarnings(string live, string? policy, RestorePlanAction expected)
+    public async Task ThePlanPredictsTheRestoresActionMessageAndWarnings(string live, string? policy, string expected)
     {
         await using var h = await ExecutionHarness.CreateAsync();
         var account = live.StartsWith("account", StringComparison.Ordinal);

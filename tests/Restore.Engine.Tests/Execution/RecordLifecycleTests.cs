@@ -204,6 +204,14 @@ public class RecordLifecycleTests
         var noContext = await Assert.ThrowsAsync<RestoreValidationException>(() => engine.RunAsync(context, null, null, CancellationToken.None));
         Assert.Equal(RestoreValidationProblem.ContextNotFound, noContext.Problem);
         Assert.Contains("no-such-context", noContext.Message, StringComparison.Ordinal);
+        Assert.Equal("no-such-context", noContext.Subject);
+
+        // A kubeconfig file that does not exist is not a missing context: its own kind, naming the file.
+        var config = h.Request("b1", "r-kubeconfig");
+        config.KubeConfig = Path.Combine(h.NewFolder(), "missing.yaml");
+        var noConfig = await Assert.ThrowsAsync<RestoreValidationException>(() => engine.RunAsync(config, null, null, CancellationToken.None));
+        Assert.Equal(RestoreValidationProblem.KubeConfigNotFound, noConfig.Problem);
+        Assert.Equal(config.KubeConfig, noConfig.Subject);
 
         var both = h.Request("b1", "r-both");
         both.ToDirectory = h.NewFolder();

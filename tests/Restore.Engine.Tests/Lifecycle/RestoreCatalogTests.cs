@@ -99,7 +99,7 @@ public sealed class RestoreCatalogTests : IDisposable
     [InlineData("example.com/v1/Widget", "shop/w1(failed)", "widgets.example.com", "shop", "w1", ItemRestoreAction.Failed)]
     [InlineData("example.com/v1/Policy", "p1(created)", "policies.example.com", "", "p1", ItemRestoreAction.Created)]
     [InlineData("example.com/v1/Mailbox", "m(created)", "mailboxes.example.com", "", "m", ItemRestoreAction.Created)]
-    public async Task VeleroResourceListsNameTheResource(string key, string entry, string resource, string ns, string name, ItemRestoreAction action)
+    public async Task VeleroResourceListsNameTheResource(string key, string entry, string resource, string ns, string name, string action)
     {
         var list = new JsonObject { [key] = new JsonArray(entry) };
         await location.Store.PutAsync(location.Layout.RestoreResourceListKey("velero-made"), GzipJson.Encode(list), CancellationToken.None);

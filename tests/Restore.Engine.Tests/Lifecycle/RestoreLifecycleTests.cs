@@ -118,7 +118,7 @@ public sealed class ClusterRestoreLifecycleTests : IAsyncLifetime
 
         var before = RestorePlanItem.FromPreview(await engine.PlanAsync(Request("first"), CancellationToken.None));
         var web = before.Single(i => i.Resource == "deployments.apps" && i.Name == "web");
-        Assert.Equal((RestorePlanAction.Create, PredictedOutcome.Create), (web.Action, web.Prediction));
+        Assert.Equal((RestorePlanAction.Create, "Create"), (web.Action, web.Prediction));
         Assert.Equal(server!.ContextName(Restore.TestApiServer.KubeconfigAuth.Token), web.Target);
 
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<RestoreItemOutcome>();
@@ -133,7 +133,7 @@ public sealed class ClusterRestoreLifecycleTests : IAsyncLifetime
         var after = RestorePlanItem.FromPreview(await engine.PlanAsync(Request("second"), CancellationToken.None));
         var same = after.Single(i => i.Resource == "deployments.apps" && i.Name == "web");
         Assert.Equal(RestorePlanAction.Skip, same.Action);
-        Assert.Equal(PredictedOutcome.AlreadyExistsSkip, same.Prediction);
+        Assert.Equal("AlreadyExistsSkip", same.Prediction);
 
         var changed = RestorePlanItem.FromPreview(await engine.PlanAsync(
             Request("third", new RestoreParameters { ExistingResourcePolicy = "Update", ImageMapping = new System.Collections.Hashtable { ["nginx"] = "nginx-patched" } }),

@@ -24,7 +24,7 @@ public class RestoredResourceListTests
     [InlineData("shop/web-0(created)", "shop", "web-0", ItemRestoreAction.Created)]
     [InlineData("system:node-proxier(skipped)", "", "system:node-proxier", ItemRestoreAction.Skipped)]
     [InlineData("a/b(c)(updated)", "a", "b(c)", ItemRestoreAction.Updated)]
-    public void ParsesEntries(string entry, string ns, string name, ItemRestoreAction action)
+    public void ParsesEntries(string entry, string ns, string name, string action)
     {
         Assert.True(RestoredResourceList.TryParseEntry(entry, out var n, out var m, out var a));
         Assert.Equal((ns, name, action), (n, m, a));

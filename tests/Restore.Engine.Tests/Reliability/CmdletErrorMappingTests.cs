@@ -27,7 +27,12 @@ public class CmdletErrorMappingTests
         Assert.Contains("_ => (\"InvalidArgument\", ErrorCategory.InvalidArgument)", source, StringComparison.Ordinal);
         Assert.Contains("ex.Parameter == \"Manifest\" ? \"ManifestInvalid\" : \"InvalidArgument\"), ErrorCategory.InvalidArgument", source, StringComparison.Ordinal);
         Assert.Contains("ErrorIdPrefix + \"NameInUse\", ErrorCategory.ResourceExists", source, StringComparison.Ordinal);
-        Assert.Contains("ErrorIdPrefix + \"KubeConfigInvalid\", ErrorCategory.InvalidArgument", source, StringComparison.Ordinal);
+        foreach (var (problem, (suffix, category)) in CmdletErrors.Kube)
+        {
+            Assert.Contains($"KubeConfigProblem.{problem} => (\"{suffix}\", ErrorCategory.{category})", source, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("_ => (\"KubeConfigInvalid\", ErrorCategory.InvalidArgument)", source, StringComparison.Ordinal);
         Assert.Contains("ErrorIdPrefix + \"ClusterUnreachable\", ErrorCategory.ConnectionError", source, StringComparison.Ordinal);
     }
 

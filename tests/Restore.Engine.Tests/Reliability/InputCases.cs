@@ -180,8 +180,16 @@ internal static class CmdletErrors
     {
         [RestoreValidationProblem.BackupNotFound] = ("BackupNotFound", "ObjectNotFound"),
         [RestoreValidationProblem.ContextNotFound] = ("ContextNotFound", "ObjectNotFound"),
+        [RestoreValidationProblem.KubeConfigNotFound] = ("KubeConfigNotFound", "ObjectNotFound"),
+        [RestoreValidationProblem.KubeConfigInvalid] = ("KubeConfigInvalid", "InvalidArgument"),
         [RestoreValidationProblem.TargetUnusable] = ("TargetUnusable", "InvalidArgument"),
         [RestoreValidationProblem.ResourceModifier] = ("ResourceModifierInvalid", "InvalidData"),
+    };
+
+    public static readonly IReadOnlyDictionary<KubeConfigProblem, (string Suffix, string Category)> Kube = new Dictionary<KubeConfigProblem, (string, string)>
+    {
+        [KubeConfigProblem.NotFound] = ("KubeConfigNotFound", "ObjectNotFound"),
+        [KubeConfigProblem.ContextNotFound] = ("ContextNotFound", "ObjectNotFound"),
     };
 
     public static readonly IReadOnlyDictionary<StorageErrorKind, (string Suffix, string Category)> Storage = new Dictionary<StorageErrorKind, (string, string)>
@@ -207,7 +215,7 @@ internal static class CmdletErrors
             RestoreValidationException v => Validation.TryGetValue(v.Problem, out var m) ? m : ("InvalidArgument", "InvalidArgument"),
             RestoreNameInUseException => ("NameInUse", "ResourceExists"),
             StorageException s => Storage.TryGetValue(s.Kind, out var m) ? m : ("StorageFailed", "ReadError"),
-            KubeConfigException => ("KubeConfigInvalid", "InvalidArgument"),
+            KubeConfigException k => Kube.TryGetValue(k.Problem, out var m) ? m : ("KubeConfigInvalid", "InvalidArgument"),
             KubernetesApiException => ("ClusterUnreachable", "ConnectionError"),
             ArchiveSecurityException => ("ArchiveUnsafe", "SecurityError"),
             ArchiveLimitExceededException => ("ArchiveLimitExceeded", "LimitsExceeded"),

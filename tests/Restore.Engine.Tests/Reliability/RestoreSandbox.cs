@@ -60,7 +60,7 @@ internal sealed class RunCapture
 
     public string Phase => Record?.Phase ?? "(no record)";
 
-    public int Count(ItemRestoreAction action) => StoredOutcomes.Count(o => o.Action == action);
+    public int Count(string action) => StoredOutcomes.Count(o => o.Action == action);
 
     /// <summary>"6 created, 1 failed" over the stored item outcomes.</summary>
     public string OutcomeSummary()

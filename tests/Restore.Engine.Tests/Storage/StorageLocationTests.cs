@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -234,6 +235,53 @@ public class StorageLocationTests
             {
                 Environment.SetEnvironmentVariable(pair.Key, pair.Value);
             }
+        }
+    }
+
+    [S3rverFact]
+    public async Task NoCredentialsAnywhereIsOneMessageThatSaysWhatWasTriedAndWhatToDo()
+    {
+        var bucket = await s3.Server.CreateBucketAsync();
+        var empty = Path.Combine(Path.GetTempPath(), "restore-no-credentials-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllText(empty, string.Empty);
+        var names = new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONFIG_FILE", "AWS_EC2_METADATA_DISABLED", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI" };
+        var saved = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
+        var previousProfiles = Amazon.AWSConfigs.AWSProfilesLocation;
+        foreach (var name in names)
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+
+        // No profile files and no instance metadata: the chain has nothing to find.
+        Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", empty);
+        Environment.SetEnvironmentVariable("AWS_EC2_METADATA_DISABLED", "true");
+        Amazon.AWSConfigs.AWSProfilesLocation = empty;
+        try
+        {
+            using var location = StorageLocation.Open(new StorageLocationOptions { Location = "s3://" + bucket, Endpoint = s3.Server.Endpoint, MaxRetries = 0 }, NullEngineLog.Instance);
+
+            var error = await Assert.ThrowsAsync<StorageException>(() => location.VerifyAsync(None));
+
+            Assert.Equal(StorageErrorKind.CredentialsUnavailable, error.Kind);
+            Assert.Contains("s3://" + bucket, error.Message, StringComparison.Ordinal);
+            foreach (var advice in new[] { "-Credential", "-ProfileName", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "'default' profile", "instance metadata" })
+            {
+                Assert.Contains(advice, error.Message, StringComparison.Ordinal);
+            }
+
+            // The SDK's list of every provider's failure stays out of the message (it is the inner exception).
+            Assert.DoesNotContain("Exception 1 of", error.Message, StringComparison.Ordinal);
+            Assert.NotNull(error.InnerException);
+        }
+        finally
+        {
+            Amazon.AWSConfigs.AWSProfilesLocation = previousProfiles;
+            foreach (var pair in saved)
+            {
+                Environment.SetEnvironmentVariable(pair.Key, pair.Value);
+            }
+
+            File.Delete(empty);
         }
     }
 

@@ -52,11 +52,12 @@ public class CmdletAssemblyReaderTests
         Assert.Equal("Int32", id.TypeDisplayName);
         Assert.True(Assert.Single(id.Sets).Mandatory);
         Assert.Null(id.Sets[0].Position);
+        Assert.Equal("7", id.DefaultValue);
 
         var color = get.Parameters.Single(p => p.Name == "Color");
         Assert.True(color.IsInAllSets);
         Assert.Equal(new[] { "Red", "Blue" }, color.ValidValues);
-        Assert.Equal("Red", color.DefaultValue);
+        Assert.Equal("Red (the first colour)", color.DefaultValue);
 
         var force = get.Parameters.Single(p => p.Name == "Force");
         Assert.True(force.IsSwitch);

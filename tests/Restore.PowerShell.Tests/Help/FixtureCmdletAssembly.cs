@@ -15,8 +15,8 @@ namespace Restore.PowerShell.Tests.Help;
 /// <code>
 /// [Cmdlet("Get", "Widget", DefaultParameterSetName = "ByName")] [OutputType(typeof(string))]
 ///   -Name  string[]  ByName, Position 0, ByPropertyName, [SupportsWildcards], [Alias("WidgetName")]
-///   -Id    int       ById, Mandatory
-///   -Color string    all sets, [ValidateSet("Red","Blue")], [PSDefaultValue(Value = "Red")]
+///   -Id    int       ById, Mandatory, [PSDefaultValue(Value = 7)]
+///   -Color string    all sets, [ValidateSet("Red","Blue")], [PSDefaultValue(Value = "Red", Help = "the first colour")]
 ///   -Force SwitchParameter
 ///   (plus a public property without [Parameter], which is not a parameter)
 /// [Cmdlet("Remove", "Widget", SupportsShouldProcess = true)] [OutputType(typeof(void))]
@@ -54,10 +54,11 @@ public static class FixtureCmdletAssembly
         Apply(name, Attribute(Sma("AliasAttribute"), new object[] { new[] { "WidgetName" } }));
         var id = DefineProperty(get, "Id", Core("System.Int32"));
         Apply(id, Attribute(Sma("ParameterAttribute"), Array.Empty<object>(), ("Mandatory", true), ("ParameterSetName", "ById")));
+        Apply(id, Attribute(Sma("PSDefaultValueAttribute"), Array.Empty<object>(), ("Value", 7)));
         var color = DefineProperty(get, "Color", stringType);
         Apply(color, Attribute(Sma("ParameterAttribute"), Array.Empty<object>()));
         Apply(color, Attribute(Sma("ValidateSetAttribute"), new object[] { new[] { "Red", "Blue" } }));
-        Apply(color, Attribute(Sma("PSDefaultValueAttribute"), Array.Empty<object>(), ("Value", "Red")));
+        Apply(color, Attribute(Sma("PSDefaultValueAttribute"), Array.Empty<object>(), ("Value", "Red"), ("Help", "the first colour")));
         var force = DefineProperty(get, "Force", Sma("SwitchParameter"));
         Apply(force, Attribute(Sma("ParameterAttribute"), Array.Empty<object>()));
         DefineProperty(get, "NotAParameter", stringType);

@@ -103,8 +103,8 @@ public class HelpBuilderTests
 
     [Theory]
     [InlineData("Name", "false", "true", "True (ByPropertyName)", "0", "WidgetName", "System.String[]", "All widgets")]
-    [InlineData("Id", "true", "false", "False", "named", "none", "System.Int32", "None")]
-    [InlineData("Color", "false", "false", "False", "named", "none", "System.String", "Red")]
+    [InlineData("Id", "true", "false", "False", "named", "none", "System.Int32", "7")]
+    [InlineData("Color", "false", "false", "False", "named", "none", "System.String", "Red (the first colour)")]
     [InlineData("Force", "false", "false", "False", "named", "none", "System.Management.Automation.SwitchParameter", "False")]
     public void ParametersCarryTheirMetadata(string name, string required, string globbing, string pipeline, string position, string aliases, string type, string defaultValue)
     {

@@ -19,6 +19,19 @@ public class CmdletSurfaceTests
         "New", "Remove", "Set", "Clear", "Add", "Move", "Rename", "Reset", "Restore", "Update", "Install", "Uninstall", "Start", "Stop", "Invoke",
     };
 
+    [Theory]
+    [MemberData(nameof(ModuleUnderTest.CmdletNames), MemberType = typeof(ModuleUnderTest))]
+    public void HelpUriIsTheCmdletsDocsPage(string name)
+    {
+        // One base URL for every cmdlet (HelpLinks.Docs), each pointing at its own page.
+        var cmdlet = ModuleUnderTest.Cmdlet(name);
+        Assert.False(string.IsNullOrEmpty(cmdlet.HelpUri), $"{name}: [Cmdlet] has no HelpUri.");
+        Assert.True(Uri.TryCreate(cmdlet.HelpUri, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps, $"{name}: HelpUri '{cmdlet.HelpUri}' is not an https URL.");
+        Assert.EndsWith("/docs/" + name + ".md", cmdlet.HelpUri, StringComparison.Ordinal);
+        var bases = ModuleUnderTest.Cmdlets.Select(c => c.HelpUri?.Substring(0, c.HelpUri.Length - (c.Name.Length + ".md".Length))).Distinct().ToList();
+        Assert.Single(bases);
+    }
+
     [Fact]
     public void ModuleContainsCmdlets()
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Restore.HelpBuilder.About;
@@ -39,6 +40,23 @@ public class DocsCoverageTests
             (stale.Count > 0 ? $" documents {string.Join(", ", stale)}, which the cmdlet does not have;" : string.Empty) +
             (empty.Count > 0 ? $" no description for {string.Join(", ", empty)};" : string.Empty));
         Assert.True(page.MentionsCommonParameters, $"docs/{name}.md has no '### CommonParameters' section.");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModuleUnderTest.CmdletNames), MemberType = typeof(ModuleUnderTest))]
+    public void PageDefaultValuesAreTheCodes(string name)
+    {
+        // Get-Help takes a default the code states ([PSDefaultValue] from the engine's constants); the page, read on
+        // the web, must say the same.
+        var cmdlet = ModuleUnderTest.Cmdlet(name);
+        var page = ModuleUnderTest.DocsPage(name);
+        var drifted = cmdlet.Parameters
+            .Where(p => p.DefaultValue is not null && !p.IsSwitch)
+            .Select(p => (p.Name, Code: p.DefaultValue!, Page: page.FindParameter(p.Name)?.Yaml.GetValueOrDefault("Default value")))
+            .Where(d => !string.Equals(d.Code, d.Page, StringComparison.Ordinal))
+            .Select(d => $"-{d.Name}: the code says '{d.Code}', the page '{d.Page}'")
+            .ToList();
+        Assert.True(drifted.Count == 0, $"docs/{name}.md: " + string.Join("; ", drifted));
     }
 
     [Theory]

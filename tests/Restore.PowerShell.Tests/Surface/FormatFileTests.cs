@@ -83,6 +83,32 @@ public class FormatFileTests
         Assert.True(problems.Count == 0, "module/Restore.Format.ps1xml:\n  " + string.Join("\n  ", problems));
     }
 
+    [Fact]
+    public void EveryTableFitsEightyColumnsByItsHeaders()
+    {
+        // PowerShell hides the columns that do not fit from the right; headers alone past 80 mean a column an
+        // 80-column console never shows.
+        foreach (var table in Format.Value.Descendants("TableControl"))
+        {
+            var labels = table.Element("TableHeaders")?.Elements("TableColumnHeader").Select(h => (string?)h.Element("Label") ?? string.Empty).ToList() ?? new List<string>();
+            var width = labels.Sum(l => l.Length) + labels.Count - 1;
+            Assert.True(width <= 80, $"{ViewName(table)}: headers {string.Join(" ", labels)} take {width} columns.");
+        }
+    }
+
+    [Theory]
+    [InlineData("Restore.Engine.Records.RestoreItemOutcome", "Message")]
+    [InlineData("Restore.Engine.Api.RestorePlanItem", "Reason")]
+    [InlineData("Restore.Engine.Api.RestoreLogEntry", "Message")]
+    public void TheReasonIsTheLastColumn(string typeName, string label)
+    {
+        // The last column takes the rest of the line, so the reason gets whatever the item columns leave.
+        var table = Format.Value.Descendants("View")
+            .Single(v => v.Element("ViewSelectedBy")?.Elements("TypeName").Any(t => t.Value.Trim() == typeName) == true && v.Descendants("TableControl").Any())
+            .Descendants("TableControl").Single();
+        Assert.Equal(label, (string?)table.Element("TableHeaders")!.Elements("TableColumnHeader").Last().Element("Label"));
+    }
+
     [Theory]
     [MemberData(nameof(ModuleUnderTest.CmdletNames), MemberType = typeof(ModuleUnderTest))]
     public void EveryRestoreOutputTypeHasATableView(string name)
@@ -98,4 +124,6 @@ public class FormatFileTests
             Assert.True(tableTypes.Contains(output.TypeFullName), $"{name} outputs {output.TypeFullName}, which has no table view in module/Restore.Format.ps1xml.");
         }
     }
+
+    private static string ViewName(XElement table) => (string?)table.Ancestors("View").First().Element("Name") ?? "a view";
 }
