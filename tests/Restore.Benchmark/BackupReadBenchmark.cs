@@ -124,7 +124,7 @@ public static class BackupReadBenchmark
             switch (mode)
             {
                 case "scan":
-                    await BackupItemScanner.ScanAsync(tarball, BackupName, null, null, _ => Sample(++items), null, null, CancellationToken.None);
+                    await BackupItemScanner.ScanAsync(tarball, null, null, _ => Sample(++items), null, null, CancellationToken.None);
                     break;
                 case "parse":
                     using (var reader = await BackupArchiveReader.OpenAsync(tarball, null, null, CancellationToken.None))

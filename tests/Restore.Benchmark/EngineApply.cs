@@ -69,7 +69,7 @@ public sealed record EngineSettings(int? Parallel, double? Qps, int? Burst)
 public sealed record EngineRun(EngineSettings Settings, ApplyResult? Result, string? Unavailable);
 
 /// <summary>
-/// Our restore, <see cref="RestoreEngine.RunAsync"/> as New-Restore calls it (read the backup, plan, create, write the
+/// Our restore, <c>RestoreEngine.RunAsync</c> as New-Restore calls it (read the backup, plan, create, write the
 /// record into the storage location), into a fresh test API server. Measured in a child process (<c>apply-measure</c>)
 /// so its JIT, GC and peak working set are its own, as in a new PowerShell session.
 /// </summary>
@@ -171,14 +171,14 @@ public static class EngineApply
     /// claim the name, load the backup), Connecting to Planning (kubeconfig, discovery, identity), Planning to the first
     /// tier (cluster state and the planner), then to the last item (creates), then to the end (final record and files).
     /// </summary>
-    private sealed class PhaseClock : IProgress<RestoreProgress>
+    private sealed class PhaseClock : IProgress<RunProgress>
     {
         private readonly Stopwatch clock;
         private double connecting = -1, planning = -1, restoring = -1, lastItem = -1;
 
         public PhaseClock(Stopwatch clock) => this.clock = clock;
 
-        public void Report(RestoreProgress value)
+        public void Report(RunProgress value)
         {
             var now = clock.Elapsed.TotalSeconds;
             lock (this)

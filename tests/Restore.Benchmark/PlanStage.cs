@@ -42,7 +42,7 @@ public static class PlanStage
     }
 
     /// <summary>Storage options from <c>--location</c> and, for s3rver, <c>--endpoint</c>.</summary>
-    public static StorageLocationOptions Location(string[] args)
+    internal static StorageLocationOptions Location(string[] args)
     {
         var options = new StorageLocationOptions { Location = ChildProcess.Value(args, "--location")! };
         if (ChildProcess.Value(args, "--endpoint") is { } endpoint)
@@ -56,7 +56,7 @@ public static class PlanStage
     }
 
     /// <summary>Reads the backup into memory: metadata and contents.</summary>
-    public static async Task<(Backup Backup, BackupContents Contents)> ReadAsync(StorageLocationOptions options, string backupName, CancellationToken cancellationToken)
+    internal static async Task<(Backup Backup, BackupContents Contents)> ReadAsync(StorageLocationOptions options, string backupName, CancellationToken cancellationToken)
     {
         using var location = StorageLocation.Open(options, NullEngineLog.Instance);
         var store = new BackupStore(location, null);
@@ -67,7 +67,7 @@ public static class PlanStage
     }
 
     /// <summary>The planner request a default restore of the whole backup makes.</summary>
-    public static RestorePlanRequest Request(Backup backup, BackupContents contents, RestoreSpec? spec = null) =>
+    internal static RestorePlanRequest Request(Backup backup, BackupContents contents, RestoreSpec? spec = null) =>
         new(contents, spec ?? new RestoreSpec { BackupName = backup.Name }, BackupResourceCatalog.Create(contents))
         {
             RestoreName = backup.Name + "-bench",

@@ -34,7 +34,7 @@ public static class PlannedObjects
     /// A spec restoring the whole backup, or only the items labelled with the first <paramref name="shards"/> of
     /// <see cref="BenchmarkItems.ShardCount"/> shards (a sample with the same mix; namespaces come along).
     /// </summary>
-    public static RestoreSpec Spec(string backupName, int shards)
+    internal static RestoreSpec Spec(string backupName, int shards)
     {
         var spec = new RestoreSpec { BackupName = backupName };
         if (shards < BenchmarkItems.ShardCount)

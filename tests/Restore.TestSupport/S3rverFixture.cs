@@ -117,10 +117,10 @@ public sealed class TestStorage : IDisposable
     public string Kind { get; }
 
     /// <summary>Options for the location under test.</summary>
-    public StorageLocationOptions Options { get; }
+    internal StorageLocationOptions Options { get; }
 
     /// <summary>An unguarded store on the same bucket or folder, for setting up test data.</summary>
-    public IObjectStore RawStore { get; }
+    internal IObjectStore RawStore { get; }
 
     /// <summary>The location's prefix inside the bucket (always empty for folders).</summary>
     public string Prefix { get; }
@@ -151,7 +151,7 @@ public sealed class TestStorage : IDisposable
     }
 
     /// <summary>Opens the location under test.</summary>
-    public StorageLocation Open(IEngineLog? log = null) => StorageLocation.Open(Options, log ?? NullEngineLog.Instance);
+    internal StorageLocation Open(IEngineLog? log = null) => StorageLocation.Open(Options, log ?? NullEngineLog.Instance);
 
     /// <summary>Writes a backup into the location.</summary>
     public Task WriteAsync(VeleroBackupBuilder backup) => backup.WriteToAsync(RawStore, Prefix);

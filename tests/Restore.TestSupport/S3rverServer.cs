@@ -110,7 +110,7 @@ public sealed class S3rverServer : IDisposable
     }
 
     /// <summary>Options for a location in this server (credentials S3RVER/S3RVER, few retries).</summary>
-    public StorageLocationOptions Options(string bucket, string prefix = "")
+    internal StorageLocationOptions Options(string bucket, string prefix = "")
     {
         var options = new StorageLocationOptions
         {

@@ -184,7 +184,7 @@ public sealed class VeleroBackupBuilder
     public VeleroBackupBuilder WithLogs(string text) { files[BackupFile.Logs] = Encoding.UTF8.GetBytes(text); return this; }
 
     /// <summary>Stores a file's decompressed bytes verbatim (null content: leave the file out).</summary>
-    public VeleroBackupBuilder WithFile(BackupFile file, byte[]? decompressed)
+    internal VeleroBackupBuilder WithFile(BackupFile file, byte[]? decompressed)
     {
         if (decompressed is null)
         {
@@ -321,7 +321,7 @@ public sealed class VeleroBackupBuilder
     }
 
     /// <summary>Writes the backup through any object store (use a raw store, not a location's write-guarded one).</summary>
-    public async Task WriteToAsync(IObjectStore store, string prefix = "", CancellationToken cancellationToken = default)
+    internal async Task WriteToAsync(IObjectStore store, string prefix = "", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         foreach (var pair in BuildFiles(prefix))

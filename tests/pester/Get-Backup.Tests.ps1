@@ -22,7 +22,7 @@ Describe 'Get-Backup' {
         $backups = @(Get-Backup -StorageLocation $store)
 
         ($backups.Name -join ',') | Should -Be "$weekly,$failed,$partial,$completed,sample"
-        $backups[0].GetType().FullName | Should -Be 'Restore.Engine.Velero.Backup'
+        $backups[0].GetType().FullName | Should -Be 'Restore.Engine.Api.BackupInfo'
         $sample = $backups | Where-Object Name -EQ 'sample'
         $sample.Phase | Should -Be 'Completed'
         $sample.ItemsBackedUp | Should -Be 9

@@ -22,7 +22,7 @@ Describe 'Get-RestoreItem' {
 
         $items.Count | Should -Be 9
         $items.Count | Should -Be $first.ItemsRestored
-        $items[0].GetType().FullName | Should -Be 'Restore.Engine.Records.RestoreItemOutcome'
+        $items[0].GetType().FullName | Should -Be 'Restore.Engine.Api.RestoreItem'
         $web = $items | Where-Object { $_.Resource -eq 'deployments.apps' -and $_.Name -eq 'web' }
         $web.Namespace | Should -Be 'demo'
         $web.Restore | Should -Be 'items-one'

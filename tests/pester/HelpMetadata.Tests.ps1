@@ -12,7 +12,7 @@ Describe 'Help metadata' {
         Import-Module -Name (Get-RestoreManifestPath) -Force -ErrorAction Stop
         # The engine loads in its own context; reach its constants through the loaded assembly.
         $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Restore.Engine' } | Select-Object -First 1
-        $request = $engine.GetType('Restore.Engine.Execution.RestoreRequest', $true)
+        $request = $engine.GetType('Restore.Engine.Api.RestoreParameters', $true)
         function Get-EngineConstant([string] $Name) { [string]::Format([cultureinfo]::InvariantCulture, '{0}', $request.GetField($Name).GetValue($null)) }
     }
 

@@ -9,7 +9,7 @@ namespace Restore.Engine.Actions;
 /// (<c>spec.volumes[].persistentVolumeClaim.claimName</c>) is restored too, from the pod's source
 /// namespace, even when label selectors would not pick it.
 /// </summary>
-public sealed class AddPvcFromPodAction : IRestoreItemAction
+internal sealed class AddPvcFromPodAction : IRestoreItemAction
 {
     /// <inheritdoc />
     public string Name => "velero.io/add-pvc-from-pod";

@@ -6,7 +6,7 @@ namespace Restore.Engine.Actions;
 /// <c>velero.io/apiservice</c>: skips APIServices that Kubernetes registers itself, recognised by
 /// the label <c>kube-aggregator.kubernetes.io/automanaged</c> (any value). Others are restored unchanged.
 /// </summary>
-public sealed class ApiServiceAction : IRestoreItemAction
+internal sealed class ApiServiceAction : IRestoreItemAction
 {
     private const string AutomanagedLabel = "kube-aggregator.kubernetes.io/automanaged";
 

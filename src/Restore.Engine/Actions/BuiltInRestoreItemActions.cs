@@ -12,7 +12,7 @@ namespace Restore.Engine.Actions;
 /// <remarks>
 /// <c>velero.io/init-restore-hook</c> (restore hooks) is not among them: hooks are handled elsewhere.
 /// </remarks>
-public static class BuiltInRestoreItemActions
+internal static class BuiltInRestoreItemActions
 {
     /// <summary>Velero's names in run order, including <c>velero.io/init-restore-hook</c>, which this list of actions does not implement.</summary>
     public static IReadOnlyList<string> RunOrder { get; } = new[]

@@ -19,7 +19,7 @@ namespace Restore.Engine.Actions;
 /// character). Velero's <c>"&lt;old&gt;,&lt;new&gt;"</c> ConfigMap values are turned into a mapping by
 /// <see cref="ImageMappingParser"/>.
 /// </remarks>
-public sealed class ChangeImageNameAction : IRestoreItemAction
+internal sealed class ChangeImageNameAction : IRestoreItemAction
 {
     private static readonly string[] TemplatePath = { "spec", "template", "spec" };
     private static readonly string[] CronJobPath = { "spec", "jobTemplate", "spec", "template", "spec" };

@@ -15,7 +15,7 @@ namespace Restore.Engine.Actions;
 /// view is available we instead add a warning and leave that class unchanged, so one mistyped
 /// mapping does not lose the claim; without a cluster view the mapping is applied unchecked.
 /// </remarks>
-public sealed class ChangeStorageClassAction : IRestoreItemAction
+internal sealed class ChangeStorageClassAction : IRestoreItemAction
 {
     /// <inheritdoc />
     public string Name => "velero.io/change-storage-class";

@@ -6,7 +6,7 @@ namespace Restore.Engine.Actions;
 /// <c>velero.io/cluster-role-bindings</c>: the same subject namespace remapping as
 /// <see cref="RoleBindingAction"/>, for ClusterRoleBindings.
 /// </summary>
-public sealed class ClusterRoleBindingAction : IRestoreItemAction
+internal sealed class ClusterRoleBindingAction : IRestoreItemAction
 {
     /// <inheritdoc />
     public string Name => "velero.io/cluster-role-bindings";

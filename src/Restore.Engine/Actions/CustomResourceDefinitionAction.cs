@@ -12,7 +12,7 @@ namespace Restore.Engine.Actions;
 /// The cleared field is removed rather than written as <c>false</c>, which is what Velero's typed
 /// round trip produces. Unlike that round trip, unknown fields elsewhere in the CRD are kept.
 /// </remarks>
-public sealed class CustomResourceDefinitionAction : IRestoreItemAction
+internal sealed class CustomResourceDefinitionAction : IRestoreItemAction
 {
     /// <inheritdoc />
     public string Name => "velero.io/crd-preserve-fields";

@@ -7,7 +7,7 @@ namespace Restore.Engine.Actions;
 /// ConfigMap for its data mover to download the volume data; no data mover runs client-side, so the
 /// item is simply skipped (the affected volumes are reported by <see cref="PersistentVolumeRestorer"/>).
 /// </summary>
-public sealed class DataUploadAction : IRestoreItemAction
+internal sealed class DataUploadAction : IRestoreItemAction
 {
     /// <summary>The skip reason recorded for every DataUpload.</summary>
     public const string SkipReason = "data mover results cannot be restored client-side";

@@ -9,7 +9,7 @@ namespace Restore.Engine.Actions;
 /// A per-kind fix-up applied to an item before it is created, matching one of Velero's built-in
 /// restore item actions (docs/velero-compatibility.md#item-actions). One small class per action, each in its own file.
 /// </summary>
-public interface IRestoreItemAction
+internal interface IRestoreItemAction
 {
     /// <summary>Velero's registration name, such as <c>velero.io/pod</c>; used in logs and plans.</summary>
     string Name { get; }
@@ -25,7 +25,7 @@ public interface IRestoreItemAction
 }
 
 /// <summary>Everything an action may look at while fixing one item.</summary>
-public sealed class RestoreItemActionContext
+internal sealed class RestoreItemActionContext
 {
     private readonly List<string> warnings = new();
     private readonly Func<JsonObject>? readItemFromBackup;
@@ -87,7 +87,7 @@ public sealed class RestoreItemActionContext
 }
 
 /// <summary>What an action decided beyond its in-place changes.</summary>
-public sealed class RestoreItemActionResult
+internal sealed class RestoreItemActionResult
 {
     /// <summary>Nothing more to do.</summary>
     public static RestoreItemActionResult Continue { get; } = new(false, null, Array.Empty<AdditionalItem>());
@@ -117,7 +117,7 @@ public sealed class RestoreItemActionResult
 }
 
 /// <summary>An item an action wants restored too, named by its place in the backup.</summary>
-public sealed class AdditionalItem
+internal sealed class AdditionalItem
 {
     /// <summary>Creates a reference.</summary>
     public AdditionalItem(string groupResource, string @namespace, string name)
@@ -138,7 +138,7 @@ public sealed class AdditionalItem
 }
 
 /// <summary>Restore-wide settings that actions read.</summary>
-public sealed class RestoreActionOptions
+internal sealed class RestoreActionOptions
 {
     /// <summary>Source namespace to target namespace.</summary>
     public IReadOnlyDictionary<string, string> NamespaceMapping { get; init; } = new Dictionary<string, string>();
@@ -176,7 +176,7 @@ public sealed class RestoreActionOptions
 }
 
 /// <summary>Read-only facts about the target cluster that some actions need.</summary>
-public interface IClusterState
+internal interface IClusterState
 {
     /// <summary>Names of the ServiceAccounts in <paramref name="namespace"/>.</summary>
     IReadOnlyCollection<string> GetServiceAccountNames(string @namespace);

@@ -16,7 +16,7 @@ namespace Restore.Engine.Actions;
 /// or be empty (<c>"docker.io/, "</c> strips a prefix). Unlike Velero, an empty old part is reported
 /// instead of matching every image.
 /// </remarks>
-public static class ImageMappingParser
+internal static class ImageMappingParser
 {
     /// <summary>Parses the ConfigMap data. Entries are read in key order so results do not depend on dictionary order.</summary>
     public static ImageMappingParseResult Parse(IEnumerable<KeyValuePair<string, string>> configMapData)
@@ -66,7 +66,7 @@ public static class ImageMappingParser
 }
 
 /// <summary>The outcome of <see cref="ImageMappingParser.Parse"/>.</summary>
-public sealed class ImageMappingParseResult
+internal sealed class ImageMappingParseResult
 {
     /// <summary>Creates a result.</summary>
     public ImageMappingParseResult(IReadOnlyDictionary<string, string> mapping, IReadOnlyList<string> problems)

@@ -7,7 +7,7 @@ namespace Restore.Engine.Actions;
 /// and the legacy <c>controller-uid</c>) from <c>spec.selector.matchLabels</c> and
 /// <c>spec.template.metadata.labels</c>; the target cluster assigns a new uid and selector.
 /// </summary>
-public sealed class JobAction : IRestoreItemAction
+internal sealed class JobAction : IRestoreItemAction
 {
     private static readonly string[] ControllerUidLabels = { "batch.kubernetes.io/controller-uid", "controller-uid" };
 

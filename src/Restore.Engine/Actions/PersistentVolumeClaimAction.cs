@@ -16,7 +16,7 @@ namespace Restore.Engine.Actions;
 /// <c>velero.io/change-pvc-node-selector</c> ConfigMap; the mapped node is not checked for existence.
 /// Velero 1.18 always removes the annotation, which is what an empty mapping gives.
 /// </remarks>
-public sealed class PersistentVolumeClaimAction : IRestoreItemAction
+internal sealed class PersistentVolumeClaimAction : IRestoreItemAction
 {
     private const string SelectedNodeAnnotation = "volume.kubernetes.io/selected-node";
 

@@ -5,7 +5,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Actions;
 
 /// <summary>What happens to a PersistentVolume of the backup (docs/velero-compatibility.md#persistent-volumes).</summary>
-public enum PersistentVolumeRestoreKind
+internal enum PersistentVolumeRestoreKind
 {
     /// <summary>Create the PersistentVolume under its own name (claimRef namespace remapped, binding info reset).</summary>
     Restore,
@@ -21,7 +21,7 @@ public enum PersistentVolumeRestoreKind
 }
 
 /// <summary>The outcome of <see cref="PersistentVolumeRestorer.Decide"/> for one PersistentVolume.</summary>
-public sealed class PersistentVolumeDecision
+internal sealed class PersistentVolumeDecision
 {
     /// <summary>Creates a decision.</summary>
     public PersistentVolumeDecision(
@@ -89,7 +89,7 @@ public sealed class PersistentVolumeDecision
 }
 
 /// <summary>What <see cref="PersistentVolumeRestorer.ApplyToClaim"/> changed on a claim.</summary>
-public sealed class ClaimVolumeChange
+internal sealed class ClaimVolumeChange
 {
     /// <summary>Nothing changed.</summary>
     public static ClaimVolumeChange None { get; } = new(null, false, false, null);

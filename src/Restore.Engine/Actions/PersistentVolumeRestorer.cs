@@ -26,7 +26,7 @@ namespace Restore.Engine.Actions;
 /// storage volume as the existing PersistentVolume, and the warning says so. Velero waits up to ten
 /// minutes for a same-named PV that is being deleted; that wait belongs to the executor.</para>
 /// </remarks>
-public sealed class PersistentVolumeRestorer
+internal sealed class PersistentVolumeRestorer
 {
     private const string OriginalPvNameAnnotation = "velero.io/original-pv-name";
     private static readonly string[] BindingAnnotations = { "pv.kubernetes.io/bind-completed", "pv.kubernetes.io/bound-by-controller" };

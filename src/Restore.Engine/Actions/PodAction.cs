@@ -13,7 +13,7 @@ namespace Restore.Engine.Actions;
 /// not know (for example fields newer than Velero's Kubernetes libraries). We edit the JSON in place
 /// and keep every other field. Lists that end up empty are dropped, as the typed round trip does.
 /// </remarks>
-public sealed class PodAction : IRestoreItemAction
+internal sealed class PodAction : IRestoreItemAction
 {
     /// <inheritdoc />
     public string Name => "velero.io/pod";

@@ -18,7 +18,7 @@ namespace Restore.Engine.Actions;
 /// this pod (by name and backup namespace) with a snapshot id, except projected and downward API
 /// volumes; when there are none, the legacy <c>snapshot.velero.io/&lt;volume&gt;</c> pod annotations.
 /// </remarks>
-public sealed class PodVolumeRestoreAction : IRestoreItemAction
+internal sealed class PodVolumeRestoreAction : IRestoreItemAction
 {
     private const string LegacySnapshotAnnotationPrefix = "snapshot.velero.io/";
 

@@ -6,7 +6,7 @@ namespace Restore.Engine.Actions;
 /// Thrown by an action when an item cannot be prepared for restore. The planner records it as
 /// Velero does, <c>error preparing &lt;resourceID&gt;: &lt;Message&gt;</c>, and does not restore the item.
 /// </summary>
-public sealed class RestoreItemActionException : Exception
+internal sealed class RestoreItemActionException : Exception
 {
     /// <summary>Creates the exception with a message that names the problem.</summary>
     public RestoreItemActionException(string message)

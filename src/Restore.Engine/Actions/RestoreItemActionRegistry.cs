@@ -8,7 +8,7 @@ namespace Restore.Engine.Actions;
 /// The restore item actions the planner runs, in the order it runs them (docs/velero-compatibility.md#item-steps step 9:
 /// plugin-registry order, which for Velero's built-ins is the sorted name order of its plugin server).
 /// </summary>
-public sealed class RestoreItemActionRegistry
+internal sealed class RestoreItemActionRegistry
 {
     /// <summary>
     /// Velero's built-in restore item action names in the order Velero runs them: its plugin server lists

@@ -8,7 +8,7 @@ namespace Restore.Engine.Actions;
 /// <c>velero.io/role-bindings</c>: with a namespace mapping, each <c>subjects[].namespace</c> that is
 /// a mapping key is replaced by its target, so ServiceAccount subjects follow their namespace.
 /// </summary>
-public sealed class RoleBindingAction : IRestoreItemAction
+internal sealed class RoleBindingAction : IRestoreItemAction
 {
     /// <inheritdoc />
     public string Name => "velero.io/role-bindings";

@@ -14,7 +14,7 @@ namespace Restore.Engine.Actions;
 /// offline) the skip test cannot run, so the secret is kept and stripped as above; a stripped token
 /// secret is harmless because the cluster's token controller fills it in again.
 /// </remarks>
-public sealed class SecretAction : IRestoreItemAction
+internal sealed class SecretAction : IRestoreItemAction
 {
     private const string ServiceAccountTokenType = "kubernetes.io/service-account-token";
 

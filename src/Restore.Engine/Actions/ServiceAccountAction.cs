@@ -8,7 +8,7 @@ namespace Restore.Engine.Actions;
 /// <c>secrets[]</c> from the end, the first entry named <c>&lt;serviceAccountName&gt;-token-*</c> is
 /// removed, and only that one (the target cluster creates its own token secret).
 /// </summary>
-public sealed class ServiceAccountAction : IRestoreItemAction
+internal sealed class ServiceAccountAction : IRestoreItemAction
 {
     /// <inheritdoc />
     public string Name => "velero.io/service-account";

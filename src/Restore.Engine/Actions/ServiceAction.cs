@@ -22,7 +22,7 @@ namespace Restore.Engine.Actions;
 /// </list>
 /// A cleared port is removed from the JSON, which is what Velero's typed round trip writes for zero.
 /// </summary>
-public sealed class ServiceAction : IRestoreItemAction
+internal sealed class ServiceAction : IRestoreItemAction
 {
     private const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 

@@ -9,7 +9,7 @@ namespace Restore.Engine.Actions;
 /// <c>None</c> or <c>NoneOnDryRun</c> (including a missing one) becomes <c>None</c>, the only values v1
 /// accepts. Webhook entries that are not objects are dropped, as Velero drops entries it cannot convert.
 /// </summary>
-public sealed class WebhookConfigurationAction : IRestoreItemAction
+internal sealed class WebhookConfigurationAction : IRestoreItemAction
 {
     /// <inheritdoc />
     public string Name => "velero.io/admission-webhook-configuration";

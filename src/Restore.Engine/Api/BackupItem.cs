@@ -1,10 +1,11 @@
+using Restore.Engine.Archive;
+
 namespace Restore.Engine.Api;
 
 /// <summary>One item of a backup tarball, as listed by Get-BackupItem (from the unversioned tree, docs/velero-compatibility.md#tarball-paths).</summary>
 public sealed class BackupItem
 {
-    /// <summary>Creates an item.</summary>
-    public BackupItem(string backup, string groupResource, string @namespace, string name, string path, long size)
+    private BackupItem(string backup, string groupResource, string @namespace, string name, string path, long size)
     {
         Backup = backup;
         GroupResource = groupResource;
@@ -49,6 +50,14 @@ public sealed class BackupItem
 
     /// <summary>Why the item's JSON could not be read; null when it could.</summary>
     public string? DecodeError { get; set; }
+
+    /// <summary>The view of an item the scanner found in <paramref name="backup"/>.</summary>
+    internal static BackupItem From(string backup, ScannedItem item) => new(backup, item.GroupResource, item.Namespace, item.Name, item.Path, item.Size)
+    {
+        Version = item.Version,
+        Kind = item.Kind,
+        DecodeError = item.DecodeError,
+    };
 
     /// <inheritdoc />
     public override string ToString() => Namespace.Length == 0 ? $"{GroupResource}/{Name}" : $"{GroupResource}/{Namespace}/{Name}";

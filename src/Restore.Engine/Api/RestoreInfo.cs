@@ -80,7 +80,7 @@ public sealed class RestoreInfo
     public string Cluster { get; set; } = string.Empty;
 
     /// <summary>Per-target outcomes.</summary>
-    public IReadOnlyList<RestoreTargetStatus> Targets { get; set; } = Array.Empty<RestoreTargetStatus>();
+    public IReadOnlyList<RestoreTarget> Targets { get; set; } = Array.Empty<RestoreTarget>();
 
     /// <summary>The backup restored (<c>spec.backupName</c>).</summary>
     public string? Backup { get; set; }
@@ -130,8 +130,11 @@ public sealed class RestoreInfo
     /// <summary><c>spec.namespaceMapping</c>: source namespace to target namespace.</summary>
     public IDictionary<string, string> NamespaceMapping { get; set; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>The whole restore spec; null without a record.</summary>
-    public RestoreSpec? Spec { get; set; }
+    /// <summary>
+    /// The whole restore spec as plain data: its fields by name (<c>Spec.IncludeClusterResources</c>,
+    /// <c>Spec.LabelSelector.MatchLabels</c>), nested objects as dictionaries and lists as lists; null without a record.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Spec { get; set; }
 
     /// <summary>The Restore object as YAML (what <c>New-Restore -Manifest</c> reads back); empty without a record.</summary>
     public string Manifest { get; set; } = string.Empty;
@@ -158,7 +161,7 @@ public sealed class RestoreInfo
     /// <param name="record">The record.</param>
     /// <param name="origin">The storage location options it was read with (the secret is not copied); null for none.</param>
     /// <param name="now">The current time.</param>
-    public static RestoreInfo FromRecord(RestoreRecord record, StorageLocationOptions? origin, DateTimeOffset now)
+    internal static RestoreInfo FromRecord(RestoreRecord record, StorageLocationOptions? origin, DateTimeOffset now)
     {
         if (record is null)
         {
@@ -190,7 +193,7 @@ public sealed class RestoreInfo
             TotalItems = record.TotalItems,
             FailureReason = record.FailureReason,
             ValidationErrors = record.ValidationErrors.ToList(),
-            Targets = record.Targets.ToList(),
+            Targets = record.Targets.Select(RestoreTarget.From).ToList(),
             Cluster = string.Join(", ", record.Targets.Select(t => t.Name).Where(n => n.Length > 0)),
             Backup = spec?.BackupName ?? record.BackupName,
             Schedule = spec?.ScheduleName ?? record.ScheduleName,
@@ -202,7 +205,7 @@ public sealed class RestoreInfo
             StartTimestamp = Utc(record.StartTimestamp),
             CompletionTimestamp = Utc(record.CompletionTimestamp),
             LastUpdateTimestamp = Utc(record.LastUpdateTimestamp),
-            Spec = spec,
+            Spec = spec is null ? null : PlainData.Of(spec),
             IncludedNamespaces = spec?.IncludedNamespaces?.ToList() ?? new List<string>(),
             ExcludedNamespaces = spec?.ExcludedNamespaces?.ToList() ?? new List<string>(),
             IncludedResources = spec?.IncludedResources?.ToList() ?? new List<string>(),
@@ -252,7 +255,7 @@ public sealed class RestoreInfo
     /// <param name="name">Restore name.</param>
     /// <param name="results">Its results, or null when there are none.</param>
     /// <param name="origin">The storage location options it was read with; null for none.</param>
-    public static RestoreInfo WithoutRecord(string name, RestoreResults? results, StorageLocationOptions? origin)
+    internal static RestoreInfo WithoutRecord(string name, RestoreResults? results, StorageLocationOptions? origin)
     {
         var info = new RestoreInfo
         {

@@ -17,7 +17,19 @@ namespace Restore.Engine.Api;
 public sealed class RestoreParameters
 {
     /// <summary>The Velero namespace, where Velero keeps the resource modifier ConfigMap.</summary>
-    public const string VeleroNamespace = "velero";
+    internal const string VeleroNamespace = "velero";
+
+    /// <summary>The default of <see cref="Parallel"/>: items in flight per target.</summary>
+    public const int DefaultParallel = RestoreRequest.DefaultParallel;
+
+    /// <summary>The default of <see cref="Qps"/>: requests per second per cluster.</summary>
+    public const double DefaultQps = RestoreRequest.DefaultQps;
+
+    /// <summary>The default of <see cref="Burst"/> (twice <see cref="Qps"/> when that is given).</summary>
+    public const int DefaultBurst = RestoreRequest.DefaultBurst;
+
+    /// <summary>The default of <see cref="ItemOperationTimeout"/>.</summary>
+    public const string DefaultItemOperationTimeout = RestoreRequest.DefaultItemOperationTimeout;
 
     /// <summary><c>-Backup</c>.</summary>
     public string? Backup { get; set; }
@@ -140,10 +152,19 @@ public sealed class RestoreParameters
     public string? Timeout { get; set; }
 
     /// <summary>
+    /// Checks the parameters without running anything: the manifest is read, every value parsed. Call it early, to
+    /// reject bad parameters before the storage location is touched; the engine's calls check them again.
+    /// </summary>
+    /// <exception cref="RestoreEngineException">
+    /// <see cref="FailureKind.InvalidArgument"/> or <see cref="FailureKind.ManifestInvalid"/>; <see cref="RestoreEngineException.Parameter"/> names it.
+    /// </exception>
+    public void Validate() => ToRequest();
+
+    /// <summary>
     /// Builds the request: the manifest (if any) with every given parameter applied over it.
     /// </summary>
-    /// <exception cref="RestoreParameterException">A parameter or the manifest is unusable; the message names it.</exception>
-    public RestoreRequest ToRequest()
+    /// <exception cref="RestoreEngineException">A parameter or the manifest is unusable; the message names it.</exception>
+    internal RestoreRequest ToRequest()
     {
         var manifest = ReadManifest();
         var baseSpec = manifest?.Spec ?? new RestoreSpec();
@@ -191,22 +212,22 @@ public sealed class RestoreParameters
 
         if (request.ToDirectory is not null && request.Contexts.Count > 0)
         {
-            throw new RestoreParameterException("ToDirectory", "-ToDirectory and -Context cannot be combined: a restore goes into clusters or into a folder.");
+            throw RestoreEngineException.ForParameter("ToDirectory", "-ToDirectory and -Context cannot be combined: a restore goes into clusters or into a folder.");
         }
 
         if (Parallel is { } parallel)
         {
-            request.Parallel = parallel >= 0 ? parallel : throw new RestoreParameterException("Parallel", "-Parallel must be 0 (one per processor) or more.");
+            request.Parallel = parallel >= 0 ? parallel : throw RestoreEngineException.ForParameter("Parallel", "-Parallel must be 0 (one per processor) or more.");
         }
 
         if (Qps is { } qps)
         {
-            request.Qps = qps > 0 ? qps : throw new RestoreParameterException("Qps", "-Qps must be more than 0.");
+            request.Qps = qps > 0 ? qps : throw RestoreEngineException.ForParameter("Qps", "-Qps must be more than 0.");
         }
 
         if (Burst is { } burst)
         {
-            request.Burst = burst > 0 ? burst : throw new RestoreParameterException("Burst", "-Burst must be more than 0.");
+            request.Burst = burst > 0 ? burst : throw RestoreEngineException.ForParameter("Burst", "-Burst must be more than 0.");
         }
 
         var itemTimeout = ItemOperationTimeout is not null
@@ -230,8 +251,8 @@ public sealed class RestoreParameters
     /// Parses a duration as users type it: a Go duration (<c>90s</c>, <c>10m</c>, <c>1h30m</c>) or a .NET time span
     /// (<c>00:10:00</c>, <c>1.00:00:00</c>). It must be more than zero.
     /// </summary>
-    /// <exception cref="RestoreParameterException">The text is neither, or not positive.</exception>
-    public static TimeSpan ParseDuration(string parameter, string text)
+    /// <exception cref="RestoreEngineException">The text is neither, or not positive.</exception>
+    internal static TimeSpan ParseDuration(string parameter, string text)
     {
         var trimmed = (text ?? string.Empty).Trim();
         TimeSpan value;
@@ -239,20 +260,20 @@ public sealed class RestoreParameters
         {
             if (!TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out value))
             {
-                throw new RestoreParameterException(parameter, $"-{parameter} '{text}' is not a duration: use 10m, 1h30m or 00:10:00.");
+                throw RestoreEngineException.ForParameter(parameter, $"-{parameter} '{text}' is not a duration: use 10m, 1h30m or 00:10:00.");
             }
         }
         else if (!GoDuration.TryParse(trimmed, out value, out _))
         {
-            throw new RestoreParameterException(parameter, $"-{parameter} '{text}' is not a duration: use 10m, 1h30m or 00:10:00.");
+            throw RestoreEngineException.ForParameter(parameter, $"-{parameter} '{text}' is not a duration: use 10m, 1h30m or 00:10:00.");
         }
 
-        return value > TimeSpan.Zero ? value : throw new RestoreParameterException(parameter, $"-{parameter} must be longer than zero, not '{text}'.");
+        return value > TimeSpan.Zero ? value : throw RestoreEngineException.ForParameter(parameter, $"-{parameter} must be longer than zero, not '{text}'.");
     }
 
     /// <summary>Reads one kubectl-style label selector (<c>app=web,tier!=cache</c>, <c>env in (a,b)</c>) into the spec form.</summary>
-    /// <exception cref="RestoreParameterException">The selector is invalid.</exception>
-    public static LabelSelectorSpec ParseLabelSelector(string text)
+    /// <exception cref="RestoreEngineException">The selector is invalid.</exception>
+    internal static LabelSelectorSpec ParseLabelSelector(string text)
     {
         try
         {
@@ -261,7 +282,7 @@ public sealed class RestoreParameters
         }
         catch (FormatException ex)
         {
-            throw new RestoreParameterException("LabelSelector", $"-LabelSelector '{text}' is not a label selector: {ex.Message}");
+            throw RestoreEngineException.ForParameter("LabelSelector", $"-LabelSelector '{text}' is not a label selector: {ex.Message}");
         }
     }
 
@@ -278,7 +299,7 @@ public sealed class RestoreParameters
         }
         catch (FormatException ex)
         {
-            throw new RestoreParameterException("Manifest", $"-Manifest {ManifestSource ?? string.Empty}: {ex.Message}".Replace("-Manifest :", "-Manifest:"));
+            throw RestoreEngineException.ForParameter("Manifest", $"-Manifest {ManifestSource ?? string.Empty}: {ex.Message}".Replace("-Manifest :", "-Manifest:"));
         }
     }
 
@@ -351,7 +372,7 @@ public sealed class RestoreParameters
         {
             if ((LabelSyntax.ValidateKey(pair.Key) ?? LabelSyntax.ValidateValue(pair.Value)) is string problem)
             {
-                throw new RestoreParameterException("Label", $"-Label '{pair.Key}={pair.Value}' is not a Kubernetes label: {problem}");
+                throw RestoreEngineException.ForParameter("Label", $"-Label '{pair.Key}={pair.Value}' is not a Kubernetes label: {problem}");
             }
         }
 
@@ -366,7 +387,7 @@ public sealed class RestoreParameters
         "auto" => null,
         "all" => true,
         "none" => false,
-        _ => throw new RestoreParameterException("ClusterResources", $"-ClusterResources must be Auto, All or None, not '{value}'."),
+        _ => throw RestoreEngineException.ForParameter("ClusterResources", $"-ClusterResources must be Auto, All or None, not '{value}'."),
     };
 
     private static string? Policy(string? value)
@@ -380,7 +401,7 @@ public sealed class RestoreParameters
         {
             "none" => "none",
             "update" => "update",
-            _ => throw new RestoreParameterException("ExistingResourcePolicy", $"-ExistingResourcePolicy must be None or Update, not '{value}'."),
+            _ => throw RestoreEngineException.ForParameter("ExistingResourcePolicy", $"-ExistingResourcePolicy must be None or Update, not '{value}'."),
         };
     }
 
@@ -395,12 +416,12 @@ public sealed class RestoreParameters
         };
         if (name.Length == 0)
         {
-            throw new RestoreParameterException("ResourceModifierConfigMap", $"-ResourceModifierConfigMap '{reference}' must be a ConfigMap name, or velero/<name>.");
+            throw RestoreEngineException.ForParameter("ResourceModifierConfigMap", $"-ResourceModifierConfigMap '{reference}' must be a ConfigMap name, or velero/<name>.");
         }
 
         if (!string.Equals(ns, VeleroNamespace, StringComparison.Ordinal))
         {
-            throw new RestoreParameterException(
+            throw RestoreEngineException.ForParameter(
                 "ResourceModifierConfigMap",
                 $"-ResourceModifierConfigMap '{reference}': the ConfigMap must be in the {VeleroNamespace} namespace, where Velero reads it. Copy it there, or save its rules to a file and give -ResourceModifier <file>.");
         }
@@ -416,12 +437,12 @@ public sealed class RestoreParameters
             var target = Convert.ToString(entry.Key, CultureInfo.InvariantCulture)?.Trim() ?? string.Empty;
             if (target.Length == 0)
             {
-                throw new RestoreParameterException("JsonPatch", "-JsonPatch: every key must name objects, as resource.group/namespace/name.");
+                throw RestoreEngineException.ForParameter("JsonPatch", "-JsonPatch: every key must name objects, as resource.group/namespace/name.");
             }
 
             var text = entry.Value switch
             {
-                null => throw new RestoreParameterException("JsonPatch", $"-JsonPatch '{target}' has no patch."),
+                null => throw RestoreEngineException.ForParameter("JsonPatch", $"-JsonPatch '{target}' has no patch."),
                 string s => s,
                 _ => PlainJson.Write(entry.Value),
             };
@@ -445,7 +466,7 @@ public sealed class RestoreParameters
             var value = entry.Value is null ? null : Convert.ToString(entry.Value, CultureInfo.InvariantCulture);
             if (key.Trim().Length == 0 || (parameter != "Label" && string.IsNullOrWhiteSpace(value)))
             {
-                throw new RestoreParameterException(parameter, $"-{parameter}: '{key}' = '{value}' has an empty side; every entry maps a non-empty name to a non-empty name.");
+                throw RestoreEngineException.ForParameter(parameter, $"-{parameter}: '{key}' = '{value}' has an empty side; every entry maps a non-empty name to a non-empty name.");
             }
 
             map[key.Trim()] = (value ?? string.Empty).Trim();
@@ -458,18 +479,4 @@ public sealed class RestoreParameters
         values?.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v.Trim()).ToList();
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
-}
-
-/// <summary>A New-Restore or Get-RestorePlan parameter (or the manifest) is unusable.</summary>
-public sealed class RestoreParameterException : ArgumentException
-{
-    /// <summary>Creates the exception.</summary>
-    public RestoreParameterException(string parameter, string message)
-        : base(message)
-    {
-        Parameter = parameter;
-    }
-
-    /// <summary>The parameter name without the dash.</summary>
-    public string Parameter { get; }
 }

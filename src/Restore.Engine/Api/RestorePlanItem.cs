@@ -128,7 +128,7 @@ public sealed class RestorePlanItem
     /// One line per planned item of every target of <paramref name="preview"/>, in plan order, with the live
     /// prediction where there is one.
     /// </summary>
-    public static IReadOnlyList<RestorePlanItem> FromPreview(RestorePreview preview)
+    internal static IReadOnlyList<RestorePlanItem> FromPreview(RestorePreview preview)
     {
         if (preview is null)
         {
@@ -156,7 +156,7 @@ public sealed class RestorePlanItem
     }
 
     /// <summary>One line per planned item of <paramref name="plan"/>; <paramref name="predictionOf"/> gives the live check of an item, or null.</summary>
-    public static IEnumerable<RestorePlanItem> FromPlan(RestorePlan plan, string restoreName, string backupName, string target, Func<PlannedItem, ItemPrediction?>? predictionOf = null)
+    internal static IEnumerable<RestorePlanItem> FromPlan(RestorePlan plan, string restoreName, string backupName, string target, Func<PlannedItem, ItemPrediction?>? predictionOf = null)
     {
         if (plan is null)
         {

@@ -3,7 +3,7 @@ using System;
 namespace Restore.Engine.Archive;
 
 /// <summary>A backup tarball that cannot be read safely. The message names the entry when there is one.</summary>
-public abstract class ArchiveException : Exception
+internal abstract class ArchiveException : Exception
 {
     /// <summary>Creates the exception.</summary>
     protected ArchiveException(string message, string? entryPath, long offset, Exception? innerException)
@@ -21,7 +21,7 @@ public abstract class ArchiveException : Exception
 }
 
 /// <summary>What is wrong with a malformed archive.</summary>
-public enum ArchiveProblem
+internal enum ArchiveProblem
 {
     /// <summary>The stream is empty or not gzip.</summary>
     NotGzip,
@@ -43,7 +43,7 @@ public enum ArchiveProblem
 }
 
 /// <summary>A malformed, truncated or damaged archive.</summary>
-public sealed class ArchiveFormatException : ArchiveException
+internal sealed class ArchiveFormatException : ArchiveException
 {
     /// <summary>Creates the exception.</summary>
     public ArchiveFormatException(ArchiveProblem problem, string message, string? entryPath = null, long offset = 0, Exception? innerException = null)
@@ -57,7 +57,7 @@ public sealed class ArchiveFormatException : ArchiveException
 }
 
 /// <summary>An entry that tries to leave the archive: an absolute path or a <c>..</c> segment.</summary>
-public sealed class ArchiveSecurityException : ArchiveException
+internal sealed class ArchiveSecurityException : ArchiveException
 {
     /// <summary>Creates the exception.</summary>
     public ArchiveSecurityException(string message, string entryPath, long offset)
@@ -67,7 +67,7 @@ public sealed class ArchiveSecurityException : ArchiveException
 }
 
 /// <summary>An <see cref="ArchiveLimits"/> bound was exceeded.</summary>
-public sealed class ArchiveLimitExceededException : ArchiveException
+internal sealed class ArchiveLimitExceededException : ArchiveException
 {
     /// <summary>Creates the exception.</summary>
     public ArchiveLimitExceededException(string limitName, double limit, double actual, string message, string? entryPath, long offset)

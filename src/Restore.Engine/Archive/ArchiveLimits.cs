@@ -7,7 +7,7 @@ namespace Restore.Engine.Archive;
 /// stop decompression bombs; every limit can be raised. Exceeding one throws
 /// <see cref="ArchiveLimitExceededException"/> naming the limit and the entry.
 /// </summary>
-public sealed class ArchiveLimits
+internal sealed class ArchiveLimits
 {
     /// <summary>Largest single file in the archive. Default 32 MiB (a Kubernetes object is at most a few MiB).</summary>
     public long MaxEntrySize { get; set; } = 32L * 1024 * 1024;

@@ -9,7 +9,7 @@ using Restore.Engine.Common;
 namespace Restore.Engine.Archive;
 
 /// <summary>One regular file of the archive, current until the next <see cref="BackupArchiveReader.ReadNextAsync"/>.</summary>
-public sealed class ArchiveEntry
+internal sealed class ArchiveEntry
 {
     private readonly BackupArchiveReader reader;
     private readonly int generation;
@@ -54,7 +54,7 @@ public sealed class ArchiveEntry
 /// in an <see cref="ArchiveException"/> that names the entry; <see cref="ArchiveLimits"/> bound the work.
 /// Item JSON is not parsed here: whoever decodes an item reports its errors.
 /// </summary>
-public sealed class BackupArchiveReader : IDisposable
+internal sealed class BackupArchiveReader : IDisposable
 {
     private const int BufferSize = 256 * 1024;
 

@@ -6,7 +6,7 @@ using Restore.Engine.Common;
 namespace Restore.Engine.Archive;
 
 /// <summary>One item listed from the unversioned tree of a backup (docs/velero-compatibility.md#tarball-paths).</summary>
-public sealed class BackupItemEntry
+internal sealed class BackupItemEntry
 {
     internal BackupItemEntry(string groupResource, string @namespace, string name, bool jsonSuffix, ReadOnlyMemory<byte> content)
     {
@@ -60,7 +60,7 @@ public sealed class BackupItemEntry
 /// preferred-version copy) was most of the index's memory. A version-directory copy byte-identical to its unversioned
 /// file is one bit on the item; only copies that differ (or come first) are kept under their own path.
 /// </remarks>
-public sealed class BackupContents
+internal sealed class BackupContents
 {
     private const string ResourcesPrefix = "resources/";
     private const string JsonExtension = ".json";

@@ -4,16 +4,15 @@ using System.IO;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Api;
 using Restore.Engine.Common;
 
 namespace Restore.Engine.Archive;
 
 /// <summary>Where a scan is, for progress bars.</summary>
-public sealed class BackupScanProgress
+internal sealed class ScanProgress
 {
     /// <summary>Creates a progress report.</summary>
-    public BackupScanProgress(long compressedBytesRead, long? compressedLength, long itemsSeen)
+    public ScanProgress(long compressedBytesRead, long? compressedLength, long itemsSeen)
     {
         CompressedBytesRead = compressedBytesRead;
         CompressedLength = compressedLength;
@@ -31,10 +30,10 @@ public sealed class BackupScanProgress
 }
 
 /// <summary>What a scan found, besides the items it reported.</summary>
-public sealed class BackupScanResult
+internal sealed class ScanResult
 {
     /// <summary>Creates a result.</summary>
-    public BackupScanResult(long itemCount, long matchedCount, bool hasResources, IReadOnlyList<string> warnings)
+    public ScanResult(long itemCount, long matchedCount, bool hasResources, IReadOnlyList<string> warnings)
     {
         ItemCount = itemCount;
         MatchedCount = matchedCount;
@@ -55,29 +54,66 @@ public sealed class BackupScanResult
     public IReadOnlyList<string> Warnings { get; }
 }
 
+/// <summary>One item found by <see cref="BackupItemScanner"/>: where it is in the tarball and what its JSON says it is.</summary>
+internal sealed class ScannedItem
+{
+    /// <summary>Creates an item.</summary>
+    public ScannedItem(string groupResource, string @namespace, string name, string path, long size)
+    {
+        GroupResource = groupResource;
+        Namespace = @namespace;
+        Name = name;
+        Path = path;
+        Size = size;
+    }
+
+    /// <summary>Group-resource, such as <c>deployments.apps</c> or <c>pods</c>.</summary>
+    public string GroupResource { get; }
+
+    /// <summary>Source namespace; empty for cluster-scoped items.</summary>
+    public string Namespace { get; }
+
+    /// <summary>Item name (the file name less <c>.json</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>Path inside the tarball.</summary>
+    public string Path { get; }
+
+    /// <summary>Size of the item file in bytes.</summary>
+    public long Size { get; }
+
+    /// <summary>API version from the item's <c>apiVersion</c>; empty when it cannot be read.</summary>
+    public string Version { get; set; } = string.Empty;
+
+    /// <summary>The item's <c>kind</c>; empty when it cannot be read.</summary>
+    public string Kind { get; set; } = string.Empty;
+
+    /// <summary>Why the item's JSON could not be read; null when it could.</summary>
+    public string? DecodeError { get; set; }
+}
+
 /// <summary>
 /// Lists the items of a backup tarball without keeping it: each entry is read, its <c>apiVersion</c> and
 /// <c>kind</c> decoded, reported and dropped, so memory stays bounded by the largest item. Items come from the
 /// unversioned tree only (docs/velero-compatibility.md#tarball-paths); versioned copies are skipped unread.
 /// </summary>
-public static class BackupItemScanner
+internal static class BackupItemScanner
 {
     /// <summary>Key of the item being filtered: group-resource, namespace ("" for cluster scope), name.</summary>
     public delegate bool ItemFilter(string groupResource, string @namespace, string name);
 
     /// <summary>
     /// Scans <paramref name="tarball"/>. <paramref name="filter"/> (optional) is asked before an item is read;
-    /// <paramref name="onItem"/> gets each matching item, with <see cref="BackupItem.DecodeError"/> set when its
+    /// <paramref name="onItem"/> gets each matching item, with <see cref="ScannedItem.DecodeError"/> set when its
     /// JSON is broken (the scan goes on). Throws <see cref="ArchiveException"/> for a hostile or broken archive.
     /// </summary>
-    public static async Task<BackupScanResult> ScanAsync(
+    public static async Task<ScanResult> ScanAsync(
         Stream tarball,
-        string backupName,
         ArchiveLimits? limits,
         ItemFilter? filter,
-        Action<BackupItem> onItem,
+        Action<ScannedItem> onItem,
         IEngineLog? log,
-        IProgress<BackupScanProgress>? progress,
+        IProgress<ScanProgress>? progress,
         CancellationToken cancellationToken)
     {
         if (onItem is null)
@@ -114,7 +150,7 @@ public static class BackupItemScanner
             if (progress is not null && items - lastProgress >= 1000)
             {
                 lastProgress = items;
-                progress.Report(new BackupScanProgress(reader.CompressedBytesRead, reader.CompressedLength, items));
+                progress.Report(new ScanProgress(reader.CompressedBytesRead, reader.CompressedLength, items));
             }
 
             if (filter is not null && !filter(groupResource, ns, name))
@@ -122,18 +158,18 @@ public static class BackupItemScanner
                 continue;
             }
 
-            var item = new BackupItem(backupName, groupResource, ns, name, entry.Path, entry.Size);
+            var item = new ScannedItem(groupResource, ns, name, entry.Path, entry.Size);
             Decode(await entry.ReadContentAsync(cancellationToken).ConfigureAwait(false), item);
             matched++;
             onItem(item);
         }
 
-        progress?.Report(new BackupScanProgress(reader.CompressedBytesRead, reader.CompressedLength, items));
-        return new BackupScanResult(items, matched, hasResources, reader.Warnings);
+        progress?.Report(new ScanProgress(reader.CompressedBytesRead, reader.CompressedLength, items));
+        return new ScanResult(items, matched, hasResources, reader.Warnings);
     }
 
     /// <summary>Reads <c>apiVersion</c> and <c>kind</c> and validates the whole document, without building a tree.</summary>
-    internal static void Decode(byte[] json, BackupItem item)
+    internal static void Decode(byte[] json, ScannedItem item)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         try
@@ -202,7 +238,7 @@ public static class BackupItemScanner
 }
 
 /// <summary>Parses item paths of the unversioned tree (docs/velero-compatibility.md#tarball-paths).</summary>
-public static class BackupItemPath
+internal static class BackupItemPath
 {
     /// <summary>
     /// True for <c>resources/&lt;gr&gt;/cluster/&lt;file&gt;</c> and <c>resources/&lt;gr&gt;/namespaces/&lt;ns&gt;/&lt;file&gt;</c>;

@@ -5,7 +5,7 @@ using System.Text;
 namespace Restore.Engine.Cluster;
 
 /// <summary>How a connection authenticates, by the method that identifies the user.</summary>
-public enum ClusterAuthKind
+internal enum ClusterAuthKind
 {
     /// <summary>No credentials (anonymous, or a client certificate handled by <see cref="ClusterCredentials.HasClientCertificate"/> alone is reported as <see cref="ClientCertificate"/>).</summary>
     None,
@@ -30,7 +30,7 @@ public enum ClusterAuthKind
 /// Where and how to reach one cluster: the result of reading a kubeconfig context or the in-cluster
 /// service account. <see cref="ToString"/> never shows credentials.
 /// </summary>
-public sealed class ClusterConnectionSettings
+internal sealed class ClusterConnectionSettings
 {
     /// <summary>The API server URL, such as <c>https://10.0.0.1:6443</c>. May carry a path prefix.</summary>
     public Uri Server { get; init; } = new Uri("https://localhost");
@@ -112,7 +112,7 @@ public sealed class ClusterConnectionSettings
 /// Credentials for one connection. Contains secrets (token, key, password): never log its members.
 /// <see cref="ToString"/> names only the method.
 /// </summary>
-public sealed class ClusterCredentials
+internal sealed class ClusterCredentials
 {
     /// <summary>Bearer token (secret).</summary>
     public string? Token { get; init; }
@@ -174,7 +174,7 @@ public sealed class ClusterCredentials
 /// <c>exec</c> section. The plugin prints an ExecCredential whose token or client certificate is cached
 /// until its <c>expirationTimestamp</c>.
 /// </summary>
-public sealed class ExecCredentialSettings
+internal sealed class ExecCredentialSettings
 {
     /// <summary>The command to run. A relative path containing a directory separator is resolved against the kubeconfig file's directory.</summary>
     public string Command { get; init; } = string.Empty;

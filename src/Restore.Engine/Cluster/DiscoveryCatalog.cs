@@ -36,7 +36,7 @@ internal sealed class DiscoveredGroup
 /// The resources a cluster serves, from discovery, with name resolution as Velero's RESTMapper does it.
 /// Thread-safe; <see cref="RefreshAsync"/> swaps in a new snapshot (for example after CRDs are created).
 /// </summary>
-public sealed class DiscoveryCatalog : IResourceCatalog
+internal sealed class DiscoveryCatalog : IResourceCatalog
 {
     private readonly KubernetesClient? client;
     private Snapshot snapshot;

@@ -15,7 +15,7 @@ namespace Restore.Engine.Cluster;
 /// contexts the first file that defines a name wins; <c>current-context</c> comes from the first file
 /// that sets it. Relative paths in an entry are resolved against the directory of the file defining it.
 /// </remarks>
-public sealed class KubeConfig
+internal sealed class KubeConfig
 {
     private readonly Dictionary<string, KubeConfigEntry> clusters;
     private readonly Dictionary<string, KubeConfigEntry> users;

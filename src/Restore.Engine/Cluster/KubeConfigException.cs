@@ -3,7 +3,7 @@ using System;
 namespace Restore.Engine.Cluster;
 
 /// <summary>What kind of kubeconfig problem it is: callers pick an error id from it, never from the message.</summary>
-public enum KubeConfigProblem
+internal enum KubeConfigProblem
 {
     /// <summary>The configuration exists but cannot be used: malformed, no context selected, a missing entry, bad credentials.</summary>
     Invalid,
@@ -19,7 +19,7 @@ public enum KubeConfigProblem
 /// A kubeconfig or in-cluster configuration problem: missing file, unknown context, malformed entry,
 /// unusable credentials. The message names the file and entry and never contains secret values.
 /// </summary>
-public class KubeConfigException : Exception
+internal class KubeConfigException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public KubeConfigException()
@@ -54,7 +54,7 @@ public class KubeConfigException : Exception
 }
 
 /// <summary>The requested kubeconfig context does not exist.</summary>
-public sealed class KubeConfigContextNotFoundException : KubeConfigException
+internal sealed class KubeConfigContextNotFoundException : KubeConfigException
 {
     /// <summary>Creates the exception.</summary>
     public KubeConfigContextNotFoundException(string message, string context, string[] availableContexts)

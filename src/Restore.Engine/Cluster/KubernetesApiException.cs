@@ -7,7 +7,7 @@ using System.Text;
 namespace Restore.Engine.Cluster;
 
 /// <summary>One cause in a Kubernetes Status (for example one invalid field).</summary>
-public sealed class KubernetesStatusCause
+internal sealed class KubernetesStatusCause
 {
     /// <summary>Creates a cause.</summary>
     public KubernetesStatusCause(string? reason, string? message, string? field)
@@ -34,7 +34,7 @@ public sealed class KubernetesStatusCause
 /// A failed Kubernetes API call. The message names the cluster, the verb and the resource, and never
 /// contains credentials. Subclasses mark the reasons callers act on.
 /// </summary>
-public class KubernetesApiException : Exception
+internal class KubernetesApiException : Exception
 {
     /// <summary>Creates the exception (for serializers and tests).</summary>
     public KubernetesApiException()
@@ -181,7 +181,7 @@ public class KubernetesApiException : Exception
 }
 
 /// <summary>The details of a failed call, used to build a <see cref="KubernetesApiException"/>.</summary>
-public sealed class KubernetesApiErrorInfo
+internal sealed class KubernetesApiErrorInfo
 {
     /// <summary>HTTP status code; 0 when there was no response.</summary>
     public int StatusCode { get; init; }
@@ -212,7 +212,7 @@ public sealed class KubernetesApiErrorInfo
 }
 
 /// <summary>The object already exists (HTTP 409, reason AlreadyExists).</summary>
-public sealed class KubernetesAlreadyExistsException : KubernetesApiException
+internal sealed class KubernetesAlreadyExistsException : KubernetesApiException
 {
     /// <summary>Creates the exception.</summary>
     public KubernetesAlreadyExistsException(KubernetesApiErrorInfo info, Exception? innerException = null)
@@ -222,7 +222,7 @@ public sealed class KubernetesAlreadyExistsException : KubernetesApiException
 }
 
 /// <summary>The object (or resource, or namespace) does not exist (HTTP 404).</summary>
-public sealed class KubernetesNotFoundException : KubernetesApiException
+internal sealed class KubernetesNotFoundException : KubernetesApiException
 {
     /// <summary>Creates the exception.</summary>
     public KubernetesNotFoundException(KubernetesApiErrorInfo info, Exception? innerException = null)
@@ -232,7 +232,7 @@ public sealed class KubernetesNotFoundException : KubernetesApiException
 }
 
 /// <summary>The write conflicted with a newer version of the object (HTTP 409, reason Conflict).</summary>
-public sealed class KubernetesConflictException : KubernetesApiException
+internal sealed class KubernetesConflictException : KubernetesApiException
 {
     /// <summary>Creates the exception.</summary>
     public KubernetesConflictException(KubernetesApiErrorInfo info, Exception? innerException = null)
@@ -242,7 +242,7 @@ public sealed class KubernetesConflictException : KubernetesApiException
 }
 
 /// <summary>The object failed validation (HTTP 422); <see cref="KubernetesApiException.Causes"/> lists the fields.</summary>
-public sealed class KubernetesInvalidException : KubernetesApiException
+internal sealed class KubernetesInvalidException : KubernetesApiException
 {
     /// <summary>Creates the exception.</summary>
     public KubernetesInvalidException(KubernetesApiErrorInfo info, Exception? innerException = null)
@@ -252,7 +252,7 @@ public sealed class KubernetesInvalidException : KubernetesApiException
 }
 
 /// <summary>The user may not do this (HTTP 403).</summary>
-public sealed class KubernetesForbiddenException : KubernetesApiException
+internal sealed class KubernetesForbiddenException : KubernetesApiException
 {
     /// <summary>Creates the exception.</summary>
     public KubernetesForbiddenException(KubernetesApiErrorInfo info, Exception? innerException = null)
@@ -262,7 +262,7 @@ public sealed class KubernetesForbiddenException : KubernetesApiException
 }
 
 /// <summary>The credentials were missing, expired or rejected (HTTP 401).</summary>
-public sealed class KubernetesUnauthorizedException : KubernetesApiException
+internal sealed class KubernetesUnauthorizedException : KubernetesApiException
 {
     /// <summary>Creates the exception.</summary>
     public KubernetesUnauthorizedException(KubernetesApiErrorInfo info, Exception? innerException = null)
@@ -272,7 +272,7 @@ public sealed class KubernetesUnauthorizedException : KubernetesApiException
 }
 
 /// <summary>The server throttled the client (HTTP 429) and retries ran out.</summary>
-public sealed class KubernetesTooManyRequestsException : KubernetesApiException
+internal sealed class KubernetesTooManyRequestsException : KubernetesApiException
 {
     /// <summary>Creates the exception.</summary>
     public KubernetesTooManyRequestsException(KubernetesApiErrorInfo info, Exception? innerException = null)
@@ -282,7 +282,7 @@ public sealed class KubernetesTooManyRequestsException : KubernetesApiException
 }
 
 /// <summary>The server timed out (reason ServerTimeout or Timeout, HTTP 504) and retries ran out.</summary>
-public sealed class KubernetesServerTimeoutException : KubernetesApiException
+internal sealed class KubernetesServerTimeoutException : KubernetesApiException
 {
     /// <summary>Creates the exception.</summary>
     public KubernetesServerTimeoutException(KubernetesApiErrorInfo info, Exception? innerException = null)
@@ -296,7 +296,7 @@ public sealed class KubernetesServerTimeoutException : KubernetesApiException
 /// that could not be obtained. <see cref="KubernetesApiException.StatusCode"/> is 0; the reason is one of
 /// <c>ConnectionFailed</c>, <c>Timeout</c>, <c>TlsFailed</c>, <c>CredentialsFailed</c>.
 /// </summary>
-public sealed class KubernetesConnectionException : KubernetesApiException
+internal sealed class KubernetesConnectionException : KubernetesApiException
 {
     /// <summary>Creates the exception.</summary>
     public KubernetesConnectionException(KubernetesApiErrorInfo info, Exception? innerException = null)

@@ -14,7 +14,7 @@ using Restore.Engine.Common;
 namespace Restore.Engine.Cluster;
 
 /// <summary>The API server's version (<c>/version</c>).</summary>
-public sealed class KubernetesServerVersion
+internal sealed class KubernetesServerVersion
 {
     /// <summary>Creates a version.</summary>
     public KubernetesServerVersion(string major, string minor, string gitVersion, string platform)
@@ -42,7 +42,7 @@ public sealed class KubernetesServerVersion
 }
 
 /// <summary>Where a <see cref="ClusterIdentity"/> came from.</summary>
-public enum ClusterIdentitySource
+internal enum ClusterIdentitySource
 {
     /// <summary>The server said so (SelfSubjectReview).</summary>
     SelfSubjectReview,
@@ -64,7 +64,7 @@ public enum ClusterIdentitySource
 }
 
 /// <summary>Who the client is, as far as can be told (used as the "created by" identity).</summary>
-public sealed class ClusterIdentity
+internal sealed class ClusterIdentity
 {
     /// <summary>Creates an identity.</summary>
     public ClusterIdentity(string userName, IReadOnlyList<string> groups, ClusterIdentitySource source)
@@ -88,7 +88,7 @@ public sealed class ClusterIdentity
 }
 
 /// <summary>Discovery, version and identity.</summary>
-public sealed partial class KubernetesClient
+internal partial class KubernetesClient
 {
     /// <summary>The log the client writes to (shared with discovery).</summary>
     internal IEngineLog Log => log;

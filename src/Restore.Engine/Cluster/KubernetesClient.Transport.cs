@@ -52,7 +52,7 @@ internal sealed class KubeRequest
 }
 
 /// <summary>Sending with rate limiting, authentication, retries and typed errors.</summary>
-public sealed partial class KubernetesClient
+internal partial class KubernetesClient
 {
     private const int MaxErrorBodyChars = 64 * 1024;
 

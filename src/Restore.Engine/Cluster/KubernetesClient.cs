@@ -17,7 +17,7 @@ using Restore.Engine.Kubernetes;
 namespace Restore.Engine.Cluster;
 
 /// <summary>How a patch body is to be interpreted.</summary>
-public enum PatchKind
+internal enum PatchKind
 {
     /// <summary>JSON merge patch (RFC 7386), <c>application/merge-patch+json</c>.</summary>
     Merge,
@@ -30,7 +30,7 @@ public enum PatchKind
 }
 
 /// <summary>Options for writes.</summary>
-public sealed class KubernetesWriteOptions
+internal sealed class KubernetesWriteOptions
 {
     /// <summary>True for a server-side dry run (<c>dryRun=All</c>): validated and admitted, not persisted.</summary>
     public bool DryRun { get; set; }
@@ -40,7 +40,7 @@ public sealed class KubernetesWriteOptions
 }
 
 /// <summary>Options for deletes.</summary>
-public sealed class KubernetesDeleteOptions
+internal sealed class KubernetesDeleteOptions
 {
     /// <summary><c>Foreground</c>, <c>Background</c> or <c>Orphan</c>; null for the resource's default.</summary>
     public string? PropagationPolicy { get; set; }
@@ -60,7 +60,7 @@ public sealed class KubernetesDeleteOptions
 /// and turns API Status errors into <see cref="KubernetesApiException"/> subclasses whose messages name the
 /// cluster, verb and resource and never contain credentials.
 /// </summary>
-public sealed partial class KubernetesClient : IDisposable
+internal partial class KubernetesClient : IDisposable
 {
     private readonly ClusterConnectionSettings settings;
     private readonly KubernetesClientOptions options;

@@ -5,7 +5,7 @@ using Restore.Engine.Common;
 namespace Restore.Engine.Cluster;
 
 /// <summary>Tuning for a <see cref="KubernetesClient"/>. Defaults suit a restore that runs many requests in parallel.</summary>
-public sealed class KubernetesClientOptions
+internal sealed class KubernetesClientOptions
 {
     /// <summary>Client-side rate limit in requests per second (token bucket refill rate); 0 or less disables it. Default 100.</summary>
     public double Qps { get; set; } = 100;

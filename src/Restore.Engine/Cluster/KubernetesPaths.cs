@@ -6,7 +6,7 @@ using Restore.Engine.Kubernetes;
 namespace Restore.Engine.Cluster;
 
 /// <summary>Options for one list call.</summary>
-public sealed class KubernetesListOptions
+internal sealed class KubernetesListOptions
 {
     /// <summary>Label selector, such as <c>app=web,tier!=cache</c>; null for all.</summary>
     public string? LabelSelector { get; set; }
@@ -22,7 +22,7 @@ public sealed class KubernetesListOptions
 }
 
 /// <summary>One page of a list.</summary>
-public sealed class KubernetesListPage
+internal sealed class KubernetesListPage
 {
     /// <summary>Creates a page.</summary>
     public KubernetesListPage(IReadOnlyList<JsonObject> items, string? continueToken, string? resourceVersion, long? remainingItemCount)

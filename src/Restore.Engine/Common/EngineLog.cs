@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Restore.Engine.Common;
 
 /// <summary>Severity of an engine log entry; names match Velero's log levels.</summary>
-public enum EngineLogLevel
+internal enum EngineLogLevel
 {
     /// <summary>Fine-grained tracing.</summary>
     Trace,
@@ -23,7 +23,7 @@ public enum EngineLogLevel
 }
 
 /// <summary>One log entry: a message plus ordered key/value fields (Velero's logrus fields).</summary>
-public sealed class EngineLogEntry
+internal sealed class EngineLogEntry
 {
     /// <summary>Creates an entry.</summary>
     public EngineLogEntry(DateTimeOffset time, EngineLogLevel level, string message, IReadOnlyList<KeyValuePair<string, string>>? fields = null)
@@ -48,14 +48,14 @@ public sealed class EngineLogEntry
 }
 
 /// <summary>Where the engine reports what it does. Implementations must be thread-safe.</summary>
-public interface IEngineLog
+internal interface IEngineLog
 {
     /// <summary>Records one entry.</summary>
     void Write(EngineLogEntry entry);
 }
 
 /// <summary>A log that drops everything.</summary>
-public sealed class NullEngineLog : IEngineLog
+internal sealed class NullEngineLog : IEngineLog
 {
     /// <summary>The shared instance.</summary>
     public static readonly NullEngineLog Instance = new();
@@ -67,7 +67,7 @@ public sealed class NullEngineLog : IEngineLog
 }
 
 /// <summary>Convenience writers for <see cref="IEngineLog"/>.</summary>
-public static class EngineLogExtensions
+internal static class EngineLogExtensions
 {
     /// <summary>Writes an info entry.</summary>
     public static void Info(this IEngineLog log, string message, params (string Key, string Value)[] fields) =>

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace Restore.Engine.Execution;
 
 /// <summary>Runs work over a list with a fixed number of workers (netstandard2.0 has no Parallel.ForEachAsync).</summary>
-public static class BoundedParallel
+internal static class BoundedParallel
 {
     /// <summary>
     /// Calls <paramref name="body"/> for every item with at most <paramref name="degree"/> calls in flight.
@@ -76,7 +76,7 @@ public static class BoundedParallel
 /// making sure a namespace exists before the first of its items is applied). A failed or canceled
 /// step is remembered as failed; callers see the same outcome.
 /// </summary>
-public sealed class OncePerKey<TResult>
+internal sealed class OncePerKey<TResult>
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<TResult>>> steps = new(StringComparer.Ordinal);
 

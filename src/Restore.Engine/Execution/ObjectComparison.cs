@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Restore.Engine.Execution;
 
 /// <summary>One field where a live object differs from the object the restore wants.</summary>
-public sealed class FieldDifference
+internal sealed class FieldDifference
 {
     /// <summary>Creates a difference.</summary>
     public FieldDifference(string path, string? desired, string? live)
@@ -36,7 +36,7 @@ public sealed class FieldDifference
 /// makes an untouched object look changed (docs/velero-compatibility.md#existing-resource-policy). Here the wanted object only has to be
 /// contained in the live one: fields the server added are ignored, fields the backup has must match.
 /// </summary>
-public static class ObjectComparison
+internal static class ObjectComparison
 {
     /// <summary>The labels every restored object carries; they name the restore, not the content.</summary>
     public static readonly IReadOnlyList<string> RestoreLabels = new[] { "velero.io/backup-name", "velero.io/restore-name" };

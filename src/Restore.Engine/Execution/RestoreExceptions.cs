@@ -5,7 +5,7 @@ using System.Linq;
 namespace Restore.Engine.Execution;
 
 /// <summary>What kind of problem stopped a restore before it started (to pick an error category).</summary>
-public enum RestoreValidationProblem
+internal enum RestoreValidationProblem
 {
     /// <summary>The spec or the request is invalid (Velero's FailedValidation messages, bad timeouts, bad name).</summary>
     InvalidArguments,
@@ -33,7 +33,7 @@ public enum RestoreValidationProblem
 /// The restore was not started because its arguments are invalid (Velero's <c>FailedValidation</c>). Nothing was
 /// written: no record, no log. <see cref="Errors"/> holds every message.
 /// </summary>
-public sealed class RestoreValidationException : Exception
+internal sealed class RestoreValidationException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public RestoreValidationException(RestoreValidationProblem problem, IReadOnlyList<string> errors)
@@ -78,7 +78,7 @@ public sealed class RestoreValidationException : Exception
 }
 
 /// <summary>Another restore already holds the name (running or finished); nothing was changed.</summary>
-public sealed class RestoreNameInUseException : Exception
+internal sealed class RestoreNameInUseException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public RestoreNameInUseException(string restoreName, string location)

@@ -7,14 +7,17 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Execution;
 
 /// <summary>Where a restore goes: a cluster (kube context) or a folder.</summary>
-public sealed class RestoreTargetInfo
+internal sealed class RunTarget
 {
-    internal RestoreTargetInfo(string name, string kind, string? server)
+    internal RunTarget(string name, string kind, string? server)
     {
         Name = name;
         Kind = kind;
         Server = server;
     }
+
+    /// <summary>The <see cref="Kind"/> of a folder target.</summary>
+    public const string DirectoryKind = "directory";
 
     /// <summary>The context name, or the folder path.</summary>
     public string Name { get; }
@@ -26,13 +29,13 @@ public sealed class RestoreTargetInfo
     public string? Server { get; }
 
     /// <inheritdoc />
-    public override string ToString() => Kind == "directory" ? $"folder '{Name}'" : $"cluster context '{Name}' ({Server})";
+    public override string ToString() => Kind == DirectoryKind ? $"folder '{Name}'" : $"cluster context '{Name}' ({Server})";
 }
 
 /// <summary>What <c>RestoreEngine.DescribeAsync</c> says a restore would do (for <c>-WhatIf</c>).</summary>
-public sealed class RestoreWhatIf
+internal sealed class RunDescription
 {
-    internal RestoreWhatIf(string restoreName, string backupName, int? itemCount, IReadOnlyList<RestoreTargetInfo> targets, IReadOnlyList<string> lines)
+    internal RunDescription(string restoreName, string backupName, int? itemCount, IReadOnlyList<RunTarget> targets, IReadOnlyList<string> lines)
     {
         RestoreName = restoreName;
         BackupName = backupName;
@@ -51,14 +54,14 @@ public sealed class RestoreWhatIf
     public int? ItemCount { get; }
 
     /// <summary>The targets.</summary>
-    public IReadOnlyList<RestoreTargetInfo> Targets { get; }
+    public IReadOnlyList<RunTarget> Targets { get; }
 
     /// <summary>One line per target: <c>Restore backup 'b' (123 items) into cluster context 'prod' (https://…)</c>.</summary>
     public IReadOnlyList<string> Lines { get; }
 }
 
 /// <summary>What would happen to one planned object that is checked against the live cluster.</summary>
-public enum PredictedOutcome
+internal enum PredictedOutcome
 {
     /// <summary>The object does not exist: it would be created.</summary>
     Create,
@@ -80,7 +83,7 @@ public enum PredictedOutcome
 }
 
 /// <summary>The live prediction for one planned item.</summary>
-public sealed class ItemPrediction
+internal sealed class ItemPrediction
 {
     internal ItemPrediction(PlannedItem item, PredictedOutcome outcome, string? message, IReadOnlyList<FieldDifference> differences, string? warning = null)
     {
@@ -111,9 +114,9 @@ public sealed class ItemPrediction
 }
 
 /// <summary>The plan for one target, with live predictions for clusters.</summary>
-public sealed class TargetPreview
+internal sealed class TargetPreview
 {
-    internal TargetPreview(RestoreTargetInfo target, RestorePlan? plan, IReadOnlyList<ItemPrediction> predictions, string? error)
+    internal TargetPreview(RunTarget target, RestorePlan? plan, IReadOnlyList<ItemPrediction> predictions, string? error)
     {
         Target = target;
         Plan = plan;
@@ -122,7 +125,7 @@ public sealed class TargetPreview
     }
 
     /// <summary>The target.</summary>
-    public RestoreTargetInfo Target { get; }
+    public RunTarget Target { get; }
 
     /// <summary>The plan; null when the target could not be reached (see <see cref="Error"/>).</summary>
     public RestorePlan? Plan { get; }
@@ -135,7 +138,7 @@ public sealed class TargetPreview
 }
 
 /// <summary>What <c>RestoreEngine.PlanAsync</c> returns: nothing was written anywhere.</summary>
-public sealed class RestorePreview
+internal sealed class RestorePreview
 {
     internal RestorePreview(string restoreName, string backupName, RestoreSpec spec, IReadOnlyList<TargetPreview> targets)
     {
@@ -159,7 +162,7 @@ public sealed class RestorePreview
 }
 
 /// <summary>What <c>RestoreEngine.RunAsync</c> returns once the restore has ended (also after a cancel or timeout).</summary>
-public sealed class RestoreRunResult
+internal sealed class RestoreRunResult
 {
     internal RestoreRunResult(RestoreRecord record, RestoreResults results, IReadOnlyList<string> storageProblems, string? fallbackDirectory, bool timedOut, IReadOnlyDictionary<string, TargetFailure> targetFailures)
     {
@@ -209,7 +212,7 @@ public sealed class RestoreRunResult
 }
 
 /// <summary>Why a target could not run; the cmdlets choose the error category from it.</summary>
-public enum TargetFailure
+internal enum TargetFailure
 {
     /// <summary>A failure of no particular kind (an unexpected error).</summary>
     Other,

@@ -18,14 +18,14 @@ namespace Restore.Engine.Execution;
 /// <summary>One target of a prepared restore.</summary>
 internal sealed class TargetSpec
 {
-    public TargetSpec(RestoreTargetInfo info, ClusterConnectionSettings? settings, string? folder)
+    public TargetSpec(RunTarget info, ClusterConnectionSettings? settings, string? folder)
     {
         Info = info;
         Settings = settings;
         Folder = folder;
     }
 
-    public RestoreTargetInfo Info { get; }
+    public RunTarget Info { get; }
 
     public string Name => Info.Name;
 
@@ -98,13 +98,13 @@ internal sealed class RestorePreparation
     }
 
     /// <summary>For -WhatIf: the checks that need no cluster, then one line per target.</summary>
-    public async Task<RestoreWhatIf> DescribeAsync(RestoreRequest request, CancellationToken cancellationToken)
+    public async Task<RunDescription> DescribeAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         var prepared = await PrepareAsync(request, readConfigMaps: false, forRun: false, cancellationToken).ConfigureAwait(false);
         var count = prepared.Backup.ItemsBackedUp ?? prepared.Backup.TotalItems;
         var items = count is null ? string.Empty : $" ({count.Value.ToString(CultureInfo.InvariantCulture)} items)";
         var lines = prepared.Targets.Select(t => $"Restore backup '{prepared.Backup.Name}'{items} into {t.Info} as restore '{prepared.Name}'").ToList();
-        return new RestoreWhatIf(prepared.Name, prepared.Backup.Name, count, prepared.Targets.Select(t => t.Info).ToList(), lines);
+        return new RunDescription(prepared.Name, prepared.Backup.Name, count, prepared.Targets.Select(t => t.Info).ToList(), lines);
     }
 
     /// <summary>
@@ -249,7 +249,7 @@ internal sealed class RestorePreparation
             }
 
             var folder = CheckFolder(request.ToDirectory!, request.Force, forRun);
-            return folder is null ? new List<TargetSpec>() : new List<TargetSpec> { new(new RestoreTargetInfo(folder, "directory", null), null, folder) };
+            return folder is null ? new List<TargetSpec>() : new List<TargetSpec> { new(new RunTarget(folder, RunTarget.DirectoryKind, null), null, folder) };
         }
 
         var targets = new List<TargetSpec>();
@@ -259,7 +259,7 @@ internal sealed class RestorePreparation
             {
                 var settings = KubeConfig.Load(request.KubeConfig, context);
                 var display = settings.ContextName ?? context ?? settings.DisplayName;
-                targets.Add(new TargetSpec(new RestoreTargetInfo(display, "cluster", settings.Server.ToString().TrimEnd('/')), settings, null));
+                targets.Add(new TargetSpec(new RunTarget(display, "cluster", settings.Server.ToString().TrimEnd('/')), settings, null));
             }
             catch (KubeConfigException ex)
             {

@@ -8,7 +8,7 @@ namespace Restore.Engine.Execution;
 /// Everything New-Restore and Get-RestorePlan send to <c>RestoreEngine</c>: the restore spec, where to
 /// restore (kube contexts or a folder) and how fast. Defaults suit an API server on a bad day; see each member.
 /// </summary>
-public sealed class RestoreRequest
+internal sealed class RestoreRequest
 {
     /// <summary>The default <see cref="Parallel"/>: items in flight per target.</summary>
     public const int DefaultParallel = 16;
@@ -103,7 +103,7 @@ public sealed class RestoreRequest
 }
 
 /// <summary>Progress of one target, reported through <see cref="IProgress{T}"/> while a restore runs.</summary>
-public sealed class RestoreProgress
+internal sealed class RunProgress
 {
     /// <summary>Target name: the kube context, or the folder for folder restores.</summary>
     public string Target { get; set; } = string.Empty;

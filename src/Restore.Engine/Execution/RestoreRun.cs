@@ -37,7 +37,7 @@ internal sealed class RestoreRun
         return shown.Count == 0 ? count : $"{count}: {string.Join("; ", shown)}{more}";
     }
 
-    public async Task<RestoreRunResult> RunAsync(RestoreRequest request, IProgress<RestoreProgress>? progress, Action<RestoreItemOutcome>? onItem, CancellationToken cancellationToken)
+    public async Task<RestoreRunResult> RunAsync(RestoreRequest request, IProgress<RunProgress>? progress, Action<RestoreItemOutcome>? onItem, CancellationToken cancellationToken)
     {
         var prepared = await new RestorePreparation(location, log).PrepareAsync(request, readConfigMaps: true, forRun: true, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();

@@ -135,14 +135,14 @@ internal sealed class TargetState
     private int total;
     private int lastProgressTick;
 
-    public TargetState(RestoreTargetInfo info, RestoreTargetStatus status, IEngineLog log)
+    public TargetState(RunTarget info, RestoreTargetStatus status, IEngineLog log)
     {
         Info = info;
         Status = status;
         Log = log;
     }
 
-    public RestoreTargetInfo Info { get; }
+    public RunTarget Info { get; }
 
     /// <summary>This target's entry in the record; change it only under <see cref="RunState.RecordGate"/>.</summary>
     public RestoreTargetStatus Status { get; }
@@ -190,12 +190,12 @@ internal sealed class TargetState
 internal sealed class RunState
 {
     private readonly ConcurrentQueue<RestoreItemOutcome> outcomes = new();
-    private readonly IProgress<RestoreProgress>? progress;
+    private readonly IProgress<RunProgress>? progress;
     private readonly Action<RestoreItemOutcome>? onItem;
     private int version;
     private int callbackFailed;
 
-    public RunState(RestoreRecord record, RestoreLogBuffer log, IProgress<RestoreProgress>? progress, Action<RestoreItemOutcome>? onItem)
+    public RunState(RestoreRecord record, RestoreLogBuffer log, IProgress<RunProgress>? progress, Action<RestoreItemOutcome>? onItem)
     {
         Record = record;
         Log = log;
@@ -335,7 +335,7 @@ internal sealed class RunState
             return;
         }
 
-        progress.Report(new RestoreProgress
+        progress.Report(new RunProgress
         {
             Target = target.Info.Name,
             Phase = phase,

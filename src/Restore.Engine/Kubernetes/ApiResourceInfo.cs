@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Restore.Engine.Kubernetes;
 
 /// <summary>One resource a cluster serves (or would serve), as discovery describes it.</summary>
-public sealed class ApiResourceInfo
+internal sealed class ApiResourceInfo
 {
     /// <summary>Creates a description of a served resource.</summary>
     public ApiResourceInfo(string group, string version, string resource, string kind, bool namespaced, IReadOnlyList<string>? shortNames = null, string? singularName = null, IReadOnlyList<string>? verbs = null)
@@ -57,7 +57,7 @@ public sealed class ApiResourceInfo
 /// What the planner needs to know about the resources a cluster serves: name resolution as
 /// Velero's RESTMapper does it, scope, and served versions per group.
 /// </summary>
-public interface IResourceCatalog
+internal interface IResourceCatalog
 {
     /// <summary>Every resource at the group's preferred version.</summary>
     IReadOnlyList<ApiResourceInfo> Resources { get; }

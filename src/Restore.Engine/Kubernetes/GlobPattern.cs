@@ -18,7 +18,7 @@ namespace Restore.Engine.Kubernetes;
 /// <c>{</c> is accepted and closed at the end, a <c>,</c> or <c>}</c> outside braces is literal, a class
 /// mixes neither ranges and lists nor may be empty, and an empty pattern matches only the empty string.
 /// </remarks>
-public sealed class GlobPattern
+internal sealed class GlobPattern
 {
     // Globs are compiled into anchored regular expressions; the timeout bounds pathological patterns.
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);

@@ -7,7 +7,7 @@ namespace Restore.Engine.Kubernetes;
 /// RFC 7386 JSON merge patches, with the behaviour of evanphx/json-patch v5 (<c>MergePatch</c> and
 /// <c>CreateMergePatch</c>) that Velero uses.
 /// </summary>
-public static class JsonMergePatch
+internal static class JsonMergePatch
 {
     /// <summary>
     /// Applies <paramref name="patch"/> to a copy of <paramref name="target"/> and returns the result; the

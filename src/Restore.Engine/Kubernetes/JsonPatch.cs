@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 namespace Restore.Engine.Kubernetes;
 
 /// <summary>What kind of failure a JSON patch ran into (mirrors the sentinel errors of evanphx/json-patch).</summary>
-public enum JsonPatchErrorKind
+internal enum JsonPatchErrorKind
 {
     /// <summary>The patch document itself is malformed (not JSON, not a list of operations, unsupported op).</summary>
     Invalid,
@@ -27,7 +27,7 @@ public enum JsonPatchErrorKind
 }
 
 /// <summary>A JSON patch failed; <see cref="Kind"/> says why.</summary>
-public sealed class JsonPatchException : Exception
+internal sealed class JsonPatchException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public JsonPatchException(JsonPatchErrorKind kind, string message)
@@ -41,7 +41,7 @@ public sealed class JsonPatchException : Exception
 }
 
 /// <summary>One RFC 6902 operation.</summary>
-public sealed class JsonPatchOperation
+internal sealed class JsonPatchOperation
 {
     /// <summary>Creates an operation. <paramref name="op"/> is case-sensitive, as in the patch library Velero uses.</summary>
     public JsonPatchOperation(string op, string path, string? from = null, JsonNode? value = null, bool hasValue = true)
@@ -93,7 +93,7 @@ public sealed class JsonPatchOperation
 /// negative array indices count from the end, <c>remove</c> of a missing path is an error, <c>add</c> does not
 /// create missing parents, <c>test</c> compares JSON values, op names are case-sensitive.
 /// </summary>
-public sealed class JsonPatch
+internal sealed class JsonPatch
 {
     private static readonly string[] KnownOps = { "add", "remove", "replace", "move", "copy", "test" };
 

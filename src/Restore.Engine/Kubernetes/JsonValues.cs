@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace Restore.Engine.Kubernetes;
 
 /// <summary>JSON value helpers shared by the patch implementations.</summary>
-public static class JsonValues
+internal static class JsonValues
 {
     /// <summary>
     /// Structural equality of two JSON values: objects by member set (order ignored), arrays element-wise,

@@ -10,7 +10,7 @@ namespace Restore.Engine.Kubernetes;
 /// Kubernetes API version priority (<c>v2</c> &gt; <c>v1</c> &gt; <c>v1beta2</c> &gt; <c>v1beta1</c> &gt; <c>v1alpha1</c>),
 /// the order discovery and Velero's API group version choice use (docs/velero-compatibility.md#api-group-versions).
 /// </summary>
-public static class KubeVersion
+internal static class KubeVersion
 {
     private static readonly Regex Pattern = new(@"^v([1-9][0-9]*)(?:(alpha|beta)([1-9][0-9]*))?$", RegexOptions.CultureInvariant);
 

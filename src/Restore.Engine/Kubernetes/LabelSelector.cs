@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Restore.Engine.Kubernetes;
 
 /// <summary>The operator of one label selector requirement.</summary>
-public enum LabelSelectorOperator
+internal enum LabelSelectorOperator
 {
     /// <summary>The label equals the single value (<c>a=b</c>, <c>a==b</c>).</summary>
     Equals,
@@ -29,7 +29,7 @@ public enum LabelSelectorOperator
 }
 
 /// <summary>One requirement of a label selector.</summary>
-public sealed class LabelSelectorRequirement
+internal sealed class LabelSelectorRequirement
 {
     internal LabelSelectorRequirement(string key, LabelSelectorOperator op, IReadOnlyList<string> values)
     {
@@ -81,7 +81,7 @@ public sealed class LabelSelectorRequirement
 /// A Kubernetes label selector: a conjunction of requirements, read from the kubectl string form or the
 /// <c>metav1.LabelSelector</c> JSON form.
 /// </summary>
-public sealed class LabelSelector
+internal sealed class LabelSelector
 {
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
     private readonly bool matchesNothing;

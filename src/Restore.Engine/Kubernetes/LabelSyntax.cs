@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Restore.Engine.Kubernetes;
 
 /// <summary>Kubernetes validation of label keys and values (qualified names and label values).</summary>
-public static class LabelSyntax
+internal static class LabelSyntax
 {
     private const string NameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
     private const string Dns1123SubdomainFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";

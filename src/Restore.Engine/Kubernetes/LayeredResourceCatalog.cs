@@ -10,7 +10,7 @@ namespace Restore.Engine.Kubernetes;
 /// primary and the backup's CRDs as fallback, so custom resources whose CRD the restore itself creates
 /// still resolve (Velero refreshes discovery after restoring CRDs for the same reason, docs/velero-compatibility.md#restore-passes step 6).
 /// </summary>
-public sealed class LayeredResourceCatalog : IResourceCatalog
+internal sealed class LayeredResourceCatalog : IResourceCatalog
 {
     /// <summary>Creates the layered catalog.</summary>
     public LayeredResourceCatalog(IResourceCatalog primary, IResourceCatalog fallback)

@@ -13,7 +13,7 @@ namespace Restore.Engine.Kubernetes;
 /// classes); constructs RE2 rejects (backreferences, lookarounds, atomic groups, possessive or nested repetition,
 /// unknown escapes) are rejected here too, with Go's error wording.
 /// </summary>
-public sealed class Re2Regex
+internal sealed class Re2Regex
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private const string WordClass = "0-9A-Za-z_";

@@ -15,7 +15,7 @@ namespace Restore.Engine.Kubernetes;
 /// name or kind, optionally followed by <c>.group</c> (split on the first dot), case-insensitive; when
 /// several groups match, the core group wins, then built-in groups, then CRDs in backup order.
 /// </summary>
-public sealed class StaticResourceCatalog : IResourceCatalog
+internal sealed class StaticResourceCatalog : IResourceCatalog
 {
     private readonly List<Entry> entries;
     private readonly Dictionary<string, Entry> byGroupResource = new(StringComparer.Ordinal);

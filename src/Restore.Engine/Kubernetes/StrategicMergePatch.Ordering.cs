@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Restore.Engine.Kubernetes;
 
 /// <content>List ordering (Kubernetes' normalizeElementOrder and friends) and Go-style error text.</content>
-public static partial class StrategicMergePatch
+internal partial class StrategicMergePatch
 {
     private static (List<JsonNode?> PatchItems, List<JsonNode?> ServerOnly) Partition(List<JsonNode?> merged, List<JsonNode?> partitionBy, string mergeKey, GoType kind)
     {

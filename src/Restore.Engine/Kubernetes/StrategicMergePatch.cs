@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Restore.Engine.Kubernetes;
 
 /// <summary>A strategic merge patch could not be applied.</summary>
-public sealed class StrategicMergePatchException : Exception
+internal sealed class StrategicMergePatchException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public StrategicMergePatchException(string message)
@@ -32,7 +32,7 @@ public sealed class StrategicMergePatchException : Exception
 /// <see cref="IsKnownKind"/> tells the caller which case applies. Fields unknown to the schema are also
 /// handled generically instead of failing.
 /// </remarks>
-public static partial class StrategicMergePatch
+internal partial class StrategicMergePatch
 {
     private const string DirectiveMarker = "$patch";
     private const string RetainKeysDirective = "$retainKeys";

@@ -7,7 +7,7 @@ using YamlDotNet.Core.Events;
 namespace Restore.Engine.Kubernetes;
 
 /// <content>The event-level reader: anchors, aliases and merge keys handled as go-yaml v2 does.</content>
-public static partial class YamlJson
+internal partial class YamlJson
 {
     // Bounds alias expansion ("billion laughs"): more nodes than this is refused.
     private const int MaxNodes = 200_000;

@@ -23,7 +23,7 @@ namespace Restore.Engine.Kubernetes;
 /// Used for resource modifier patches, whose values Velero types with these rules; manifests users write are read
 /// with YAML 1.2 typing by <c>Model.ManifestYaml</c> instead (why there are two: see its remarks).
 /// </remarks>
-public static partial class YamlJson
+internal partial class YamlJson
 {
     private const int MaxDepth = 512;
 

@@ -8,7 +8,7 @@ using Restore.Engine.Kubernetes;
 namespace Restore.Engine.Planning;
 
 /// <summary>The API version chosen for one group-resource and the backup directory its items are read from.</summary>
-public sealed class ChosenGroupVersion
+internal sealed class ChosenGroupVersion
 {
     /// <summary>Creates a choice.</summary>
     public ChosenGroupVersion(string group, string version, string directory, int rule)
@@ -36,7 +36,7 @@ public sealed class ChosenGroupVersion
 /// Velero's API group version choice on restore (docs/velero-compatibility.md#api-group-versions, <c>EnableAPIGroupVersions</c>). Applies only when
 /// the backup's <c>status.formatVersion</c> is at least <c>1.1.0</c>, compared as strings.
 /// </summary>
-public static class ApiGroupVersionChooser
+internal static class ApiGroupVersionChooser
 {
     /// <summary>The directory suffix of the source's preferred version.</summary>
     public const string PreferredSuffix = "-preferredversion";

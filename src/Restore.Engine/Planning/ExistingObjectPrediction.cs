@@ -9,7 +9,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Planning;
 
 /// <summary>What happens to a planned object that already exists in the cluster (docs/velero-compatibility.md#existing-resource-policy).</summary>
-public enum ExistingObjectOutcome
+internal enum ExistingObjectOutcome
 {
     /// <summary>The live object equals the planned one: nothing is sent (with policy <c>update</c>, only the restore labels are patched). Listed as <c>skipped</c>.</summary>
     Unchanged,
@@ -22,7 +22,7 @@ public enum ExistingObjectOutcome
 }
 
 /// <summary>The predicted handling of one existing object.</summary>
-public sealed class ExistingObjectPrediction
+internal sealed class ExistingObjectPrediction
 {
     internal ExistingObjectPrediction(ExistingObjectOutcome outcome, string resourceListAction, string? warning, byte[]? mergePatchUtf8)
     {
@@ -52,7 +52,7 @@ public sealed class ExistingObjectPrediction
 /// ServiceAccounts are merged by the executor (secrets, image pull secrets, missing labels and annotations);
 /// the prediction only says they are updated.
 /// </summary>
-public static class ExistingObjects
+internal static class ExistingObjects
 {
     /// <summary>Predicts the handling of <paramref name="item"/> when <paramref name="liveObjectJson"/> already exists.</summary>
     /// <param name="item">A planned item with its object (<see cref="PlannedItem.ObjectUtf8"/>).</param>

@@ -15,7 +15,7 @@ namespace Restore.Engine.Planning;
 /// <see cref="NamespaceMatching.Expand"/> (Velero 1.18) wildcard entries are first expanded against the
 /// namespaces in the backup, and includes that match nothing select nothing (with a warning).
 /// </summary>
-public sealed class NamespaceFilter
+internal sealed class NamespaceFilter
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(2);
     private readonly Func<string, bool>[] includeMatchers;

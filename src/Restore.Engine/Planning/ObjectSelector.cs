@@ -11,7 +11,7 @@ namespace Restore.Engine.Planning;
 /// without glob characters is resolved through the resource catalog, so short names and kinds work
 /// (<c>deploy/shop/web</c>, <c>cm/shop/*</c>).
 /// </summary>
-public sealed class ObjectSelector
+internal sealed class ObjectSelector
 {
     private readonly GlobPattern resource;
     private readonly GlobPattern? @namespace;

@@ -9,7 +9,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Planning;
 
 /// <summary>What the plan does with an item.</summary>
-public enum PlanDecision
+internal enum PlanDecision
 {
     /// <summary>Send the object to the cluster (for a namespace: make sure it exists).</summary>
     Create,
@@ -28,7 +28,7 @@ public enum PlanDecision
 /// One step of a restore plan: an item of the backup (or a namespace to ensure) and what happens to it.
 /// The object to send is kept as compact UTF-8 JSON (<see cref="ObjectUtf8"/>), one copy per item.
 /// </summary>
-public sealed class PlannedItem
+internal sealed class PlannedItem
 {
     // Most items have no messages: the lists are created on first use.
     private List<ResultMessage>? warnings;

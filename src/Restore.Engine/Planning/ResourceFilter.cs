@@ -12,7 +12,7 @@ namespace Restore.Engine.Planning;
 /// <c>deployments.apps</c>); an entry that does not resolve, such as a glob, is kept verbatim; <c>*</c> is kept
 /// in the includes and dropped from the excludes. Matching is gobwas-glob with no separator.
 /// </summary>
-public sealed class ResourceFilter
+internal sealed class ResourceFilter
 {
     private readonly IncludeExcludeFilter filter;
 

@@ -5,7 +5,7 @@ using System.Linq;
 namespace Restore.Engine.Planning;
 
 /// <summary>Which part of the restore order a resource belongs to.</summary>
-public enum PriorityGroup
+internal enum PriorityGroup
 {
     /// <summary>The first pass: CustomResourceDefinitions only (docs/velero-compatibility.md#restore-passes step 5).</summary>
     CustomResourceDefinitions,
@@ -25,7 +25,7 @@ public enum PriorityGroup
 /// resource in the backup goes between them in byte-wise order (docs/velero-compatibility.md#resource-order, #default-priorities). Entries are raw strings
 /// resolved through the resource catalog when the order is walked.
 /// </summary>
-public sealed class ResourcePriorities
+internal sealed class ResourcePriorities
 {
     /// <summary>Creates an order.</summary>
     public ResourcePriorities(IEnumerable<string>? high, IEnumerable<string>? low)

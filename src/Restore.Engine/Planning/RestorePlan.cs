@@ -6,7 +6,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Planning;
 
 /// <summary>One tier of the restore order: the items of one resource, restored before the next tier starts.</summary>
-public sealed class PlanTier
+internal sealed class PlanTier
 {
     internal PlanTier(int index, string groupResource, PriorityGroup group)
     {
@@ -32,7 +32,7 @@ public sealed class PlanTier
 }
 
 /// <summary>One entry of the ordered resource list as the planner walked it (docs/velero-compatibility.md#resource-order), for diagnostics.</summary>
-public sealed class ResourceOrderEntry
+internal sealed class ResourceOrderEntry
 {
     internal ResourceOrderEntry(string entry, string groupResource, PriorityGroup group, string outcome)
     {
@@ -59,7 +59,7 @@ public sealed class ResourceOrderEntry
 }
 
 /// <summary>Counts over a plan.</summary>
-public sealed class PlanSummary
+internal sealed class PlanSummary
 {
     /// <summary>Items in the backup's unversioned tree.</summary>
     public int BackupItems { get; internal set; }
@@ -97,7 +97,7 @@ public sealed class PlanSummary
 /// A complete restore plan: every item of the backup in restore order with its decision and the object to
 /// send, plus the warnings and errors Velero would report before talking to the cluster.
 /// </summary>
-public sealed class RestorePlan
+internal sealed class RestorePlan
 {
     internal RestorePlan(string restoreName, RestoreSpec spec, IReadOnlyList<string> validationErrors, IReadOnlyList<string> validationWarnings)
     {

@@ -9,7 +9,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Planning;
 
 /// <summary>Everything the planner needs for one restore.</summary>
-public sealed class RestorePlanRequest
+internal sealed class RestorePlanRequest
 {
     /// <summary>Creates a request.</summary>
     /// <param name="contents">The backup's resources.</param>

@@ -14,7 +14,7 @@ namespace Restore.Engine.Planning;
 /// PVC fix-ups, resource modifiers and inline patches, namespace mapping and restore labels. Nothing is sent
 /// to the cluster; the plan says what would be.
 /// </summary>
-public sealed class RestorePlanner
+internal sealed class RestorePlanner
 {
     /// <summary>Plans the whole restore and keeps every item.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -59,7 +59,7 @@ public sealed class RestorePlanner
 }
 
 /// <summary>A restore plan produced item by item (single use).</summary>
-public sealed class RestorePlanStream : IEnumerable<PlannedItem>
+internal sealed class RestorePlanStream : IEnumerable<PlannedItem>
 {
     private readonly PlanSession? session;
     private bool started;

@@ -11,7 +11,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Planning;
 
 /// <summary>The outcome of validating a restore spec.</summary>
-public sealed class RestoreValidationResult
+internal sealed class RestoreValidationResult
 {
     internal RestoreValidationResult(RestoreSpec spec, IReadOnlyList<string> veleroErrors, IReadOnlyList<string> extensionErrors, IReadOnlyList<string> warnings)
     {
@@ -47,7 +47,7 @@ public sealed class RestoreValidationResult
 /// backups and the resource-modifier ConfigMap), then checks our own notations. Unknown resource names are
 /// not errors: Velero keeps them verbatim.
 /// </summary>
-public static class RestoreValidator
+internal static class RestoreValidator
 {
     /// <summary>Resources that are never restored, in Velero's order (docs/velero-compatibility.md#non-restorable).</summary>
     public static IReadOnlyList<string> NonRestorableResources { get; } = new[]

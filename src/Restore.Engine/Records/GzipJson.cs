@@ -13,7 +13,7 @@ namespace Restore.Engine.Records;
 /// Velero's encoding of its <c>*.json.gz</c> and <c>*-results.gz</c> files (docs/velero-compatibility.md#file-encoding): one gzip
 /// member holding compact JSON and a trailing newline. Readers accept the literal <c>null</c>.
 /// </summary>
-public static class GzipJson
+internal static class GzipJson
 {
     private static readonly JsonSerializerOptions Compact = new()
     {

@@ -7,11 +7,8 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Records;
 
 /// <summary>What happened to one item in one target: the row Get-RestoreItem shows.</summary>
-public sealed class RestoreItemOutcome
+internal sealed class RestoreItemOutcome
 {
-    /// <summary>The restore the item belongs to (set when read back; not stored in the items file).</summary>
-    public string Restore { get; set; } = string.Empty;
-
     /// <summary>Target name: the cluster context, or the folder for folder restores.</summary>
     public string Target { get; set; } = string.Empty;
 
@@ -114,7 +111,7 @@ public sealed class RestoreItemOutcome
 }
 
 /// <summary>What kind of failure a failed item met; the cmdlets choose the error category from it.</summary>
-public enum ItemFailure
+internal enum ItemFailure
 {
     /// <summary>The item did not fail.</summary>
     None,

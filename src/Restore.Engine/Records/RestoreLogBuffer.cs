@@ -16,7 +16,7 @@ namespace Restore.Engine.Records;
 /// Lines are kept as UTF-8 in 64 KiB chunks and gzipped straight from them: a restore of 100,000 items logs about
 /// 30 MB, which as one growing string (and a copy of it at every upload) was the largest thing in the process.
 /// </remarks>
-public sealed class RestoreLogBuffer : IEngineLog
+internal sealed class RestoreLogBuffer : IEngineLog
 {
     /// <summary>Below the large-object heap's threshold, so full chunks are ordinary objects.</summary>
     private const int ChunkSize = 64 * 1024;

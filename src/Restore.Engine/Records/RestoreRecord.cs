@@ -8,7 +8,7 @@ using Restore.Engine.Velero;
 namespace Restore.Engine.Records;
 
 /// <summary>The outcome of a restore into one target (a cluster context or a folder).</summary>
-public sealed class RestoreTargetStatus
+internal sealed class RestoreTargetStatus
 {
     /// <summary>Context name for clusters, the folder path for folder targets.</summary>
     public string Name { get; set; } = string.Empty;
@@ -44,7 +44,7 @@ public sealed class RestoreTargetStatus
 /// Restore object whose status carries Velero's fields plus per-target outcomes, a heartbeat and the
 /// cancel flag; our metadata (description, created-by, backup timestamp) rides in annotations.
 /// </summary>
-public sealed class RestoreRecord
+internal sealed class RestoreRecord
 {
     /// <summary>Annotation prefix for our own metadata.</summary>
     public const string AnnotationPrefix = "restore.powershell/";

@@ -16,7 +16,7 @@ namespace Restore.Engine.Records;
 /// location: Velero's files (log, results, resource list, item operations, volume info) and our own
 /// (record, claim, item outcomes). Writes replace whole objects, so readers never see half a file.
 /// </summary>
-public sealed class RestoreRecordStore
+internal sealed class RestoreRecordStore
 {
     private readonly IObjectStore store;
     private readonly ObjectStoreLayout layout;

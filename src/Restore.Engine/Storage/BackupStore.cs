@@ -14,7 +14,7 @@ namespace Restore.Engine.Storage;
 /// Reads the backups of a storage location: listing, metadata, schedule selection, tarball and the
 /// optional per-backup files. Read-only.
 /// </summary>
-public sealed class BackupStore
+internal sealed class BackupStore
 {
     /// <summary>Largest decompressed optional file accepted (256 MiB); protects against gzip bombs.</summary>
     public const long MaxOptionalFileSize = 256L * 1024 * 1024;
@@ -57,31 +57,26 @@ public sealed class BackupStore
             throw new ArgumentNullException(nameof(backups));
         }
 
-        return SelectLatest(
-            backups.Where(b => string.Equals(b.Schedule, schedule, StringComparison.Ordinal)),
-            b => b.Phase == BackupPhase.Completed || (allowPartiallyFailed && b.Phase == BackupPhase.PartiallyFailed));
+        return SelectLatest(backups.Where(b => string.Equals(b.Schedule, schedule, StringComparison.Ordinal)), allowPartiallyFailed);
     }
 
     /// <summary>
-    /// The newest backup by <c>status.startTimestamp</c> (missing times last; ties broken by name, descending,
-    /// where Velero leaves them unordered) among those <paramref name="eligible"/> accepts; null when none.
+    /// The newest backup by <c>status.startTimestamp</c> (missing times last; ties broken by name, descending, where
+    /// Velero leaves them unordered) whose phase is <c>Completed</c>, or also <c>PartiallyFailed</c> when
+    /// <paramref name="allowPartiallyFailed"/>, or any phase when <paramref name="anyPhase"/> (the caller chose the
+    /// phases itself). Null when none qualifies. The one "latest" rule: restores from a schedule and Get-Backup -Latest.
     /// </summary>
-    public static Backup? SelectLatest(IEnumerable<Backup> backups, Func<Backup, bool> eligible)
+    public static Backup? SelectLatest(IEnumerable<Backup> backups, bool allowPartiallyFailed, bool anyPhase = false)
     {
         if (backups is null)
         {
             throw new ArgumentNullException(nameof(backups));
         }
 
-        if (eligible is null)
-        {
-            throw new ArgumentNullException(nameof(eligible));
-        }
-
         return backups
             .OrderByDescending(b => b.StartTimestamp ?? DateTime.MinValue)
             .ThenByDescending(b => b.Name, StringComparer.Ordinal)
-            .FirstOrDefault(eligible);
+            .FirstOrDefault(b => anyPhase || b.Phase == BackupPhase.Completed || (allowPartiallyFailed && b.Phase == BackupPhase.PartiallyFailed));
     }
 
     /// <summary>Names of the backup folders (common prefixes under <c>backups/</c>), in ordinal order. Cheap: one listing.</summary>
@@ -157,9 +152,7 @@ public sealed class BackupStore
     {
         var json = await ReadBackupMetadataAsync(name, cancellationToken).ConfigureAwait(false);
         var key = Layout.BackupMetadataKey(name);
-        var backup = BackupMetadataParser.Parse(json, name, location.Location, key);
-        Stamp(backup);
-        return backup;
+        return BackupMetadataParser.Parse(json, name, location.Location, key);
     }
 
     /// <summary>The raw bytes of <c>velero-backup.json</c>, for callers that need fields <see cref="Backup"/> does not carry.</summary>
@@ -294,14 +287,5 @@ public sealed class BackupStore
         {
             return (null, ex);
         }
-    }
-
-    private void Stamp(Backup backup)
-    {
-        var options = location.Options;
-        backup.StorageLocation = options.Location;
-        backup.Endpoint = string.IsNullOrEmpty(options.Endpoint) ? null : options.Endpoint;
-        backup.Region = string.IsNullOrEmpty(options.Region) ? null : options.Region;
-        backup.ProfileName = string.IsNullOrEmpty(options.ProfileName) ? null : options.ProfileName;
     }
 }

@@ -10,7 +10,7 @@ namespace Restore.Engine.Storage;
 /// A flat key space of objects: an S3 bucket or a local folder. Keys use <c>/</c> as separator and
 /// are relative to the bucket or folder. Implementations are thread-safe.
 /// </summary>
-public interface IObjectStore : IDisposable
+internal interface IObjectStore : IDisposable
 {
     /// <summary>Where the store points, for messages: <c>s3://bucket</c> or a folder path. Never contains credentials.</summary>
     string Description { get; }
@@ -59,7 +59,7 @@ public interface IObjectStore : IDisposable
 }
 
 /// <summary>Convenience reads and writes over <see cref="IObjectStore"/>.</summary>
-public static class ObjectStoreExtensions
+internal static class ObjectStoreExtensions
 {
     /// <summary>Reads a whole object; throws <see cref="ObjectNotFoundException"/> when it does not exist.</summary>
     public static async Task<byte[]> ReadAllBytesAsync(this IObjectStore store, string key, CancellationToken cancellationToken)

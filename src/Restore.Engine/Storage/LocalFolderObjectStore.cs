@@ -12,7 +12,7 @@ namespace Restore.Engine.Storage;
 /// An object store in a local (or mounted) folder: a copy of a bucket for air-gapped disaster recovery,
 /// or the embedded default. Keys map to files under the root; keys that could escape it are refused.
 /// </summary>
-public sealed class LocalFolderObjectStore : IObjectStore
+internal sealed class LocalFolderObjectStore : IObjectStore
 {
     // Hidden, and never listed as a key, so readers never see a half-written object.
     private const string TempFilePrefix = ".restore-tmp-";

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Restore.Engine.Storage;
 
 /// <summary>Optional per-backup files Velero writes next to the tarball (docs/velero-compatibility.md#backup-files).</summary>
-public enum BackupFile
+internal enum BackupFile
 {
     /// <summary><c>&lt;b&gt;-logs.gz</c>: gzip text of the backup log.</summary>
     Logs,
@@ -41,7 +41,7 @@ public enum BackupFile
 /// The one place that knows every object key of a Velero backup storage location (docs/velero-compatibility.md#storage-layout).
 /// Keys are relative to the bucket (or local folder) and already carry the location prefix.
 /// </summary>
-public sealed class ObjectStoreLayout
+internal sealed class ObjectStoreLayout
 {
     /// <summary>The only top-level prefixes Velero accepts under the root (docs/velero-compatibility.md#storage-layout), without the trailing slash.</summary>
     public static readonly IReadOnlyList<string> VeleroTopLevelDirectories =

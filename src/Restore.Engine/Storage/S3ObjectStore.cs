@@ -18,7 +18,7 @@ namespace Restore.Engine.Storage;
 /// An object store in an S3 bucket (AWS or an S3-compatible store). Keys are relative to the bucket.
 /// AWSSDK types stay inside: callers see only <see cref="IObjectStore"/> and <see cref="StorageException"/>.
 /// </summary>
-public sealed class S3ObjectStore : IObjectStore
+internal sealed class S3ObjectStore : IObjectStore
 {
     private readonly AmazonS3Client client;
     private readonly string location;

@@ -3,7 +3,7 @@ using System;
 namespace Restore.Engine.Storage;
 
 /// <summary>What went wrong with a storage location; the cmdlets map it to an error id and category.</summary>
-public enum StorageErrorKind
+internal enum StorageErrorKind
 {
     /// <summary>The location string or an option is malformed (a bad argument).</summary>
     InvalidLocation,
@@ -43,7 +43,7 @@ public enum StorageErrorKind
 }
 
 /// <summary>A storage failure with a message that names the location, and the key when there is one.</summary>
-public class StorageException : Exception
+internal class StorageException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public StorageException(StorageErrorKind kind, string location, string message, string? key = null, Exception? innerException = null)
@@ -65,7 +65,7 @@ public class StorageException : Exception
 }
 
 /// <summary>An object that was read does not exist.</summary>
-public sealed class ObjectNotFoundException : StorageException
+internal sealed class ObjectNotFoundException : StorageException
 {
     /// <summary>Creates the exception.</summary>
     public ObjectNotFoundException(string location, string key, Exception? innerException = null)
@@ -75,7 +75,7 @@ public sealed class ObjectNotFoundException : StorageException
 }
 
 /// <summary>No usable backup of the given name exists.</summary>
-public sealed class BackupNotFoundException : StorageException
+internal sealed class BackupNotFoundException : StorageException
 {
     /// <summary>Creates the exception.</summary>
     public BackupNotFoundException(string location, string backupName, string message, string? key = null)
@@ -89,7 +89,7 @@ public sealed class BackupNotFoundException : StorageException
 }
 
 /// <summary>A backup whose <c>velero-backup.json</c> cannot be read as a Velero Backup.</summary>
-public sealed class InvalidBackupException : StorageException
+internal sealed class InvalidBackupException : StorageException
 {
     /// <summary>Creates the exception.</summary>
     public InvalidBackupException(string location, string backupName, string key, string message, Exception? innerException = null)

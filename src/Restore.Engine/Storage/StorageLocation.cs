@@ -8,7 +8,7 @@ using Restore.Engine.Common;
 namespace Restore.Engine.Storage;
 
 /// <summary>Where a storage location lives.</summary>
-public enum StorageLocationKind
+internal enum StorageLocationKind
 {
     /// <summary>A local or mounted folder.</summary>
     LocalFolder,
@@ -21,7 +21,7 @@ public enum StorageLocationKind
 /// An opened backup storage location: the object store plus the key layout under its prefix.
 /// Writes through <see cref="Store"/> are refused unless they go under <c>restores/&lt;name&gt;/</c>.
 /// </summary>
-public sealed class StorageLocation : IDisposable
+internal sealed class StorageLocation : IDisposable
 {
     private StorageLocation(StorageLocationOptions options, StorageLocationKind kind, IObjectStore store, ObjectStoreLayout layout, string? bucket, string? folder)
     {

@@ -7,7 +7,7 @@ namespace Restore.Engine.Storage;
 /// <summary>
 /// Where backups live and how to reach them. <see cref="ToString"/> never shows the secret.
 /// </summary>
-public sealed class StorageLocationOptions
+internal sealed class StorageLocationOptions
 {
     /// <summary>
     /// A local folder path (the folder that holds <c>backups/</c>), a <c>file://</c> URI, or

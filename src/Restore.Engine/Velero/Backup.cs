@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Restore.Engine.Velero;
 
 /// <summary>Velero's Backup phases (docs/velero-compatibility.md#backup-object), exact strings.</summary>
-public static class BackupPhase
+internal static class BackupPhase
 {
     /// <summary><c>New</c>.</summary>
     public const string New = "New";
@@ -52,13 +52,16 @@ public static class BackupPhase
         WaitingForPluginOperationsPartiallyFailed, Finalizing, FinalizingPartiallyFailed, Completed,
         PartiallyFailed, Failed, Deleting,
     };
+
+    /// <summary>True for <c>Completed</c>, <c>PartiallyFailed</c>, <c>Failed</c> and <c>FailedValidation</c>.</summary>
+    public static bool IsTerminal(string phase) => phase is Completed or PartiallyFailed or Failed or FailedValidation;
 }
 
 /// <summary>
 /// A Velero backup as stored in <c>backups/&lt;name&gt;/velero-backup.json</c> (docs/velero-compatibility.md#backup-object). Read-only.
 /// Times are UTC. The phase is shown exactly as stored, even a non-terminal one left by a server that died.
 /// </summary>
-public sealed class Backup
+internal sealed class Backup
 {
     /// <summary>Backup name (<c>metadata.name</c>; the folder name when the file lacks it).</summary>
     public string Name { get; set; } = string.Empty;
@@ -147,20 +150,8 @@ public sealed class Backup
     /// <summary><c>metadata.annotations</c>.</summary>
     public IReadOnlyDictionary<string, string> Annotations { get; set; } = new Dictionary<string, string>();
 
-    /// <summary>The storage location this backup was read from, as the user gave it (pipes into <c>-StorageLocation</c>).</summary>
-    public string StorageLocation { get; set; } = string.Empty;
-
-    /// <summary>S3 endpoint used to read it, if any (pipes into <c>-Endpoint</c>).</summary>
-    public string? Endpoint { get; set; }
-
-    /// <summary>S3 region given, if any (pipes into <c>-Region</c>).</summary>
-    public string? Region { get; set; }
-
-    /// <summary>AWS profile used, if any (pipes into <c>-ProfileName</c>).</summary>
-    public string? ProfileName { get; set; }
-
     /// <summary>True for <c>Completed</c>, <c>PartiallyFailed</c>, <c>Failed</c> and <c>FailedValidation</c>.</summary>
-    public bool IsTerminal => Phase is BackupPhase.Completed or BackupPhase.PartiallyFailed or BackupPhase.Failed or BackupPhase.FailedValidation;
+    public bool IsTerminal => BackupPhase.IsTerminal(Phase);
 
     /// <inheritdoc />
     public override string ToString() => Name;

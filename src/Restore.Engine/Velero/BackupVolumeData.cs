@@ -8,7 +8,7 @@ namespace Restore.Engine.Velero;
 /// native snapshots, pod volume backups, CSI VolumeSnapshots and DataUploads. Each list may be
 /// empty (old backups lack the volume info file; Velero then falls back to the other lists).
 /// </summary>
-public sealed class BackupVolumeData
+internal sealed class BackupVolumeData
 {
     private Dictionary<string, BackupVolumeInfo>? byPvName;
 

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Restore.Engine.Velero;
 
 /// <summary>How a volume's data was backed up (BackupVolumeInfo <c>backupMethod</c>).</summary>
-public enum VolumeBackupMethod
+internal enum VolumeBackupMethod
 {
     /// <summary>No method recorded: the data was not backed up (for example a skipped volume).</summary>
     None,
@@ -27,7 +27,7 @@ public enum VolumeBackupMethod
 /// One entry of <c>&lt;backup&gt;-volumeinfo.json.gz</c> (Velero 1.13 and later): what happened to one
 /// volume during the backup. Velero keys these by <see cref="PvName"/> when restoring.
 /// </summary>
-public sealed class BackupVolumeInfo
+internal sealed class BackupVolumeInfo
 {
     /// <summary>Name of the PersistentVolumeClaim (<c>pvcName</c>); empty for pod volumes without one.</summary>
     public string PvcName { get; init; } = string.Empty;
@@ -172,7 +172,7 @@ public sealed class BackupVolumeInfo
 }
 
 /// <summary>CSI snapshot details of a <see cref="BackupVolumeInfo"/> (<c>csiSnapshotInfo</c>).</summary>
-public sealed class CsiSnapshotInfo
+internal sealed class CsiSnapshotInfo
 {
     /// <summary>The storage system's snapshot id (<c>snapshotHandle</c>).</summary>
     public string SnapshotHandle { get; init; } = string.Empty;
@@ -197,7 +197,7 @@ public sealed class CsiSnapshotInfo
 }
 
 /// <summary>Data mover details of a <see cref="BackupVolumeInfo"/> (<c>snapshotDataMovementInfo</c>).</summary>
-public sealed class SnapshotDataMovementInfo
+internal sealed class SnapshotDataMovementInfo
 {
     /// <summary>Data mover name (<c>dataMover</c>); empty means Velero's own.</summary>
     public string DataMover { get; init; } = string.Empty;
@@ -225,7 +225,7 @@ public sealed class SnapshotDataMovementInfo
 }
 
 /// <summary>Native snapshot details of a <see cref="BackupVolumeInfo"/> (<c>nativeSnapshotInfo</c>).</summary>
-public sealed class NativeSnapshotInfo
+internal sealed class NativeSnapshotInfo
 {
     /// <summary>The cloud provider's snapshot id (<c>snapshotHandle</c>).</summary>
     public string SnapshotHandle { get; init; } = string.Empty;
@@ -244,7 +244,7 @@ public sealed class NativeSnapshotInfo
 }
 
 /// <summary>File-system backup details of a <see cref="BackupVolumeInfo"/> (<c>pvbInfo</c>).</summary>
-public sealed class PodVolumeInfo
+internal sealed class PodVolumeInfo
 {
     /// <summary>The uploader's snapshot id (<c>snapshotHandle</c>).</summary>
     public string SnapshotHandle { get; init; } = string.Empty;
@@ -275,7 +275,7 @@ public sealed class PodVolumeInfo
 }
 
 /// <summary>The PersistentVolume facts kept in a <see cref="BackupVolumeInfo"/> (<c>pvInfo</c>).</summary>
-public sealed class PersistentVolumeInfo
+internal sealed class PersistentVolumeInfo
 {
     /// <summary>The PV's reclaim policy (<c>reclaimPolicy</c>).</summary>
     public string ReclaimPolicy { get; init; } = string.Empty;

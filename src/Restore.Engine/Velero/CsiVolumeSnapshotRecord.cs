@@ -9,7 +9,7 @@ namespace Restore.Engine.Velero;
 /// <c>&lt;backup&gt;-csi-volumesnapshots.json.gz</c> (written up to Velero 1.16) or from a
 /// <c>volumesnapshots.snapshot.storage.k8s.io</c> item of the tarball.
 /// </summary>
-public sealed class CsiVolumeSnapshotRecord
+internal sealed class CsiVolumeSnapshotRecord
 {
     /// <summary><c>metadata.namespace</c>.</summary>
     public string Namespace { get; init; } = string.Empty;

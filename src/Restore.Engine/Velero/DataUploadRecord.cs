@@ -7,7 +7,7 @@ namespace Restore.Engine.Velero;
 /// The facts a restore needs from a DataUpload (<c>datauploads.velero.io</c>) item of the backup:
 /// which claim's snapshot data a data mover copied to the backup storage.
 /// </summary>
-public sealed class DataUploadRecord
+internal sealed class DataUploadRecord
 {
     /// <summary><c>metadata.name</c>.</summary>
     public string Name { get; init; } = string.Empty;

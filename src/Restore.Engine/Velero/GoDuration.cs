@@ -9,7 +9,7 @@ namespace Restore.Engine.Velero;
 /// (<c>4h0m0s</c>, <c>90s</c>, <c>1.5h</c>, <c>300ms</c>). Parsing follows <c>time.ParseDuration</c>;
 /// formatting follows <c>Duration.String()</c>. Precision is one .NET tick (100 ns).
 /// </summary>
-public static class GoDuration
+internal static class GoDuration
 {
     private const long NanosPerTick = 100;
     private const long Microsecond = 1000;

@@ -5,7 +5,7 @@ using System.Text;
 namespace Restore.Engine.Velero;
 
 /// <summary>Go's <c>strconv.Quote</c> and <c>strconv.Unquote</c> for double-quoted strings, as logrus uses them.</summary>
-public static class GoQuote
+internal static class GoQuote
 {
     /// <summary>Quotes a string the way Go's <c>%q</c> verb does.</summary>
     public static string Quote(string value)

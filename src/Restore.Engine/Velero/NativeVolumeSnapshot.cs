@@ -8,7 +8,7 @@ namespace Restore.Engine.Velero;
 /// One entry of <c>&lt;backup&gt;-volumesnapshots.json.gz</c>: a native (volume snapshotter plugin)
 /// snapshot of a PersistentVolume.
 /// </summary>
-public sealed class NativeVolumeSnapshot
+internal sealed class NativeVolumeSnapshot
 {
     /// <summary>The backup that took it (<c>spec.backupName</c>).</summary>
     public string BackupName { get; init; } = string.Empty;

@@ -8,7 +8,7 @@ namespace Restore.Engine.Velero;
 /// A PodVolumeBackup (file-system backup of one pod volume), as stored in
 /// <c>&lt;backup&gt;-podvolumebackups.json.gz</c>. Only the fields a restore looks at are kept.
 /// </summary>
-public sealed class PodVolumeBackup
+internal sealed class PodVolumeBackup
 {
     /// <summary>The annotation naming the claim behind the volume (<c>velero.io/pvc-name</c>).</summary>
     public const string PvcNameAnnotation = "velero.io/pvc-name";

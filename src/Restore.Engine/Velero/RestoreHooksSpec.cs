@@ -4,7 +4,7 @@ using System.Linq;
 namespace Restore.Engine.Velero;
 
 /// <summary><c>spec.hooks</c> of a Restore. Kept so manifests round-trip; a client-side restore cannot run them.</summary>
-public sealed class RestoreHooksSpec
+internal sealed class RestoreHooksSpec
 {
     /// <summary><c>resources</c>: hook sets, each for pods matching its selectors.</summary>
     public List<RestoreResourceHookSpec>? Resources { get; set; }
@@ -14,7 +14,7 @@ public sealed class RestoreHooksSpec
 }
 
 /// <summary>One entry of <c>hooks.resources</c>.</summary>
-public sealed class RestoreResourceHookSpec
+internal sealed class RestoreResourceHookSpec
 {
     /// <summary><c>name</c> (always written).</summary>
     public string Name { get; set; } = string.Empty;
@@ -51,7 +51,7 @@ public sealed class RestoreResourceHookSpec
 }
 
 /// <summary>One post-restore hook: <c>exec</c> or <c>init</c>.</summary>
-public sealed class RestoreHookSpec
+internal sealed class RestoreHookSpec
 {
     /// <summary><c>exec</c>: a command run in a restored pod's container.</summary>
     public ExecRestoreHookSpec? Exec { get; set; }
@@ -64,7 +64,7 @@ public sealed class RestoreHookSpec
 }
 
 /// <summary><c>exec</c> restore hook.</summary>
-public sealed class ExecRestoreHookSpec
+internal sealed class ExecRestoreHookSpec
 {
     /// <summary><c>container</c>.</summary>
     public string? Container { get; set; }
@@ -97,7 +97,7 @@ public sealed class ExecRestoreHookSpec
 }
 
 /// <summary><c>init</c> restore hook.</summary>
-public sealed class InitRestoreHookSpec
+internal sealed class InitRestoreHookSpec
 {
     /// <summary><c>initContainers</c>: each container as compact JSON text (Velero keeps them raw).</summary>
     public List<string>? InitContainers { get; set; }

@@ -5,7 +5,7 @@ using System.Text;
 namespace Restore.Engine.Velero;
 
 /// <summary>The labels stamped on restored objects (docs/velero-compatibility.md#restore-labels).</summary>
-public static class RestoreLabels
+internal static class RestoreLabels
 {
     /// <summary><c>velero.io/backup-name</c>.</summary>
     public const string BackupName = "velero.io/backup-name";

@@ -11,7 +11,7 @@ namespace Restore.Engine.Velero;
 /// JSON. Unknown fields are ignored on reading. Written JSON follows the Kubernetes layout (2-space indent,
 /// Velero's field order, empty values omitted).
 /// </summary>
-public sealed class RestoreManifest
+internal sealed class RestoreManifest
 {
     /// <summary>The only apiVersion accepted.</summary>
     public const string ApiVersion = "velero.io/v1";
@@ -190,7 +190,7 @@ public sealed class RestoreManifest
 }
 
 /// <summary><c>status</c> of a Restore (docs/velero-compatibility.md#restore-object).</summary>
-public sealed class RestoreStatusInfo
+internal sealed class RestoreStatusInfo
 {
     /// <summary><c>phase</c>: <c>New</c>, <c>FailedValidation</c>, <c>InProgress</c>, …, <c>Completed</c>, <c>PartiallyFailed</c>, <c>Failed</c>.</summary>
     public string? Phase { get; set; }

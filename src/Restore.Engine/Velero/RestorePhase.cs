@@ -1,7 +1,7 @@
 namespace Restore.Engine.Velero;
 
 /// <summary>Velero's restore phase names (docs/velero-compatibility.md#restore-object), exactly as Velero spells them.</summary>
-public static class RestorePhase
+internal static class RestorePhase
 {
     /// <summary>Created, not started.</summary>
     public const string New = "New";

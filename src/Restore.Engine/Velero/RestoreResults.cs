@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 namespace Restore.Engine.Velero;
 
 /// <summary>Where a restore warning or error is filed (docs/velero-compatibility.md#results-file).</summary>
-public enum ResultBucket
+internal enum ResultBucket
 {
     /// <summary>Velero-level: archive problems, namespace-ensure failures, invalid selectors, wildcard errors.</summary>
     Velero,
@@ -21,7 +21,7 @@ public enum ResultBucket
 }
 
 /// <summary>One warning or error message and where it is filed.</summary>
-public sealed class ResultMessage
+internal sealed class ResultMessage
 {
     /// <summary>Creates a message.</summary>
     public ResultMessage(ResultBucket bucket, string @namespace, string text)
@@ -54,7 +54,7 @@ public sealed class ResultMessage
 }
 
 /// <summary>Velero's <c>Result</c>: <c>{"velero": [...], "cluster": [...], "namespaces": {"ns": [...]}}</c>.</summary>
-public sealed class ResultMessages
+internal sealed class ResultMessages
 {
     private readonly List<string> velero = new();
     private readonly List<string> cluster = new();
@@ -261,7 +261,7 @@ public sealed class ResultMessages
 }
 
 /// <summary>The warnings and errors of a restore, as <c>restore-&lt;r&gt;-results.gz</c> holds them.</summary>
-public sealed class RestoreResults
+internal sealed class RestoreResults
 {
     /// <summary>Warnings; they never change the phase.</summary>
     public ResultMessages Warnings { get; } = new();

@@ -19,7 +19,7 @@ namespace Restore.Engine.Velero;
 /// <see cref="ImageMapping"/>, <see cref="NodeMapping"/>, <see cref="Patches"/>, <see cref="Description"/>,
 /// <see cref="NamespaceMatching"/>, <see cref="EnableApiGroupVersions"/> and <see cref="ApiGroupVersionPriorities"/>.</para>
 /// </remarks>
-public sealed class RestoreSpec
+internal sealed class RestoreSpec
 {
     /// <summary>The backup to restore (<c>backupName</c>). Exactly one of this and <see cref="ScheduleName"/> must be set.</summary>
     public string? BackupName { get; set; }
@@ -210,7 +210,7 @@ public sealed class RestoreSpec
 /// How wildcard entries in the namespace include/exclude lists are applied. Words rather than an enum, as the spec
 /// spells them, so a Restore object's spec converts to JSON with text.
 /// </summary>
-public static class NamespaceMatching
+internal static class NamespaceMatching
 {
     /// <summary>Velero 1.17 and older: each entry is a glob matched against each namespace (default).</summary>
     public const string Glob = "Glob";
@@ -224,7 +224,7 @@ public static class NamespaceMatching
 }
 
 /// <summary>A Kubernetes <c>metav1.LabelSelector</c>.</summary>
-public sealed class LabelSelectorSpec
+internal sealed class LabelSelectorSpec
 {
     /// <summary><c>matchLabels</c>: every key must equal its value.</summary>
     public Dictionary<string, string>? MatchLabels { get; set; }
@@ -241,7 +241,7 @@ public sealed class LabelSelectorSpec
 }
 
 /// <summary>One <c>matchExpressions</c> entry.</summary>
-public sealed class LabelSelectorRequirementSpec
+internal sealed class LabelSelectorRequirementSpec
 {
     /// <summary>The label key.</summary>
     public string Key { get; set; } = string.Empty;
@@ -257,7 +257,7 @@ public sealed class LabelSelectorRequirementSpec
 }
 
 /// <summary><c>restoreStatus</c>: resources whose <c>status</c> is restored (docs/velero-compatibility.md#status-restore).</summary>
-public sealed class RestoreStatusSpec
+internal sealed class RestoreStatusSpec
 {
     /// <summary>Resources whose status is restored; <c>*</c> for all.</summary>
     public List<string>? IncludedResources { get; set; }
@@ -270,7 +270,7 @@ public sealed class RestoreStatusSpec
 }
 
 /// <summary><c>resourceModifier</c>: a typed local object reference (used only when <c>kind</c> is <c>configmap</c>, any case).</summary>
-public sealed class ResourceModifierReference
+internal sealed class ResourceModifierReference
 {
     /// <summary><c>apiGroup</c>; normally empty.</summary>
     public string? ApiGroup { get; set; }
@@ -289,7 +289,7 @@ public sealed class ResourceModifierReference
 }
 
 /// <summary><c>uploaderConfig</c> of a restore.</summary>
-public sealed class RestoreUploaderConfig
+internal sealed class RestoreUploaderConfig
 {
     /// <summary><c>writeSparseFiles</c>.</summary>
     public bool? WriteSparseFiles { get; set; }
@@ -302,7 +302,7 @@ public sealed class RestoreUploaderConfig
 }
 
 /// <summary>Extension: one inline patch for the objects a pattern selects.</summary>
-public sealed class ObjectPatchSpec
+internal sealed class ObjectPatchSpec
 {
     /// <summary>Which objects: the <see cref="RestoreSpec.Objects"/> notation, <c>resource.group/namespace/name</c> with globs.</summary>
     public string Target { get; set; } = string.Empty;

@@ -9,7 +9,7 @@ namespace Restore.Engine.Velero;
 /// What happened to one restored item, as Velero's resource list spells it (docs/velero-compatibility.md#resource-list). Words rather than an enum,
 /// like the phases: ConvertTo-Json writes enums as numbers, and runbooks log outcomes as JSON.
 /// </summary>
-public static class ItemRestoreAction
+internal static class ItemRestoreAction
 {
     /// <summary>The object was created.</summary>
     public const string Created = "Created";
@@ -31,7 +31,7 @@ public static class ItemRestoreAction
 /// Velero's <c>restore-&lt;r&gt;-resource-list.json.gz</c>: <c>apiVersion/Kind</c> of the backup object to a
 /// sorted list of <c>ns/name(action)</c> or <c>name(action)</c>. Thread-safe.
 /// </summary>
-public sealed class RestoredResourceList
+internal sealed class RestoredResourceList
 {
     private readonly object gate = new();
     private readonly SortedDictionary<string, List<string>> entries = new(StringComparer.Ordinal);

@@ -11,7 +11,7 @@ namespace Restore.Engine.Velero;
 /// non-TTY mode, docs/velero-compatibility.md#restore-log): <c>time="…" level=info msg="…" key=value …</c>, other keys sorted
 /// byte-wise, values quoted Go-style only when they hold characters outside <c>[A-Za-z0-9-._/@^+]</c>.
 /// </summary>
-public static class VeleroLogFormat
+internal static class VeleroLogFormat
 {
     /// <summary>Formats one entry as a line without the trailing newline.</summary>
     /// <param name="entry">The entry.</param>

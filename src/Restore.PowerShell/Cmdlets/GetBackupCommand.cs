@@ -2,8 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using Restore.Engine.Storage;
-using Restore.Engine.Velero;
+using Restore.Engine.Api;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
@@ -13,7 +12,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="description">Reads velero-backup.json of each backup, newest first. Output pipes into New-Restore, Get-RestorePlan, Get-BackupItem and Get-Restore.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "Backup", DefaultParameterSetName = ListSet, HelpUri = HelpLinks.Docs + "Get-Backup.md")]
-[OutputType(typeof(Backup))]
+[OutputType(typeof(BackupInfo))]
 public sealed class GetBackupCommand : StorageCmdletBase
 {
     private const string ListSet = "List";
@@ -53,45 +52,45 @@ public sealed class GetBackupCommand : StorageCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var location = OpenStorageLocation();
+        var engine = OpenEngine();
         var names = Name;
-        IReadOnlyList<Backup> backups;
+        IReadOnlyList<BackupInfo> backups;
         try
         {
             backups = RunEngine(async token =>
             {
-                await VerifyOnceAsync(location, token).ConfigureAwait(false);
-                var store = new BackupStore(location, EngineLog);
+                await engine.VerifyAsync(token).ConfigureAwait(false);
                 var exact = names is not null && names.All(n => !WildcardPattern.ContainsWildcardCharacters(n));
                 if (exact)
                 {
-                    return await store.GetBackupsAsync(names!.Distinct(StringComparer.Ordinal), token, problem => Post(() => WriteError(StorageErrorRecord(problem, BackupNameOf(problem))))).ConfigureAwait(false);
+                    return await engine.GetBackupsAsync(names!.Distinct(StringComparer.Ordinal), problem => Post(() => WriteError(FailureRecord(problem, problem.Name))), token).ConfigureAwait(false);
                 }
 
-                var all = await store.ListBackupNamesAsync(token).ConfigureAwait(false);
+                var all = await engine.ListBackupNamesAsync(token).ConfigureAwait(false);
                 var patterns = Patterns(names);
                 var wanted = patterns is null ? all : all.Where(n => patterns.Any(p => p.IsMatch(n))).ToList();
-                return await store.GetBackupsAsync(wanted, token, problem => Post(() => ReportListingProblem(problem))).ConfigureAwait(false);
+                return await engine.GetBackupsAsync(wanted, problem => Post(() => ReportListingProblem(problem)), token).ConfigureAwait(false);
             });
         }
-        catch (StorageException ex) when (IsLocationFailure(ex))
+        catch (RestoreEngineException ex) when (ex.IsLocationFailure)
         {
-            ThrowTerminatingError(StorageErrorRecord(ex, location.Location));
+            ThrowTerminatingError(FailureRecord(ex, engine.Location));
             return;
         }
 
-        WriteVerbose($"{backups.Count} backup(s) read from {location.Location}.");
+        WriteVerbose($"{backups.Count} backup(s) read from {engine.Location}.");
         var selected = Filter(backups);
         if (Latest.IsPresent)
         {
-            var latest = BackupStore.SelectLatest(selected, Eligible);
+            // Without -Phase, Velero's rule for restores from a schedule; with it, the phases asked for.
+            var latest = RestoreEngine.SelectLatest(selected, AllowPartiallyFailed.IsPresent, anyPhase: Phase is not null);
             if (latest is null)
             {
                 WriteError(new ErrorRecord(
-                    new ItemNotFoundException(NoLatestMessage(location.Location)),
+                    new ItemNotFoundException(NoLatestMessage(engine.Location)),
                     ErrorIdPrefix + "NoLatestBackup",
                     ErrorCategory.ObjectNotFound,
-                    Schedule ?? location.Location));
+                    Schedule ?? engine.Location));
                 return;
             }
 
@@ -105,12 +104,12 @@ public sealed class GetBackupCommand : StorageCmdletBase
     }
 
     /// <summary>Adds the <c>Backup</c> property (an alias of Name) that New-Restore and Get-BackupItem bind by name.</summary>
-    internal static PSObject WithBackupAlias(Backup backup)
+    internal static PSObject WithBackupAlias(BackupInfo backup)
     {
         var wrapped = PSObject.AsPSObject(backup);
         if (wrapped.Properties["Backup"] is null)
         {
-            wrapped.Properties.Add(new PSAliasProperty("Backup", nameof(Engine.Velero.Backup.Name)));
+            wrapped.Properties.Add(new PSAliasProperty("Backup", nameof(BackupInfo.Name)));
         }
 
         return wrapped;
@@ -119,18 +118,6 @@ public sealed class GetBackupCommand : StorageCmdletBase
     private static List<WildcardPattern>? Patterns(IEnumerable<string>? values) =>
         values?.Select(v => new WildcardPattern(v, WildcardOptions.IgnoreCase)).ToList();
 
-    private static string? BackupNameOf(StorageException problem) => problem switch
-    {
-        BackupNotFoundException notFound => notFound.BackupName,
-        InvalidBackupException invalid => invalid.BackupName,
-        _ => null,
-    };
-
-    private bool Eligible(Backup backup) =>
-        Phase is not null
-        || backup.Phase == BackupPhase.Completed
-        || (AllowPartiallyFailed.IsPresent && backup.Phase == BackupPhase.PartiallyFailed);
-
     private string NoLatestMessage(string location)
     {
         var phases = Phase is not null ? string.Join(", ", Phase) : AllowPartiallyFailed.IsPresent ? "Completed or PartiallyFailed" : "Completed";
@@ -138,7 +125,7 @@ public sealed class GetBackupCommand : StorageCmdletBase
         return $"No {phases} backups found {scope}.";
     }
 
-    private IReadOnlyList<Backup> Filter(IReadOnlyList<Backup> backups)
+    private IReadOnlyList<BackupInfo> Filter(IReadOnlyList<BackupInfo> backups)
     {
         var schedule = Schedule is null ? null : new WildcardPattern(Schedule, WildcardOptions.IgnoreCase);
         var phases = Patterns(Phase);
@@ -148,16 +135,16 @@ public sealed class GetBackupCommand : StorageCmdletBase
             .ToList();
     }
 
-    private void ReportListingProblem(StorageException problem)
+    private void ReportListingProblem(RestoreEngineException problem)
     {
         // Velero's sync skips a folder without velero-backup.json; we say so, but it is no error.
-        if (problem is BackupNotFoundException)
+        if (problem.Kind == FailureKind.BackupNotFound)
         {
             WriteWarning(problem.Message);
         }
         else
         {
-            WriteError(StorageErrorRecord(problem, BackupNameOf(problem)));
+            WriteError(FailureRecord(problem, problem.Name));
         }
     }
 }

@@ -5,8 +5,6 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Restore.Engine.Api;
-using Restore.Engine.Archive;
-using Restore.Engine.Storage;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
@@ -50,7 +48,7 @@ public sealed class GetBackupItemCommand : StorageCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var location = OpenStorageLocation();
+        var engine = OpenEngine();
         var backup = Backup;
         var filter = BuildFilter();
         var activity = $"Reading backup {backup}";
@@ -83,27 +81,21 @@ public sealed class GetBackupItemCommand : StorageCmdletBase
         {
             var result = RunEngine(async token =>
             {
-                await VerifyOnceAsync(location, token).ConfigureAwait(false);
-                var store = new BackupStore(location, EngineLog);
-                using var tarball = await store.OpenTarballAsync(backup, token).ConfigureAwait(false);
-                return await BackupItemScanner.ScanAsync(tarball, backup, null, filter, item => Post(() => Emit(item)), EngineLog, progress, token).ConfigureAwait(false);
+                await engine.VerifyAsync(token).ConfigureAwait(false);
+                return await engine.ScanBackupItemsAsync(backup, filter, item => Post(() => Emit(item)), progress, token).ConfigureAwait(false);
             });
             if (!result.HasResources)
             {
                 WriteWarning($"The backup '{backup}' has no resources/ folder: it holds no items.");
             }
         }
-        catch (StorageException ex) when (IsLocationFailure(ex))
+        catch (RestoreEngineException ex) when (ex.IsLocationFailure)
         {
-            ThrowTerminatingError(StorageErrorRecord(ex, location.Location));
+            ThrowTerminatingError(FailureRecord(ex, engine.Location));
         }
-        catch (StorageException ex)
+        catch (RestoreEngineException ex)
         {
-            WriteError(StorageErrorRecord(ex, backup));
-        }
-        catch (ArchiveException ex)
-        {
-            WriteError(ArchiveErrorRecord(ex, backup));
+            WriteError(FailureRecord(ex, backup));
         }
         catch (IOException ex)
         {
@@ -121,7 +113,7 @@ public sealed class GetBackupItemCommand : StorageCmdletBase
     private static List<WildcardPattern>? Patterns(IEnumerable<string>? values) =>
         values?.Select(v => new WildcardPattern(v, WildcardOptions.IgnoreCase)).ToList();
 
-    private BackupItemScanner.ItemFilter? BuildFilter()
+    private Func<string, string, string, bool>? BuildFilter()
     {
         var namespaces = Patterns(Namespace);
         var resources = Resource?.Select(r => (Pattern: new WildcardPattern(r, WildcardOptions.IgnoreCase), Bare: r.IndexOf('.') < 0)).ToList();
@@ -166,15 +158,5 @@ public sealed class GetBackupItemCommand : StorageCmdletBase
             ErrorIdPrefix + "InvalidItem",
             ErrorCategory.InvalidData,
             item));
-    }
-
-    /// <summary>An IProgress that calls back on the reporting thread (no SynchronizationContext hop).</summary>
-    private sealed class CallbackProgress<T> : IProgress<T>
-    {
-        private readonly Action<T> callback;
-
-        public CallbackProgress(Action<T> callback) => this.callback = callback;
-
-        public void Report(T value) => callback(value);
     }
 }

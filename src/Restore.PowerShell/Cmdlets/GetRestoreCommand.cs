@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Restore.Engine.Api;
-using Restore.Engine.Velero;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
@@ -73,7 +72,7 @@ public sealed class GetRestoreCommand : RestoreRecordCmdletBase
     /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = BackupObjectSet)]
     [ValidateNotNull]
-    public Backup[]? InputObject { get; set; }
+    public BackupInfo[]? InputObject { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -88,10 +87,10 @@ public sealed class GetRestoreCommand : RestoreRecordCmdletBase
         }
 
         IReadOnlyList<RestoreInfo> restores = Array.Empty<RestoreInfo>();
-        RunWithCatalog(async (catalog, token) =>
+        RunWithEngine(async (engine, token) =>
         {
-            var names = await ResolveNamesAsync(catalog, patterns, token).ConfigureAwait(false);
-            restores = await catalog.GetManyAsync(names, DateTimeOffset.UtcNow, problem => Post(() => WriteError(InvalidRecord(problem))), token).ConfigureAwait(false);
+            var names = await ResolveNamesAsync(engine, patterns, token).ConfigureAwait(false);
+            restores = await engine.GetRestoresAsync(names, problem => Post(() => WriteError(InvalidRecord(problem))), token).ConfigureAwait(false);
         });
 
         WriteVerbose($"{restores.Count} restore(s) read.");

@@ -2,8 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using Restore.Engine.Records;
-using Restore.Engine.Velero;
+using Restore.Engine.Api;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
@@ -13,7 +12,7 @@ namespace Restore.PowerShell.Cmdlets;
 /// <para type="description">Reads the restore's item outcomes from the storage location, also while the restore runs. Restores made by a Velero server show the actions of their resource list, without messages.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "RestoreItem", HelpUri = HelpLinks.Docs + "Get-RestoreItem.md")]
-[OutputType(typeof(RestoreItemOutcome))]
+[OutputType(typeof(RestoreItem))]
 public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
 {
     /// <summary>The restore(s); wildcards allowed. Binds from the Name property of Get-Restore output.</summary>
@@ -27,7 +26,7 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
     /// <summary>Only items with these outcomes: Created, Updated, Skipped, Failed.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateSet(ItemRestoreAction.Created, ItemRestoreAction.Updated, ItemRestoreAction.Skipped, ItemRestoreAction.Failed)]
+    [ValidateSet(RestoreItem.Created, RestoreItem.Updated, RestoreItem.Skipped, RestoreItem.Failed)]
     public string[]? Action { get; set; }
 
     /// <summary>Only items in these target namespaces; wildcards allowed. Cluster-scoped items are left out when given.</summary>
@@ -48,16 +47,16 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
         var namespaces = Patterns(Namespace);
         var resources = Resource?.Select(r => (Pattern: new WildcardPattern(r, WildcardOptions.IgnoreCase), Bare: r.IndexOf('.') < 0)).ToList();
         var actions = Action is null ? null : new HashSet<string>(Action, StringComparer.OrdinalIgnoreCase);
-        RunWithCatalog(async (catalog, token) =>
+        RunWithEngine(async (engine, token) =>
         {
-            foreach (var name in await ResolveNamesAsync(catalog, Name, token).ConfigureAwait(false))
+            foreach (var name in await ResolveNamesAsync(engine, Name, token).ConfigureAwait(false))
             {
-                IReadOnlyList<RestoreItemOutcome> outcomes;
+                IReadOnlyList<RestoreItem> outcomes;
                 try
                 {
-                    outcomes = await catalog.GetItemsAsync(name, token).ConfigureAwait(false);
+                    outcomes = await engine.GetRestoreItemsAsync(name, token).ConfigureAwait(false);
                 }
-                catch (InvalidRestoreRecordException problem)
+                catch (RestoreEngineException problem) when (problem.Kind == FailureKind.RecordInvalid)
                 {
                     Post(() => WriteError(InvalidRecord(problem)));
                     continue;

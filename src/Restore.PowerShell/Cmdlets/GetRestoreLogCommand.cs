@@ -1,8 +1,7 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Restore.Engine.Api;
-using Restore.Engine.Common;
-using Restore.Engine.Records;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
@@ -30,7 +29,7 @@ public sealed class GetRestoreLogCommand : RestoreRecordCmdletBase
     /// <summary>The lowest level shown: Trace, Debug, Info, Warning or Error. Default: every line.</summary>
     [Parameter(ParameterSetName = EntriesSet)]
     [Parameter(ParameterSetName = RawSet)]
-    public EngineLogLevel Level { get; set; } = EngineLogLevel.Trace;
+    public RestoreLogLevel Level { get; set; } = RestoreLogLevel.Trace;
 
     /// <summary>Only the last n lines (after -Level), per restore.</summary>
     [Parameter(ParameterSetName = EntriesSet)]
@@ -48,28 +47,27 @@ public sealed class GetRestoreLogCommand : RestoreRecordCmdletBase
         var raw = Raw.IsPresent;
         var level = Level;
         int? tail = Tail >= 0 ? Tail : null;
-        RunWithCatalog(async (catalog, token) =>
+        RunWithEngine(async (engine, token) =>
         {
-            foreach (var name in await ResolveNamesAsync(catalog, Name, token).ConfigureAwait(false))
+            foreach (var name in await ResolveNamesAsync(engine, Name, token).ConfigureAwait(false))
             {
-                string? text;
+                IReadOnlyList<RestoreLogEntry>? entries;
                 try
                 {
-                    text = await catalog.ReadLogTextAsync(name, token).ConfigureAwait(false);
+                    entries = await engine.ReadRestoreLogAsync(name, level, tail, token).ConfigureAwait(false);
                 }
-                catch (InvalidRestoreRecordException problem)
+                catch (RestoreEngineException problem) when (problem.Kind == FailureKind.RecordInvalid)
                 {
                     Post(() => WriteError(InvalidRecord(problem)));
                     continue;
                 }
 
-                if (text is null)
+                if (entries is null)
                 {
                     Post(() => WriteVerbose($"{name}: no log yet."));
                     continue;
                 }
 
-                var entries = RestoreLogReader.Select(RestoreLogReader.Parse(name, text), level, tail);
                 Post(() =>
                 {
                     foreach (var entry in entries)

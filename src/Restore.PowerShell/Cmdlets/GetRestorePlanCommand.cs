@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using Restore.Engine.Api;
-using Restore.Engine.Execution;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
@@ -18,15 +17,16 @@ public sealed class GetRestorePlanCommand : RestoreSpecCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var request = BuildRequest(BuildParameters());
-        var location = OpenStorageLocation();
-        RestorePreview preview;
+        var parameters = BuildParameters();
+        ValidateParameters(parameters);
+        var engine = OpenEngine();
+        RestorePlanResult preview;
         try
         {
             preview = RunEngine(async token =>
             {
-                await VerifyOnceAsync(location, token).ConfigureAwait(false);
-                return await new RestoreEngine(location, EngineLog).PlanAsync(request, token).ConfigureAwait(false);
+                await engine.VerifyAsync(token).ConfigureAwait(false);
+                return await engine.PlanAsync(parameters, token).ConfigureAwait(false);
             });
         }
         catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
@@ -44,29 +44,28 @@ public sealed class GetRestorePlanCommand : RestoreSpecCmdletBase
                 target.Target));
         }
 
-        foreach (var target in preview.Targets.Where(t => t.Plan is not null))
+        foreach (var target in preview.Targets.Where(t => t.IsPlanned))
         {
-            var plan = target.Plan!;
-            foreach (var message in plan.ValidationErrors)
+            foreach (var message in target.ValidationErrors)
             {
                 WriteError(new ErrorRecord(new InvalidOperationException(message), ErrorIdPrefix + "ValidationFailed", ErrorCategory.InvalidArgument, target.Target));
             }
 
             // Validation warnings already reached the warning stream through the engine log; notes did not.
-            foreach (var warning in plan.Notes)
+            foreach (var warning in target.Notes)
             {
                 WriteWarning($"{target.Target.Name}: {warning}");
             }
 
-            if (plan.StoppedReason is { } stopped)
+            if (target.StoppedReason is { } stopped)
             {
                 WriteWarning($"{target.Target.Name}: the restore would stop before restoring anything: {stopped}");
             }
 
-            WriteVerbose($"{target.Target.Name}: {plan.Summary}");
+            WriteVerbose($"{target.Target.Name}: {target.Summary}");
         }
 
-        foreach (var item in RestorePlanItem.FromPreview(preview))
+        foreach (var item in preview.Items)
         {
             WriteObject(item);
         }

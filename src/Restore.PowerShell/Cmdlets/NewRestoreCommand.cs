@@ -6,8 +6,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Api;
-using Restore.Engine.Execution;
-using Restore.Engine.Storage;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
@@ -43,25 +41,25 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
     /// <summary>Items in flight per target (0 means one per processor).</summary>
     // The help's default values come from the engine's constants, so they cannot drift from what runs.
     [Parameter]
-    [PSDefaultValue(Value = RestoreRequest.DefaultParallel)]
+    [PSDefaultValue(Value = RestoreParameters.DefaultParallel)]
     [ValidateRange(0, 1024)]
     public int Parallel { get; set; }
 
     /// <summary>Requests per second per cluster.</summary>
     [Parameter]
-    [PSDefaultValue(Value = RestoreRequest.DefaultQps)]
+    [PSDefaultValue(Value = RestoreParameters.DefaultQps)]
     [ValidateRange(0.1, 1000000.0)]
     public double Qps { get; set; }
 
     /// <summary>Request burst per cluster.</summary>
     [Parameter]
-    [PSDefaultValue(Value = RestoreRequest.DefaultBurst, Help = "twice -Qps when -Qps is given")]
+    [PSDefaultValue(Value = RestoreParameters.DefaultBurst, Help = "twice -Qps when -Qps is given")]
     [ValidateRange(1, 1000000)]
     public int Burst { get; set; }
 
     /// <summary>Longest time one item may take: 10m, 1h30m or 00:10:00.</summary>
     [Parameter]
-    [PSDefaultValue(Value = RestoreRequest.DefaultItemOperationTimeout)]
+    [PSDefaultValue(Value = RestoreParameters.DefaultItemOperationTimeout)]
     [ValidateNotNullOrEmpty]
     public string? ItemOperationTimeout { get; set; }
 
@@ -77,9 +75,9 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var request = BuildRequest(NewRestoreParameters());
-        var location = OpenStorageLocation();
-        var origin = location.Options;
+        var parameters = NewRestoreParameters();
+        ValidateParameters(parameters);
+        var engine = OpenEngine();
 
         // -WhatIf and -Confirm are answered here, also for -AsJob: one line per target, and only approved targets run.
         RestoreWhatIf preview;
@@ -87,8 +85,8 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
         {
             preview = RunEngine(async token =>
             {
-                await VerifyOnceAsync(location, token).ConfigureAwait(false);
-                return await new RestoreEngine(location, EngineLog).DescribeAsync(request, token).ConfigureAwait(false);
+                await engine.VerifyAsync(token).ConfigureAwait(false);
+                return await engine.DescribeAsync(parameters, token).ConfigureAwait(false);
             });
         }
         catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
@@ -98,27 +96,23 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
         }
 
         // The default name has the time in it: keep the one -WhatIf showed.
-        if (string.IsNullOrEmpty(request.Name))
-        {
-            request.Name = preview.RestoreName;
-        }
-
-        if (!Approve(preview, request))
+        parameters.Name = preview.RestoreName;
+        if (!Approve(preview, parameters))
         {
             return;
         }
 
         if (AsJob.IsPresent)
         {
-            StartJob(request, ResolveStorageOptions());
+            StartJob(parameters, preview.BackupName, ResolveStorageSettings());
             return;
         }
 
-        var runner = new RestoreRunner(new PipelineStreams(this), ErrorIdPrefix, origin);
+        var runner = new RestoreRunner(new PipelineStreams(this), ErrorIdPrefix);
         try
         {
             // Once started, only Ctrl+C (or -Timeout) stops the restore; a write that throws is rethrown after it ended.
-            RunEngine(token => runner.RunAsync(new RestoreEngine(location, runner.Log), request, token), finishOnWriteFailure: true);
+            RunEngine(token => runner.RunAsync(engine, parameters, preview.BackupName, token), finishOnWriteFailure: true);
         }
         catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
         {
@@ -143,7 +137,7 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
     }
 
     /// <summary>Asks ShouldProcess once per target; narrows the request to the approved cluster contexts. False when none is approved.</summary>
-    private bool Approve(RestoreWhatIf preview, RestoreRequest request)
+    private bool Approve(RestoreWhatIf preview, RestoreParameters parameters)
     {
         var approved = new List<RestoreTargetInfo>();
         for (var i = 0; i < preview.Lines.Count; i++)
@@ -160,28 +154,28 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
             return false;
         }
 
-        var clusters = preview.Targets.Where(t => t.Kind != "directory").ToList();
+        var clusters = preview.Targets.Where(t => !t.IsDirectory).ToList();
         if (clusters.Count > 1 && approved.Count < clusters.Count)
         {
-            request.Contexts = approved.Where(t => t.Kind != "directory").Select(t => t.Name).ToList();
+            parameters.Context = approved.Where(t => !t.IsDirectory).Select(t => t.Name).ToList();
         }
 
         return true;
     }
 
-    private void StartJob(RestoreRequest request, StorageLocationOptions options)
+    private void StartJob(RestoreParameters parameters, string backup, StorageLocationSettings settings)
     {
-        var job = new RestoreJob(MyInvocation.Line, request.Name ?? "New-Restore");
+        var job = new RestoreJob(MyInvocation.Line, parameters.Name ?? "New-Restore");
         var prefix = ErrorIdPrefix;
         var target = Backup ?? Schedule ?? Manifest;
         job.Start(
             async token =>
             {
                 // The job owns its own connection: the cmdlet's is disposed when the command returns.
-                var runner = new RestoreRunner(job, prefix, options);
-                using var location = Engine.Storage.StorageLocation.Open(options, runner.Log);
-                await location.VerifyAsync(token).ConfigureAwait(false);
-                await runner.RunAsync(new RestoreEngine(location, runner.Log), request, token).ConfigureAwait(false);
+                var runner = new RestoreRunner(job, prefix);
+                using var engine = RestoreEngine.Open(settings, runner.Log);
+                await engine.VerifyAsync(token).ConfigureAwait(false);
+                await runner.RunAsync(engine, parameters, backup, token).ConfigureAwait(false);
 
                 // A Failed restore fails its job; the errors that say why are in the job's error stream already.
                 return runner.Failure;

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using Restore.Engine.Api;
-using Restore.Engine.Records;
 using Restore.PowerShell.Infrastructure;
 
 namespace Restore.PowerShell.Cmdlets;
@@ -30,16 +29,16 @@ public sealed class RemoveRestoreCommand : RestoreRecordCmdletBase
     protected override void ProcessRecord()
     {
         var force = Force.IsPresent;
-        RunWithCatalog(async (catalog, token) =>
+        RunWithEngine(async (engine, token) =>
         {
-            foreach (var name in await ResolveNamesAsync(catalog, Name, token).ConfigureAwait(false))
+            foreach (var name in await ResolveNamesAsync(engine, Name, token).ConfigureAwait(false))
             {
                 RestoreInfo? restore;
                 try
                 {
-                    restore = await catalog.GetAsync(name, DateTimeOffset.UtcNow, token).ConfigureAwait(false);
+                    restore = await engine.GetRestoreAsync(name, token).ConfigureAwait(false);
                 }
-                catch (InvalidRestoreRecordException)
+                catch (RestoreEngineException problem) when (problem.Kind == FailureKind.RecordInvalid)
                 {
                     // An unreadable record is exactly what one may want to delete.
                     restore = null;
@@ -59,16 +58,16 @@ public sealed class RemoveRestoreCommand : RestoreRecordCmdletBase
                 }
 
                 var approved = await InvokeOnPipelineAsync(() => ShouldProcess(
-                    $"Deleting the record, log, results and resource list of restore '{name}' (everything under restores/{name}/ in {catalog.Location}). Nothing in any cluster and no backup is deleted.",
-                    $"Delete the record, log, results and resource list of restore '{name}' in {catalog.Location}? Nothing in any cluster and no backup is deleted.",
+                    $"Deleting the record, log, results and resource list of restore '{name}' (everything under restores/{name}/ in {engine.Location}). Nothing in any cluster and no backup is deleted.",
+                    $"Delete the record, log, results and resource list of restore '{name}' in {engine.Location}? Nothing in any cluster and no backup is deleted.",
                     "Remove-Restore")).ConfigureAwait(false);
                 if (!approved)
                 {
                     continue;
                 }
 
-                var deleted = await catalog.DeleteAsync(name, token).ConfigureAwait(false);
-                Post(() => WriteVerbose($"Restore '{name}': {deleted} file(s) deleted from {catalog.Location}."));
+                var deleted = await engine.DeleteRestoreAsync(name, token).ConfigureAwait(false);
+                Post(() => WriteVerbose($"Restore '{name}': {deleted} file(s) deleted from {engine.Location}."));
             }
         });
     }

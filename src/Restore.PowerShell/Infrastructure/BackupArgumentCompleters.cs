@@ -6,9 +6,8 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Common;
-using Restore.Engine.Storage;
-using Restore.Engine.Velero;
+
+using Restore.Engine.Api;
 
 namespace Restore.PowerShell.Infrastructure;
 
@@ -27,15 +26,15 @@ public abstract class StorageArgumentCompleter : IArgumentCompleter
     {
         try
         {
-            var options = OptionsFrom(fakeBoundParameters);
-            if (options is null)
+            var settings = SettingsFrom(fakeBoundParameters);
+            if (settings is null)
             {
                 return Array.Empty<CompletionResult>();
             }
 
-            using var location = StorageLocation.Open(options, NullEngineLog.Instance);
+            using var engine = RestoreEngine.Open(settings, null);
             using var timeout = new CancellationTokenSource(Budget);
-            var names = Task.Run(() => ListAsync(new BackupStore(location, null), timeout.Token), timeout.Token).GetAwaiter().GetResult();
+            var names = Task.Run(() => ListAsync(engine, timeout.Token), timeout.Token).GetAwaiter().GetResult();
             return CompletionSupport.Complete(names, wordToComplete);
         }
 #pragma warning disable CA1031 // A completer that throws only loses the user's Tab; there is nothing to report to.
@@ -47,9 +46,9 @@ public abstract class StorageArgumentCompleter : IArgumentCompleter
     }
 
     /// <summary>The candidate values.</summary>
-    protected abstract Task<IReadOnlyList<string>> ListAsync(BackupStore store, CancellationToken cancellationToken);
+    protected abstract Task<IReadOnlyList<string>> ListAsync(RestoreEngine engine, CancellationToken cancellationToken);
 
-    private static StorageLocationOptions? OptionsFrom(IDictionary bound)
+    private static StorageLocationSettings? SettingsFrom(IDictionary bound)
     {
         var typed = CompletionSupport.Text(bound, nameof(StorageCmdletBase.StorageLocation)) ?? Environment.GetEnvironmentVariable(StorageCmdletBase.StorageLocationVariable);
         if (string.IsNullOrWhiteSpace(typed))
@@ -64,7 +63,7 @@ public abstract class StorageArgumentCompleter : IArgumentCompleter
             return null;
         }
 
-        var options = new StorageLocationOptions
+        var options = new StorageLocationSettings
         {
             Location = location,
             Endpoint = CompletionSupport.Text(bound, nameof(StorageCmdletBase.Endpoint)),
@@ -88,16 +87,16 @@ public abstract class StorageArgumentCompleter : IArgumentCompleter
 public sealed class BackupNameCompleter : StorageArgumentCompleter
 {
     /// <inheritdoc />
-    protected override Task<IReadOnlyList<string>> ListAsync(BackupStore store, CancellationToken cancellationToken) =>
-        store?.ListBackupNamesAsync(cancellationToken) ?? throw new ArgumentNullException(nameof(store));
+    protected override Task<IReadOnlyList<string>> ListAsync(RestoreEngine engine, CancellationToken cancellationToken) =>
+        engine?.ListBackupNamesAsync(cancellationToken) ?? throw new ArgumentNullException(nameof(engine));
 }
 
 /// <summary>Completes schedule names (label <c>velero.io/schedule-name</c> of the stored backups).</summary>
 public sealed class ScheduleNameCompleter : StorageArgumentCompleter
 {
     /// <inheritdoc />
-    protected override Task<IReadOnlyList<string>> ListAsync(BackupStore store, CancellationToken cancellationToken) =>
-        store?.ListScheduleNamesAsync(cancellationToken) ?? throw new ArgumentNullException(nameof(store));
+    protected override Task<IReadOnlyList<string>> ListAsync(RestoreEngine engine, CancellationToken cancellationToken) =>
+        engine?.ListScheduleNamesAsync(cancellationToken) ?? throw new ArgumentNullException(nameof(engine));
 }
 
 /// <summary>Completes Velero's backup phases.</summary>
@@ -105,5 +104,5 @@ public sealed class BackupPhaseCompleter : IArgumentCompleter
 {
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionSupport.Complete(BackupPhase.All, wordToComplete);
+        CompletionSupport.Complete(BackupInfo.Phases, wordToComplete);
 }

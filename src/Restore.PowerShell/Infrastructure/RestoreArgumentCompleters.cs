@@ -7,10 +7,8 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Cluster;
-using Restore.Engine.Records;
-using Restore.Engine.Storage;
-using Restore.Engine.Velero;
+
+using Restore.Engine.Api;
 
 namespace Restore.PowerShell.Infrastructure;
 
@@ -18,22 +16,16 @@ namespace Restore.PowerShell.Infrastructure;
 public sealed class RestoreNameCompleter : StorageArgumentCompleter
 {
     /// <inheritdoc />
-    protected override Task<IReadOnlyList<string>> ListAsync(BackupStore store, CancellationToken cancellationToken) =>
-        new RestoreCatalog((store ?? throw new ArgumentNullException(nameof(store))).Location).ListNamesAsync(cancellationToken);
+    protected override Task<IReadOnlyList<string>> ListAsync(RestoreEngine engine, CancellationToken cancellationToken) =>
+        engine?.ListRestoreNamesAsync(cancellationToken) ?? throw new ArgumentNullException(nameof(engine));
 }
 
 /// <summary>Completes the statuses Get-Restore filters on: Velero's restore phases, Running and Abandoned.</summary>
 public sealed class RestoreStatusCompleter : IArgumentCompleter
 {
-    private static readonly string[] Statuses =
-    {
-        RestorePhase.New, RestorePhase.FailedValidation, RestorePhase.InProgress, RestorePhase.Completed,
-        RestorePhase.PartiallyFailed, RestorePhase.Failed, "Running", "Abandoned", "Canceled",
-    };
-
     /// <inheritdoc />
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        CompletionSupport.Complete(Statuses, wordToComplete);
+        CompletionSupport.Complete(RestorePhases.Statuses, wordToComplete);
 }
 
 /// <summary>
@@ -60,7 +52,7 @@ public sealed class KubeContextCompleter : IArgumentCompleter
                 paths = string.Join(Path.PathSeparator.ToString(), parts);
             }
 
-            return CompletionSupport.Complete(KubeConfig.Read(paths).ContextNames, wordToComplete);
+            return CompletionSupport.Complete(RestoreEngine.ListKubeContexts(paths), wordToComplete);
         }
 #pragma warning disable CA1031 // A completer that throws only loses the user's Tab; an unreadable kubeconfig just gives no suggestions.
         catch (Exception)

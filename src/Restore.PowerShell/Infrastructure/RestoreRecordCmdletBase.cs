@@ -4,8 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Records;
-using Restore.Engine.Storage;
+using Restore.Engine.Api;
 
 namespace Restore.PowerShell.Infrastructure;
 
@@ -16,33 +15,32 @@ namespace Restore.PowerShell.Infrastructure;
 public abstract class RestoreRecordCmdletBase : StorageCmdletBase
 {
     /// <summary>
-    /// Opens the location and runs <paramref name="work"/> on the engine thread with a catalog over it, once the
-    /// location is verified. Location failures become terminating errors; a restore whose files cannot be read
-    /// becomes a non-terminating <c>&lt;Cmdlet&gt;InvalidRecord</c> error.
+    /// Opens the location and runs <paramref name="work"/> on the engine thread with the engine over it, once the
+    /// location is verified. Location failures become terminating errors, other storage failures non-terminating ones.
     /// </summary>
-    protected void RunWithCatalog(Func<RestoreCatalog, CancellationToken, Task> work)
+    protected void RunWithEngine(Func<RestoreEngine, CancellationToken, Task> work)
     {
         if (work is null)
         {
             throw new ArgumentNullException(nameof(work));
         }
 
-        var location = OpenStorageLocation();
+        var engine = OpenEngine();
         try
         {
             RunEngine(async token =>
             {
-                await VerifyOnceAsync(location, token).ConfigureAwait(false);
-                await work(new RestoreCatalog(location), token).ConfigureAwait(false);
+                await engine.VerifyAsync(token).ConfigureAwait(false);
+                await work(engine, token).ConfigureAwait(false);
             });
         }
-        catch (StorageException ex) when (IsLocationFailure(ex))
+        catch (RestoreEngineException ex) when (ex.IsLocationFailure)
         {
-            ThrowTerminatingError(StorageErrorRecord(ex, location.Location));
+            ThrowTerminatingError(FailureRecord(ex, engine.Location));
         }
-        catch (StorageException ex)
+        catch (RestoreEngineException ex)
         {
-            WriteError(StorageErrorRecord(ex, ex.Key ?? location.Location));
+            WriteError(FailureRecord(ex, ex.Key ?? engine.Location));
         }
     }
 
@@ -51,15 +49,15 @@ public abstract class RestoreRecordCmdletBase : StorageCmdletBase
     /// ordinal order. Every pattern without wildcards that matches nothing is reported (from the engine thread) as
     /// <c>&lt;Cmdlet&gt;RestoreNotFound</c>.
     /// </summary>
-    protected async Task<IReadOnlyList<string>> ResolveNamesAsync(RestoreCatalog catalog, IReadOnlyList<string> patterns, CancellationToken cancellationToken)
+    protected async Task<IReadOnlyList<string>> ResolveNamesAsync(RestoreEngine engine, IReadOnlyList<string> patterns, CancellationToken cancellationToken)
     {
-        if (catalog is null)
+        if (engine is null)
         {
-            throw new ArgumentNullException(nameof(catalog));
+            throw new ArgumentNullException(nameof(engine));
         }
 
-        var all = await catalog.ListNamesAsync(cancellationToken).ConfigureAwait(false);
-        return SelectNames(all, patterns, missing => Post(() => WriteError(NotFoundRecord(missing, catalog.Location))));
+        var all = await engine.ListRestoreNamesAsync(cancellationToken).ConfigureAwait(false);
+        return SelectNames(all, patterns, missing => Post(() => WriteError(NotFoundRecord(missing, engine.Location))));
     }
 
     /// <summary>
@@ -91,11 +89,7 @@ public abstract class RestoreRecordCmdletBase : StorageCmdletBase
             ErrorCategory.ObjectNotFound,
             name);
 
-    /// <summary>The error for a restore whose record, items file or log cannot be read.</summary>
-    protected ErrorRecord InvalidRecord(InvalidRestoreRecordException problem) =>
-        new(
-            problem ?? throw new ArgumentNullException(nameof(problem)),
-            ErrorIdPrefix + "InvalidRecord",
-            ErrorCategory.InvalidData,
-            problem.RestoreName);
+    /// <summary>The error for a restore whose record, items file or log cannot be read (<see cref="FailureKind.RecordInvalid"/>): the restore as target.</summary>
+    protected ErrorRecord InvalidRecord(RestoreEngineException problem) =>
+        FailureRecord(problem ?? throw new ArgumentNullException(nameof(problem)), problem.Name);
 }

@@ -7,11 +7,6 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Api;
-using Restore.Engine.Common;
-using Restore.Engine.Execution;
-using Restore.Engine.Records;
-using Restore.Engine.Storage;
-using Restore.Engine.Velero;
 
 namespace Restore.PowerShell.Infrastructure;
 
@@ -43,24 +38,21 @@ internal sealed class RestoreRunner
 
     private readonly IRestoreStreams streams;
     private readonly string errorIdPrefix;
-    private readonly StorageLocationOptions origin;
     private readonly object gate = new();
     private readonly Dictionary<string, TargetProgress> progressByTarget = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<RestoreItemOutcome> failedItems = new();
+    private readonly ConcurrentQueue<RestoreItem> failedItems = new();
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private string activity = "Restore";
-    private string restoreName = string.Empty;
 
-    public RestoreRunner(IRestoreStreams streams, string errorIdPrefix, StorageLocationOptions origin)
+    public RestoreRunner(IRestoreStreams streams, string errorIdPrefix)
     {
         this.streams = streams;
         this.errorIdPrefix = errorIdPrefix;
-        this.origin = origin;
         Log = new StreamsLog(streams);
     }
 
     /// <summary>The log to give the engine: info on the verbose stream, warnings on the warning stream.</summary>
-    public IEngineLog Log { get; }
+    public ILogSink Log { get; }
 
     /// <summary>After <see cref="RunAsync"/>: why the restore ended Failed (not when it was stopped by the user); else null.</summary>
     public Exception? Failure { get; private set; }
@@ -69,14 +61,22 @@ internal sealed class RestoreRunner
     /// Runs the restore, then writes the Restore object, the errors that sum it up (<see cref="SummaryErrors"/>) and one
     /// error per failed item. Exceptions of the engine (invalid request, storage) pass through.
     /// </summary>
-    public async Task<RestoreInfo> RunAsync(RestoreEngine engine, RestoreRequest request, CancellationToken cancellationToken)
+    /// <param name="engine">The engine over the storage location.</param>
+    /// <param name="parameters">The restore.</param>
+    /// <param name="backup">The backup being restored (for the progress bar).</param>
+    /// <param name="cancellationToken">Stops the restore.</param>
+    public async Task<RestoreInfo> RunAsync(RestoreEngine engine, RestoreParameters parameters, string backup, CancellationToken cancellationToken)
     {
-        activity = $"Restoring backup {request.Spec.BackupName ?? request.Spec.ScheduleName ?? string.Empty}".TrimEnd();
-        restoreName = request.Name ?? string.Empty;
-        RestoreRunResult result;
+        if (engine is null)
+        {
+            throw new ArgumentNullException(nameof(engine));
+        }
+
+        activity = $"Restoring backup {backup}".TrimEnd();
+        RestoreRunReport result;
         try
         {
-            result = await engine.RunAsync(request, new CallbackProgress<RestoreProgress>(Report), OnItem, cancellationToken).ConfigureAwait(false);
+            result = await engine.RunAsync(parameters, Log, new CallbackProgress<RestoreProgress>(Report), OnItem, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -84,7 +84,7 @@ internal sealed class RestoreRunner
         }
 
         // Storage problems and a fallback folder already reached the warning stream through the log, as they happened.
-        var info = RestoreInfo.FromRecord(result.Record, origin, DateTimeOffset.UtcNow);
+        var info = result.Restore;
         if (result.Canceled)
         {
             // After Ctrl+C the pipeline takes no more writes, so this reaches jobs only (Stop-Job).
@@ -100,7 +100,7 @@ internal sealed class RestoreRunner
                 streams.Error(error);
             }
 
-            if (info.Phase == RestorePhase.Failed)
+            if (info.Phase == RestorePhases.Failed)
             {
                 // Receive-Job repeats a failed job's reason after its errors: a one-line summary, not the same error again.
                 var reason = $"The restore '{info.Name}' ended Failed: {info.FailureReason ?? "see Get-RestoreLog"}";
@@ -121,37 +121,38 @@ internal sealed class RestoreRunner
     /// -Timeout; otherwise one <c>&lt;Cmdlet&gt;TargetFailed</c> per target that could not run (its name as target), then
     /// <c>&lt;Cmdlet&gt;PartiallyFailed</c> or, when no target error said why, <c>&lt;Cmdlet&gt;Failed</c> (the Restore as target).
     /// </summary>
-    internal IEnumerable<ErrorRecord> SummaryErrors(RestoreRunResult result, RestoreInfo info, IReadOnlyCollection<RestoreItemOutcome> failed)
+    internal IEnumerable<ErrorRecord> SummaryErrors(RestoreRunReport result, RestoreInfo info, IReadOnlyCollection<RestoreItem> failed)
     {
         if (result.TimedOut)
         {
             yield return new ErrorRecord(
                 new TimeoutException($"Restore '{info.Name}' stopped: {info.FailureReason ?? "it did not finish within -Timeout"}"),
-                errorIdPrefix + "TimedOut",
-                ErrorCategory.OperationTimeout,
+                errorIdPrefix + FailureErrors.For(FailureKind.TimedOut).Suffix,
+                FailureErrors.For(FailureKind.TimedOut).Category,
                 info);
             yield break;
         }
 
-        var categories = new HashSet<ErrorCategory>(failed.Select(o => CategoryOf(o.Failure)));
+        var categories = new HashSet<ErrorCategory>(failed.Select(o => FailureErrors.For(o.GetFailureKind()).Category));
         var targetErrors = 0;
         foreach (var target in info.Targets)
         {
-            if (target.Phase != RestorePhase.Failed || !result.TargetFailures.TryGetValue(target.Name, out var failure))
+            if (target.Phase != RestorePhases.Failed || !result.TargetFailures.TryGetValue(target.Name, out var failure))
             {
                 continue;
             }
 
             targetErrors++;
-            categories.Add(CategoryOf(failure));
+            var category = FailureErrors.For(failure).Category;
+            categories.Add(category);
             yield return new ErrorRecord(
                 new InvalidOperationException($"Restore '{info.Name}' into {target.Kind} '{target.Name}' failed: {target.FailureReason}"),
                 errorIdPrefix + "TargetFailed",
-                CategoryOf(failure),
+                category,
                 target.Name);
         }
 
-        if (info.Phase == RestorePhase.PartiallyFailed)
+        if (info.Phase == RestorePhases.PartiallyFailed)
         {
             yield return new ErrorRecord(
                 new InvalidOperationException($"Restore '{info.Name}' ended PartiallyFailed: {info.FailureReason ?? "see Get-RestoreLog"}. Get-RestoreItem -Action Failed lists the items that failed."),
@@ -159,7 +160,7 @@ internal sealed class RestoreRunner
                 categories.Count == 1 ? categories.Single() : ErrorCategory.NotSpecified,
                 info);
         }
-        else if (info.Phase == RestorePhase.Failed && targetErrors == 0)
+        else if (info.Phase == RestorePhases.Failed && targetErrors == 0)
         {
             yield return new ErrorRecord(
                 new InvalidOperationException($"Restore '{info.Name}' failed: {info.FailureReason ?? "see Get-RestoreLog"}"),
@@ -170,42 +171,17 @@ internal sealed class RestoreRunner
     }
 
     /// <summary>The error record for one failed item: id <c>&lt;Cmdlet&gt;ItemFailed</c>, the outcome as target, the category from its kind of failure.</summary>
-    internal static ErrorRecord ItemError(string errorIdPrefix, RestoreItemOutcome outcome)
+    internal static ErrorRecord ItemError(string errorIdPrefix, RestoreItem outcome)
     {
         var where = outcome.Namespace.Length == 0 ? outcome.Name : outcome.Namespace + "/" + outcome.Name;
         var message = $"{outcome.Resource} {where}" + (outcome.Target.Length == 0 ? string.Empty : $" in {outcome.Target}") + ": " + (outcome.Message ?? "failed");
-        return new ErrorRecord(new InvalidOperationException(message), errorIdPrefix + "ItemFailed", CategoryOf(outcome.Failure), outcome);
+        return new ErrorRecord(new InvalidOperationException(message), errorIdPrefix + "ItemFailed", FailureErrors.For(outcome.GetFailureKind()).Category, outcome);
     }
 
-    internal static ErrorCategory CategoryOf(ItemFailure failure) => failure switch
+    private void OnItem(RestoreItem outcome)
     {
-        ItemFailure.Planning or ItemFailure.Invalid => ErrorCategory.InvalidData,
-        ItemFailure.AlreadyExists => ErrorCategory.ResourceExists,
-        ItemFailure.Forbidden => ErrorCategory.PermissionDenied,
-        ItemFailure.Unauthorized => ErrorCategory.AuthenticationError,
-        ItemFailure.NotFound => ErrorCategory.ObjectNotFound,
-        ItemFailure.TimedOut => ErrorCategory.OperationTimeout,
-        ItemFailure.Unreachable => ErrorCategory.ConnectionError,
-        ItemFailure.NamespaceUnavailable => ErrorCategory.ResourceUnavailable,
-        _ => ErrorCategory.WriteError,
-    };
-
-    internal static ErrorCategory CategoryOf(TargetFailure failure) => failure switch
-    {
-        TargetFailure.Unreachable => ErrorCategory.ConnectionError,
-        TargetFailure.Authentication => ErrorCategory.AuthenticationError,
-        TargetFailure.Forbidden => ErrorCategory.PermissionDenied,
-        TargetFailure.Configuration => ErrorCategory.InvalidData,
-        TargetFailure.ClusterState or TargetFailure.Backup => ErrorCategory.ReadError,
-        TargetFailure.Invalid => ErrorCategory.InvalidArgument,
-        _ => ErrorCategory.NotSpecified,
-    };
-
-    private void OnItem(RestoreItemOutcome outcome)
-    {
-        if (outcome.Action == ItemRestoreAction.Failed)
+        if (outcome.Action == RestoreItem.Failed)
         {
-            outcome.Restore = restoreName;
             failedItems.Enqueue(outcome);
         }
     }
@@ -286,30 +262,25 @@ internal sealed class RestoreRunner
     }
 
     /// <summary>The restore log on PowerShell's streams: warnings as warnings, errors and info as verbose, the rest as debug.</summary>
-    private sealed class StreamsLog : IEngineLog
+    private sealed class StreamsLog : ILogSink
     {
         private readonly IRestoreStreams streams;
 
         public StreamsLog(IRestoreStreams streams) => this.streams = streams;
 
-        public void Write(EngineLogEntry entry)
+        public void Write(RestoreLogLevel level, string message, IReadOnlyList<KeyValuePair<string, string>> fields)
         {
-            if (entry is null)
+            var text = LogText(message, fields);
+            switch (level)
             {
-                return;
-            }
-
-            var text = LogText(entry);
-            switch (entry.Level)
-            {
-                case EngineLogLevel.Warning:
+                case RestoreLogLevel.Warning:
                     streams.Warning(text);
                     break;
-                case EngineLogLevel.Error:
+                case RestoreLogLevel.Error:
                     // Failed items also arrive as error records; the log line stays on the verbose stream.
                     streams.Verbose("error: " + text);
                     break;
-                case EngineLogLevel.Info:
+                case RestoreLogLevel.Info:
                     streams.Verbose(text);
                     break;
                 default:
@@ -319,20 +290,10 @@ internal sealed class RestoreRunner
         }
 
         /// <summary>The message, then the fields in brackets (<c>Restored deployments.apps shop/web [namespace=shop]</c>).</summary>
-        internal static string LogText(EngineLogEntry entry)
+        internal static string LogText(string message, IReadOnlyList<KeyValuePair<string, string>> fields)
         {
-            var fields = entry.Fields.Where(f => f.Key is not ("logSource" or "restore")).Select(f => f.Key + "=" + f.Value).ToList();
-            return fields.Count == 0 ? entry.Message : entry.Message + " [" + string.Join(", ", fields) + "]";
+            var shown = fields.Where(f => f.Key is not ("logSource" or "restore")).Select(f => f.Key + "=" + f.Value).ToList();
+            return shown.Count == 0 ? message : message + " [" + string.Join(", ", shown) + "]";
         }
     }
-}
-
-/// <summary>An IProgress that calls back on the reporting thread (no SynchronizationContext hop).</summary>
-internal sealed class CallbackProgress<T> : IProgress<T>
-{
-    private readonly Action<T> callback;
-
-    public CallbackProgress(Action<T> callback) => this.callback = callback;
-
-    public void Report(T value) => callback(value);
 }

@@ -5,17 +5,13 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Restore.Engine.Api;
-using Restore.Engine.Archive;
-using Restore.Engine.Cluster;
-using Restore.Engine.Execution;
-using Restore.Engine.Storage;
 
 namespace Restore.PowerShell.Infrastructure;
 
 /// <summary>
 /// The restore parameters New-Restore and Get-RestorePlan share: the source (-Backup, -Schedule or -Manifest),
 /// filters, mappings, policies, modifiers and targets. <see cref="BuildParameters"/> turns them into
-/// <see cref="RestoreParameters"/>, which maps them to the engine's request.
+/// <see cref="RestoreParameters"/>, the engine's request.
 /// </summary>
 public abstract class RestoreSpecCmdletBase : StorageCmdletBase
 {
@@ -231,8 +227,8 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
         return parameters;
     }
 
-    /// <summary>Builds the request; a bad parameter is a terminating <c>&lt;Cmdlet&gt;InvalidArgument</c> error naming it.</summary>
-    protected RestoreRequest BuildRequest(RestoreParameters parameters)
+    /// <summary>Checks the parameters early; a bad one is a terminating <c>&lt;Cmdlet&gt;InvalidArgument</c> (or <c>ManifestInvalid</c>) error naming it.</summary>
+    protected void ValidateParameters(RestoreParameters parameters)
     {
         if (parameters is null)
         {
@@ -241,58 +237,30 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
 
         try
         {
-            return parameters.ToRequest();
+            parameters.Validate();
         }
-        catch (RestoreParameterException ex)
+        catch (RestoreEngineException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ErrorIdPrefix + (ex.Parameter == "Manifest" ? "ManifestInvalid" : "InvalidArgument"), ErrorCategory.InvalidArgument, ex.Parameter));
+            ThrowTerminatingError(FailureRecord(ex, ex.Parameter));
             throw;
         }
     }
 
     /// <summary>
-    /// The error record for an exception of the engine's restore calls: validation problems, a name in use, storage,
-    /// kubeconfig and archive failures. Null for exceptions that are bugs (let them surface as they are).
+    /// The error record for an exception of the engine's restore calls (<see cref="FailureErrors"/>), with the failing
+    /// thing as target: the parameter, the restore name in use, the kubeconfig file or context, else
+    /// <paramref name="target"/>. Null for exceptions that are not the engine's (bugs: let them surface as they are).
     /// </summary>
     protected ErrorRecord? RestoreErrorRecord(Exception error, object? target)
     {
-        switch (error)
+        if (error is not RestoreEngineException failure)
         {
-            case RestoreValidationException invalid:
-                var (suffix, category) = invalid.Problem switch
-                {
-                    RestoreValidationProblem.BackupNotFound => ("BackupNotFound", ErrorCategory.ObjectNotFound),
-                    RestoreValidationProblem.ContextNotFound => ("ContextNotFound", ErrorCategory.ObjectNotFound),
-                    RestoreValidationProblem.KubeConfigNotFound => ("KubeConfigNotFound", ErrorCategory.ObjectNotFound),
-                    RestoreValidationProblem.KubeConfigInvalid => ("KubeConfigInvalid", ErrorCategory.InvalidArgument),
-                    RestoreValidationProblem.TargetUnusable => ("TargetUnusable", ErrorCategory.InvalidArgument),
-                    RestoreValidationProblem.ResourceModifier => ("ResourceModifierInvalid", ErrorCategory.InvalidData),
-                    _ => ("InvalidArgument", ErrorCategory.InvalidArgument),
-                };
-
-                // The failing thing as target: the kubeconfig file or the context, when the problem names one.
-                return new ErrorRecord(invalid, ErrorIdPrefix + suffix, category, invalid.Subject ?? target);
-            case RestoreNameInUseException inUse:
-                return new ErrorRecord(inUse, ErrorIdPrefix + "NameInUse", ErrorCategory.ResourceExists, inUse.RestoreName);
-            case RestoreParameterException parameter:
-                return new ErrorRecord(parameter, ErrorIdPrefix + "InvalidArgument", ErrorCategory.InvalidArgument, parameter.Parameter);
-            case StorageException storage:
-                return StorageErrorRecord(storage, target);
-            case KubeConfigException kubeConfig:
-                var (kubeSuffix, kubeCategory) = kubeConfig.Problem switch
-                {
-                    KubeConfigProblem.NotFound => ("KubeConfigNotFound", ErrorCategory.ObjectNotFound),
-                    KubeConfigProblem.ContextNotFound => ("ContextNotFound", ErrorCategory.ObjectNotFound),
-                    _ => ("KubeConfigInvalid", ErrorCategory.InvalidArgument),
-                };
-                return new ErrorRecord(kubeConfig, ErrorIdPrefix + kubeSuffix, kubeCategory, kubeConfig.Subject ?? KubeConfig);
-            case KubernetesApiException api:
-                return new ErrorRecord(api, ErrorIdPrefix + "ClusterUnreachable", ErrorCategory.ConnectionError, target);
-            case ArchiveException archive:
-                return ArchiveErrorRecord(archive, target);
-            default:
-                return null;
+            return null;
         }
+
+        var kubeConfig = failure.Kind is FailureKind.KubeConfigNotFound or FailureKind.KubeConfigInvalid or FailureKind.ContextNotFound ? KubeConfig : null;
+        var name = failure.Kind == FailureKind.NameInUse ? failure.Name : null;
+        return FailureRecord(failure, failure.Parameter ?? name ?? failure.Subject ?? kubeConfig ?? target);
     }
 
     /// <summary>Hashtable values as plain .NET values: PowerShell wrappers removed, nested hashtables and arrays copied.</summary>

@@ -4,26 +4,23 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Archive;
-using Restore.Engine.Common;
-using Restore.Engine.Storage;
+using Restore.Engine.Api;
 
 namespace Restore.PowerShell.Infrastructure;
 
 /// <summary>
 /// Base for every cmdlet that reads backups or restore records: the storage location parameters
 /// (<c>-StorageLocation</c>, <c>-Region</c>, <c>-Endpoint</c>, <c>-Credential</c>, <c>-ProfileName</c>,
-/// <c>-CaBundle</c>, <c>-SkipCertificateCheck</c>), their default, and the mapping of storage failures to
-/// error records with ids <c>&lt;Cmdlet&gt;&lt;Problem&gt;</c>.
+/// <c>-CaBundle</c>, <c>-SkipCertificateCheck</c>), their default, the engine opened over them, and the error records
+/// of the engine's failures, with ids <c>&lt;Cmdlet&gt;&lt;Problem&gt;</c> (<see cref="FailureErrors"/>).
 /// </summary>
 public abstract class StorageCmdletBase : RestoreCmdletBase
 {
     /// <summary>Environment variable read when <c>-StorageLocation</c> is not given.</summary>
     public const string StorageLocationVariable = "RESTORE_STORAGE_LOCATION";
 
-    private readonly Dictionary<string, StorageLocation> opened = new(StringComparer.Ordinal);
-    private readonly HashSet<string> verified = new(StringComparer.Ordinal);
-    private IEngineLog? engineLog;
+    private readonly Dictionary<string, RestoreEngine> opened = new(StringComparer.Ordinal);
+    private ILogSink? engineLog;
 
     /// <summary>
     /// The backup storage location: a folder (the one holding <c>backups/</c>) or <c>s3://bucket[/prefix]</c>.
@@ -69,14 +66,14 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     }
 
     /// <summary>An engine log that writes warnings to the warning stream and the rest to verbose and debug, from any thread.</summary>
-    protected IEngineLog EngineLog => engineLog ??= new PostingEngineLog(this);
+    protected ILogSink EngineLog => engineLog ??= new PostingLog(this);
 
     /// <summary>
     /// Builds the engine options from the parameters: the environment default, local paths resolved against the
     /// current PowerShell location, the credential split into key id and secret. Terminating error
     /// <c>&lt;Cmdlet&gt;StorageLocationMissing</c> when no location is given or set.
     /// </summary>
-    protected StorageLocationOptions ResolveStorageOptions()
+    protected StorageLocationSettings ResolveStorageSettings()
     {
         var location = string.IsNullOrWhiteSpace(StorageLocation) ? Environment.GetEnvironmentVariable(StorageLocationVariable) : StorageLocation;
         if (string.IsNullOrWhiteSpace(location))
@@ -88,7 +85,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
                 null));
         }
 
-        var options = new StorageLocationOptions
+        var options = new StorageLocationSettings
         {
             Location = ResolveLocation(location!.Trim(), path => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)),
             Region = NullIfEmpty(Region),
@@ -107,12 +104,12 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     }
 
     /// <summary>
-    /// Opens the location named by the parameters (once per distinct location in this invocation); throws a
-    /// terminating error for a malformed location. Call on the pipeline thread.
+    /// The engine over the location named by the parameters (opened once per distinct location in this invocation);
+    /// throws a terminating error for a malformed location. Call on the pipeline thread.
     /// </summary>
-    protected StorageLocation OpenStorageLocation()
+    protected RestoreEngine OpenEngine()
     {
-        var options = ResolveStorageOptions();
+        var options = ResolveStorageSettings();
         var key = string.Join("\n", options.Location, options.Endpoint, options.Region, options.ProfileName, options.AccessKeyId, options.CaBundlePath, options.SkipCertificateCheck.ToString());
         if (opened.TryGetValue(key, out var existing))
         {
@@ -121,96 +118,28 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
 
         try
         {
-            var location = Engine.Storage.StorageLocation.Open(options, EngineLog);
-            opened[key] = location;
-            return location;
+            var engine = RestoreEngine.Open(options, EngineLog);
+            opened[key] = engine;
+            return engine;
         }
-        catch (StorageException ex)
+        catch (RestoreEngineException ex)
         {
-            ThrowTerminatingError(StorageErrorRecord(ex, options.Location));
+            ThrowTerminatingError(FailureRecord(ex, options.Location));
             throw;
         }
     }
 
-    /// <summary>Verifies a location once per invocation (exists, reachable, a Velero location). Runs on the engine thread.</summary>
-    protected async Task VerifyOnceAsync(StorageLocation location, CancellationToken cancellationToken)
-    {
-        if (location is null)
-        {
-            throw new ArgumentNullException(nameof(location));
-        }
-
-        lock (verified)
-        {
-            if (verified.Contains(location.Location))
-            {
-                return;
-            }
-        }
-
-        await location.VerifyAsync(cancellationToken).ConfigureAwait(false);
-        lock (verified)
-        {
-            verified.Add(location.Location);
-        }
-    }
-
-    /// <summary>True for storage failures that make the whole location unusable (a terminating error).</summary>
-    protected static bool IsLocationFailure(StorageException error) =>
-        error?.Kind is StorageErrorKind.InvalidLocation or StorageErrorKind.LocationNotFound or StorageErrorKind.AccessDenied
-            or StorageErrorKind.CredentialsUnavailable or StorageErrorKind.Unreachable or StorageErrorKind.NotAVeleroLocation;
-
-    /// <summary>An error record for a storage failure: id <c>&lt;Cmdlet&gt;&lt;Problem&gt;</c>, matching category, the given target.</summary>
-    protected ErrorRecord StorageErrorRecord(StorageException error, object? target)
-    {
-        if (error is null)
-        {
-            throw new ArgumentNullException(nameof(error));
-        }
-
-        var (suffix, category) = error.Kind switch
-        {
-            StorageErrorKind.InvalidLocation => ("StorageLocationInvalid", ErrorCategory.InvalidArgument),
-            StorageErrorKind.LocationNotFound => ("StorageNotFound", ErrorCategory.ObjectNotFound),
-            StorageErrorKind.AccessDenied => ("StorageAccessDenied", ErrorCategory.PermissionDenied),
-            StorageErrorKind.CredentialsUnavailable => ("StorageCredentialsUnavailable", ErrorCategory.AuthenticationError),
-            StorageErrorKind.Unreachable => ("StorageUnreachable", ErrorCategory.ConnectionError),
-            StorageErrorKind.NotAVeleroLocation => ("NotAVeleroLocation", ErrorCategory.InvalidArgument),
-            StorageErrorKind.ObjectNotFound => ("ObjectNotFound", ErrorCategory.ObjectNotFound),
-            StorageErrorKind.BackupNotFound => ("BackupNotFound", ErrorCategory.ObjectNotFound),
-            StorageErrorKind.InvalidBackup => ("BackupInvalid", ErrorCategory.InvalidData),
-            StorageErrorKind.TarballMissing => ("BackupTarballMissing", ErrorCategory.ObjectNotFound),
-            StorageErrorKind.WriteRefused => ("StorageWriteRefused", ErrorCategory.PermissionDenied),
-            _ => ("StorageFailed", ErrorCategory.ReadError),
-        };
-        return new ErrorRecord(error, ErrorIdPrefix + suffix, category, target);
-    }
-
-    /// <summary>An error record for an unreadable tarball: <c>ArchiveUnsafe</c>, <c>ArchiveLimitExceeded</c> or <c>ArchiveInvalid</c>.</summary>
-    protected ErrorRecord ArchiveErrorRecord(ArchiveException error, object? target)
-    {
-        if (error is null)
-        {
-            throw new ArgumentNullException(nameof(error));
-        }
-
-        var (suffix, category) = error switch
-        {
-            ArchiveSecurityException => ("ArchiveUnsafe", ErrorCategory.SecurityError),
-            ArchiveLimitExceededException => ("ArchiveLimitExceeded", ErrorCategory.LimitsExceeded),
-            _ => ("ArchiveInvalid", ErrorCategory.InvalidData),
-        };
-        return new ErrorRecord(error, ErrorIdPrefix + suffix, category, target);
-    }
+    /// <summary>An error record for a failed engine call: id <c>&lt;Cmdlet&gt;&lt;Problem&gt;</c> and category from <see cref="FailureErrors"/>, the given target.</summary>
+    protected ErrorRecord FailureRecord(RestoreEngineException error, object? target) => FailureErrors.Record(error, ErrorIdPrefix, target);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            foreach (var location in opened.Values)
+            foreach (var engine in opened.Values)
             {
-                location.Dispose();
+                engine.Dispose();
             }
 
             opened.Clear();
@@ -245,28 +174,22 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
 
-    /// <summary>Relays engine log entries to PowerShell streams on the pipeline thread.</summary>
-    private sealed class PostingEngineLog : IEngineLog
+    /// <summary>Relays engine log lines to PowerShell streams on the pipeline thread.</summary>
+    private sealed class PostingLog : ILogSink
     {
         private readonly StorageCmdletBase cmdlet;
 
-        public PostingEngineLog(StorageCmdletBase cmdlet) => this.cmdlet = cmdlet;
+        public PostingLog(StorageCmdletBase cmdlet) => this.cmdlet = cmdlet;
 
-        public void Write(EngineLogEntry entry)
+        public void Write(RestoreLogLevel level, string message, IReadOnlyList<KeyValuePair<string, string>> fields)
         {
-            if (entry is null)
+            switch (level)
             {
-                return;
-            }
-
-            var message = entry.Message;
-            switch (entry.Level)
-            {
-                case EngineLogLevel.Warning:
-                case EngineLogLevel.Error:
+                case RestoreLogLevel.Warning:
+                case RestoreLogLevel.Error:
                     cmdlet.Post(() => cmdlet.WriteWarning(message));
                     break;
-                case EngineLogLevel.Info:
+                case RestoreLogLevel.Info:
                     cmdlet.Post(() => cmdlet.WriteVerbose(message));
                     break;
                 default:

@@ -15,10 +15,10 @@ namespace Restore.Engine.Tests.Archive;
 
 public class BackupItemScannerTests
 {
-    private static async Task<(List<BackupItem> Items, BackupScanResult Result)> Scan(byte[] tarball, BackupItemScanner.ItemFilter? filter = null)
+    private static async Task<(List<BackupItem> Items, ScanResult Result)> Scan(byte[] tarball, BackupItemScanner.ItemFilter? filter = null)
     {
         var items = new List<BackupItem>();
-        var result = await BackupItemScanner.ScanAsync(new MemoryStream(tarball), "b1", null, filter, items.Add, null, null, CancellationToken.None);
+        var result = await BackupItemScanner.ScanAsync(new MemoryStream(tarball), null, filter, i => items.Add(BackupItem.From("b1", i)), null, null, CancellationToken.None);
         return (items, result);
     }
 
@@ -140,22 +140,22 @@ public class BackupItemScannerTests
         }
 
         var tarball = builder.BuildTarball();
-        var reports = new List<BackupScanProgress>();
+        var reports = new List<ScanProgress>();
         var progress = new SynchronousProgress(reports.Add);
 
-        await BackupItemScanner.ScanAsync(new MemoryStream(tarball), "b1", null, null, _ => { }, null, progress, CancellationToken.None);
+        await BackupItemScanner.ScanAsync(new MemoryStream(tarball), null, null, _ => { }, null, progress, CancellationToken.None);
 
         Assert.Equal(new long[] { 1000, 2000, 2500 }, reports.Select(r => r.ItemsSeen));
         Assert.All(reports, r => Assert.Equal(tarball.Length, r.CompressedLength));
         Assert.Equal(tarball.Length, reports[^1].CompressedBytesRead);
     }
 
-    private sealed class SynchronousProgress : IProgress<BackupScanProgress>
+    private sealed class SynchronousProgress : IProgress<ScanProgress>
     {
-        private readonly Action<BackupScanProgress> report;
+        private readonly Action<ScanProgress> report;
 
-        public SynchronousProgress(Action<BackupScanProgress> report) => this.report = report;
+        public SynchronousProgress(Action<ScanProgress> report) => this.report = report;
 
-        public void Report(BackupScanProgress value) => report(value);
+        public void Report(ScanProgress value) => report(value);
     }
 }

@@ -147,7 +147,7 @@ public class VeleroBackupBuilderTests
         }
 
         var items = 0L;
-        var result = await Restore.Engine.Archive.BackupItemScanner.ScanAsync(new MemoryStream(builder.BuildTarball()), "big", null, null, _ => items++, null, null, System.Threading.CancellationToken.None);
+        var result = await Restore.Engine.Archive.BackupItemScanner.ScanAsync(new MemoryStream(builder.BuildTarball()), null, null, _ => items++, null, null, System.Threading.CancellationToken.None);
 
         // Small items are mostly tar padding and compress very well: the default ratio limit must still let them through.
         Assert.Equal(100_000, builder.ItemCount);

@@ -151,7 +151,7 @@ internal sealed class FakeDiscovery
 /// <summary>Discovers the fake cluster once for the name-resolution table.</summary>
 public sealed class DiscoveryFixture : IAsyncLifetime
 {
-    public DiscoveryCatalog Catalog { get; private set; } = null!;
+    internal DiscoveryCatalog Catalog { get; private set; } = null!;
 
     public async Task InitializeAsync() => Catalog = await DiscoveryTests.Discover(new FakeDiscovery());
 

@@ -86,7 +86,7 @@ public sealed class TestKubeServer : IAsyncDisposable
     }
 
     /// <summary>Settings that trust the test CA and authenticate with <paramref name="credentials"/>.</summary>
-    public ClusterConnectionSettings Settings(ClusterCredentials? credentials = null, string context = "test-context") => new()
+    internal ClusterConnectionSettings Settings(ClusterCredentials? credentials = null, string context = "test-context") => new()
     {
         Server = Url,
         ContextName = context,

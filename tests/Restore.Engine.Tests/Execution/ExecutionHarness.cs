@@ -17,7 +17,7 @@ using Restore.TestSupport;
 namespace Restore.Engine.Tests.Execution;
 
 /// <summary>Collects engine log entries (thread-safe).</summary>
-public sealed class CollectingLog : IEngineLog
+internal sealed class CollectingLog : IEngineLog
 {
     private readonly List<EngineLogEntry> entries = new();
 
@@ -65,13 +65,13 @@ public sealed class ExecutionHarness : IAsyncDisposable
 
     public string KubeconfigPath { get; }
 
-    public CollectingLog Log { get; } = new();
+    internal CollectingLog Log { get; } = new();
 
     public IReadOnlyList<TestApiServer.TestApiServer> Servers => servers;
 
     public TestApiServer.TestApiServer Server => servers[0];
 
-    public StorageLocation? Location { get; private set; }
+    internal StorageLocation? Location { get; private set; }
 
     public static async Task<ExecutionHarness> CreateAsync(int servers = 1, Action<TestApiServerOptions>? configure = null, TestStorage? storage = null)
     {
@@ -95,7 +95,7 @@ public sealed class ExecutionHarness : IAsyncDisposable
 
     public Task WriteBackupAsync(VeleroBackupBuilder backup) => Storage.WriteAsync(backup);
 
-    public RestoreEngine Engine(IObjectStore? recordStore = null, Action<RunTimingsView>? timings = null)
+    internal RestoreEngine Engine(IObjectStore? recordStore = null, Action<RunTimingsView>? timings = null)
     {
         Location ??= Storage.Open();
         var engine = new RestoreEngine(Location, Log, recordStore);
@@ -105,7 +105,7 @@ public sealed class ExecutionHarness : IAsyncDisposable
         return engine;
     }
 
-    public RestoreRequest Request(string backup, string? name = null, params int[] serverIndexes)
+    internal RestoreRequest Request(string backup, string? name = null, params int[] serverIndexes)
     {
         var indexes = serverIndexes.Length == 0 ? new[] { 0 } : serverIndexes;
         return new RestoreRequest
@@ -139,7 +139,7 @@ public sealed class ExecutionHarness : IAsyncDisposable
         return folder;
     }
 
-    public RestoreRecordStore Records() => new((Location ??= Storage.Open()).Store, Location.Layout);
+    internal RestoreRecordStore Records() => new((Location ??= Storage.Open()).Store, Location.Layout);
 
     public async ValueTask DisposeAsync()
     {

@@ -19,7 +19,7 @@ public sealed class FlakyStore : IObjectStore
     private readonly IObjectStore inner;
     private int failedWrites;
 
-    public FlakyStore(IObjectStore inner) => this.inner = inner;
+    internal FlakyStore(IObjectStore inner) => this.inner = inner;
 
     public volatile bool Failing;
 

@@ -135,7 +135,7 @@ public class RunBehaviourTests
             .AddItem("configmaps", "shop", "broken", "{not json")
             .AddItem("gadgets.example.com", "shop", "g1", """{"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g1","namespace":"shop"}}"""));
         h.Seed(K8s.ConfigMap("shop", "cm-0001", ("index", "changed")));
-        var reports = new ConcurrentQueue<RestoreProgress>();
+        var reports = new ConcurrentQueue<RunProgress>();
 
         var result = await h.Engine().RunAsync(h.Request("b1", "r-summary"), new SyncProgress(reports.Enqueue), null, CancellationToken.None);
 
@@ -160,12 +160,12 @@ public class RunBehaviourTests
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
-    private sealed class SyncProgress : IProgress<RestoreProgress>
+    private sealed class SyncProgress : IProgress<RunProgress>
     {
-        private readonly Action<RestoreProgress> report;
+        private readonly Action<RunProgress> report;
 
-        public SyncProgress(Action<RestoreProgress> report) => this.report = report;
+        public SyncProgress(Action<RunProgress> report) => this.report = report;
 
-        public void Report(RestoreProgress value) => report(value);
+        public void Report(RunProgress value) => report(value);
     }
 }

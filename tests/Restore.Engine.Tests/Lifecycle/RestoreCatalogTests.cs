@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Api;
 using Restore.Engine.Common;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
@@ -89,7 +90,7 @@ public sealed class RestoreCatalogTests : IDisposable
 
         var item = Assert.Single(await catalog.GetItemsAsync("r1", CancellationToken.None));
 
-        Assert.Equal(("r1", "east", "configmaps", ItemRestoreAction.Failed, "boom"), (item.Restore, item.Target, item.Resource, item.Action, item.Message));
+        Assert.Equal(("east", "configmaps", ItemRestoreAction.Failed, "boom"), (item.Target, item.Resource, item.Action, item.Message));
     }
 
     [Theory]
@@ -106,7 +107,7 @@ public sealed class RestoreCatalogTests : IDisposable
 
         var item = Assert.Single(await catalog.GetItemsAsync("velero-made", CancellationToken.None));
 
-        Assert.Equal((resource, ns, name, action, "velero-made"), (item.Resource, item.Namespace, item.Name, item.Action, item.Restore));
+        Assert.Equal((resource, ns, name, action), (item.Resource, item.Namespace, item.Name, item.Action));
         Assert.Null(item.Message);
     }
 

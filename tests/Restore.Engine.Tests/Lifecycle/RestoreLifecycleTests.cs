@@ -59,7 +59,7 @@ public sealed class RestoreLifecycleTests : IDisposable
         Assert.Equal(Path.Combine(root, "out"), read.Cluster);
         Assert.Contains("name: sample-to-folder", read.Manifest, StringComparison.Ordinal);
 
-        var items = await catalog.GetItemsAsync("sample-to-folder", CancellationToken.None);
+        var items = await new RestoreEngine(location, null).GetRestoreItemsAsync("sample-to-folder", CancellationToken.None);
         Assert.Equal(read.ItemsRestored, items.Count);
         Assert.Contains(items, i => i.Resource == "clusterroles.rbac.authorization.k8s.io" && i.Name == "demo:web-reader");
         Assert.All(items, i => Assert.Equal("sample-to-folder", i.Restore));
@@ -122,8 +122,8 @@ public sealed class ClusterRestoreLifecycleTests : IAsyncLifetime
         Assert.Equal(server!.ContextName(Restore.TestApiServer.KubeconfigAuth.Token), web.Target);
 
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<RestoreItemOutcome>();
-        var progress = new System.Collections.Concurrent.ConcurrentBag<RestoreProgress>();
-        var result = await engine.RunAsync(Request("first"), new SyncProgress<RestoreProgress>(progress.Add), outcomes.Add, CancellationToken.None);
+        var progress = new System.Collections.Concurrent.ConcurrentBag<RunProgress>();
+        var result = await engine.RunAsync(Request("first"), new SyncProgress<RunProgress>(progress.Add), outcomes.Add, CancellationToken.None);
         var info = RestoreInfo.FromRecord(result.Record, location.Options, DateTimeOffset.UtcNow);
         Assert.True(info.Phase is RestorePhase.Completed or RestorePhase.PartiallyFailed, info.Status + ": " + info.FailureReason);
         Assert.Contains(outcomes, o => o.Resource == "deployments.apps" && o.Name == "web" && o.Action == ItemRestoreAction.Created);

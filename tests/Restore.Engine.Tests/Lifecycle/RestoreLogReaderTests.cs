@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Restore.Engine.Api;
 using Restore.Engine.Common;
 using Restore.Engine.Records;
 using Xunit;
@@ -105,8 +106,9 @@ public class RestoreLogReaderTests
     [InlineData(EngineLogLevel.Warning, 1, 1)]
     [InlineData(EngineLogLevel.Info, 0, 0)]
     [InlineData(EngineLogLevel.Info, 50, 5)]
-    public void LevelIsAMinimumAndTailCountsAfterIt(EngineLogLevel level, int? tail, int expected)
+    public void LevelIsAMinimumAndTailCountsAfterIt(object levelValue, int? tail, int expected)
     {
+        var level = (EngineLogLevel)levelValue;
         var selected = RestoreLogReader.Select(RestoreLogReader.Parse("r1", VeleroLog), level, tail);
 
         Assert.Equal(expected, selected.Count);

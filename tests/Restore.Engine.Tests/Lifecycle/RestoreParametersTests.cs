@@ -230,7 +230,7 @@ public class RestoreParametersTests
     [InlineData("25:99:00")]
     public void BadDurationsAreRefusedNamingTheParameter(string text)
     {
-        var error = Assert.Throws<RestoreParameterException>(() => new RestoreParameters { Backup = "b", ItemOperationTimeout = text }.ToRequest());
+        var error = Assert.Throws<RestoreEngineException>(() => new RestoreParameters { Backup = "b", ItemOperationTimeout = text }.ToRequest());
 
         Assert.Equal("ItemOperationTimeout", error.Parameter);
         Assert.Contains("-ItemOperationTimeout", error.Message, StringComparison.Ordinal);
@@ -294,7 +294,7 @@ public class RestoreParametersTests
     [MemberData(nameof(Refused))]
     public void BadParametersAreRefusedWithTheirName(RestoreParameters parameters, string parameter, string fragment)
     {
-        var error = Assert.Throws<RestoreParameterException>(() => parameters.ToRequest());
+        var error = Assert.Throws<RestoreEngineException>(() => parameters.ToRequest());
 
         Assert.Equal(parameter, error.Parameter);
         Assert.Contains(fragment, error.Message, StringComparison.Ordinal);

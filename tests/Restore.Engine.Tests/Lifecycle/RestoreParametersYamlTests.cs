@@ -76,7 +76,7 @@ public class RestoreParametersYamlTests
     [Fact]
     public void ABrokenYamlManifestNamesTheFile()
     {
-        var error = Assert.Throws<RestoreParameterException>(() => new RestoreParameters { ManifestText = "kind: [", ManifestSource = "./bad.yaml" }.ToRequest());
+        var error = Assert.Throws<RestoreEngineException>(() => new RestoreParameters { ManifestText = "kind: [", ManifestSource = "./bad.yaml" }.ToRequest());
 
         Assert.Equal("Manifest", error.Parameter);
         Assert.Contains("./bad.yaml", error.Message, StringComparison.Ordinal);

@@ -54,20 +54,21 @@ public class RestorePlanItemTests
         Assert.Equal(creates.OrderBy(o => o), creates);
     }
 
-    public static TheoryData<PredictedOutcome, string, string> Predictions() => new()
+    public static TheoryData<string, string, string> Predictions() => new()
     {
-        { PredictedOutcome.Create, RestorePlanAction.Create, "" },
-        { PredictedOutcome.NotChecked, RestorePlanAction.Create, "" },
-        { PredictedOutcome.AlreadyExistsSkip, RestorePlanAction.Skip, "already the same" },
-        { PredictedOutcome.Update, RestorePlanAction.Update, "differs: spec.replicas: 3 -> 1" },
-        { PredictedOutcome.Failed, RestorePlanAction.Fail, "could not check the live object: forbidden" },
-        { PredictedOutcome.DiffersSkip, RestorePlanAction.Skip, "already exists and differs; left as it is" },
+        { nameof(PredictedOutcome.Create), RestorePlanAction.Create, "" },
+        { nameof(PredictedOutcome.NotChecked), RestorePlanAction.Create, "" },
+        { nameof(PredictedOutcome.AlreadyExistsSkip), RestorePlanAction.Skip, "already the same" },
+        { nameof(PredictedOutcome.Update), RestorePlanAction.Update, "differs: spec.replicas: 3 -> 1" },
+        { nameof(PredictedOutcome.Failed), RestorePlanAction.Fail, "could not check the live object: forbidden" },
+        { nameof(PredictedOutcome.DiffersSkip), RestorePlanAction.Skip, "already exists and differs; left as it is" },
     };
 
     [Theory]
     [MemberData(nameof(Predictions))]
-    public void LivePredictionsRefineTheAction(PredictedOutcome outcome, string action, string reason)
+    public void LivePredictionsRefineTheAction(string predicted, string action, string reason)
     {
+        var outcome = Enum.Parse<PredictedOutcome>(predicted);
         var plan = ShopPlan();
         var web = plan.Items.Single(i => i.GroupResource == "deployments.apps");
         var message = outcome switch
@@ -103,9 +104,9 @@ public class RestorePlanItemTests
         var plan = ShopPlan();
         var preview = new RestorePreview("r1", "b1", new RestoreSpec(), new[]
         {
-            new TargetPreview(new RestoreTargetInfo("east", "cluster", "https://east"), plan, Array.Empty<ItemPrediction>(), null),
-            new TargetPreview(new RestoreTargetInfo("west", "cluster", "https://west"), null, Array.Empty<ItemPrediction>(), "connection refused"),
-            new TargetPreview(new RestoreTargetInfo("/tmp/out", "directory", null), plan, Array.Empty<ItemPrediction>(), null),
+            new TargetPreview(new RunTarget("east", "cluster", "https://east"), plan, Array.Empty<ItemPrediction>(), null),
+            new TargetPreview(new RunTarget("west", "cluster", "https://west"), null, Array.Empty<ItemPrediction>(), "connection refused"),
+            new TargetPreview(new RunTarget("/tmp/out", "directory", null), plan, Array.Empty<ItemPrediction>(), null),
         });
 
         var lines = RestorePlanItem.FromPreview(preview);

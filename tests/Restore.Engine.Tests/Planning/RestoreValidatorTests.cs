@@ -157,9 +157,9 @@ public class RestoreValidatorTests
 
     [Theory]
     [MemberData(nameof(ExtensionCases))]
-    public void Extension_checks_name_the_problem(RestoreSpec spec, string message)
+    public void Extension_checks_name_the_problem(object spec, string message)
     {
-        var result = RestoreValidator.Validate(spec, StaticResourceCatalog.CreateDefault());
+        var result = RestoreValidator.Validate((RestoreSpec)spec, StaticResourceCatalog.CreateDefault());
         Assert.Empty(result.VeleroErrors);
         Assert.Contains(result.ExtensionErrors, e => e.StartsWith(message, System.StringComparison.Ordinal));
         Assert.False(result.IsValid);

@@ -50,8 +50,9 @@ public class VeleroLogFormatTests
     [InlineData(EngineLogLevel.Info, "info")]
     [InlineData(EngineLogLevel.Warning, "warning")]
     [InlineData(EngineLogLevel.Error, "error")]
-    public void LevelNamesRoundTrip(EngineLogLevel level, string name)
+    public void LevelNamesRoundTrip(object levelValue, string name)
     {
+        var level = (EngineLogLevel)levelValue;
         Assert.Equal(name, VeleroLogFormat.LevelName(level));
         Assert.Equal(level, VeleroLogFormat.ParseLevel(name));
     }

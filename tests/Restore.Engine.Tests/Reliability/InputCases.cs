@@ -10,6 +10,7 @@ using Restore.Engine.Archive;
 using Restore.Engine.Cluster;
 using Restore.Engine.Execution;
 using Restore.Engine.Storage;
+using Restore.PowerShell.Infrastructure;
 
 namespace Restore.Engine.Tests.Reliability;
 
@@ -170,58 +171,19 @@ internal static class InputCases
 }
 
 /// <summary>
-/// The error id and category New-Restore gives each engine exception (RestoreSpecCmdletBase.BuildRequest and
-/// RestoreErrorRecord, StorageCmdletBase.StorageErrorRecord and ArchiveErrorRecord). The table is checked against those
-/// sources by <see cref="CmdletErrorMappingTests"/>, so it cannot drift from them.
+/// The error id and category New-Restore gives an engine exception: its <see cref="FailureKind"/> (what the engine's
+/// door, <see cref="RestoreEngine"/>, turns it into) looked up in the cmdlets' own table, <see cref="FailureErrors"/>.
 /// </summary>
 internal static class CmdletErrors
 {
-    public static readonly IReadOnlyDictionary<RestoreValidationProblem, (string Suffix, string Category)> Validation = new Dictionary<RestoreValidationProblem, (string, string)>
-    {
-        [RestoreValidationProblem.BackupNotFound] = ("BackupNotFound", "ObjectNotFound"),
-        [RestoreValidationProblem.ContextNotFound] = ("ContextNotFound", "ObjectNotFound"),
-        [RestoreValidationProblem.KubeConfigNotFound] = ("KubeConfigNotFound", "ObjectNotFound"),
-        [RestoreValidationProblem.KubeConfigInvalid] = ("KubeConfigInvalid", "InvalidArgument"),
-        [RestoreValidationProblem.TargetUnusable] = ("TargetUnusable", "InvalidArgument"),
-        [RestoreValidationProblem.ResourceModifier] = ("ResourceModifierInvalid", "InvalidData"),
-    };
-
-    public static readonly IReadOnlyDictionary<KubeConfigProblem, (string Suffix, string Category)> Kube = new Dictionary<KubeConfigProblem, (string, string)>
-    {
-        [KubeConfigProblem.NotFound] = ("KubeConfigNotFound", "ObjectNotFound"),
-        [KubeConfigProblem.ContextNotFound] = ("ContextNotFound", "ObjectNotFound"),
-    };
-
-    public static readonly IReadOnlyDictionary<StorageErrorKind, (string Suffix, string Category)> Storage = new Dictionary<StorageErrorKind, (string, string)>
-    {
-        [StorageErrorKind.InvalidLocation] = ("StorageLocationInvalid", "InvalidArgument"),
-        [StorageErrorKind.LocationNotFound] = ("StorageNotFound", "ObjectNotFound"),
-        [StorageErrorKind.AccessDenied] = ("StorageAccessDenied", "PermissionDenied"),
-        [StorageErrorKind.CredentialsUnavailable] = ("StorageCredentialsUnavailable", "AuthenticationError"),
-        [StorageErrorKind.Unreachable] = ("StorageUnreachable", "ConnectionError"),
-        [StorageErrorKind.NotAVeleroLocation] = ("NotAVeleroLocation", "InvalidArgument"),
-        [StorageErrorKind.ObjectNotFound] = ("ObjectNotFound", "ObjectNotFound"),
-        [StorageErrorKind.BackupNotFound] = ("BackupNotFound", "ObjectNotFound"),
-        [StorageErrorKind.InvalidBackup] = ("BackupInvalid", "InvalidData"),
-        [StorageErrorKind.TarballMissing] = ("BackupTarballMissing", "ObjectNotFound"),
-        [StorageErrorKind.WriteRefused] = ("StorageWriteRefused", "PermissionDenied"),
-    };
-
     public static (string Id, string Category) For(string prefix, Exception error)
     {
-        var (suffix, category) = error switch
+        if (EngineFailures.Translate(error) is not { } failure)
         {
-            RestoreParameterException p => (p.Parameter == "Manifest" ? "ManifestInvalid" : "InvalidArgument", "InvalidArgument"),
-            RestoreValidationException v => Validation.TryGetValue(v.Problem, out var m) ? m : ("InvalidArgument", "InvalidArgument"),
-            RestoreNameInUseException => ("NameInUse", "ResourceExists"),
-            StorageException s => Storage.TryGetValue(s.Kind, out var m) ? m : ("StorageFailed", "ReadError"),
-            KubeConfigException k => Kube.TryGetValue(k.Problem, out var m) ? m : ("KubeConfigInvalid", "InvalidArgument"),
-            KubernetesApiException => ("ClusterUnreachable", "ConnectionError"),
-            ArchiveSecurityException => ("ArchiveUnsafe", "SecurityError"),
-            ArchiveLimitExceededException => ("ArchiveLimitExceeded", "LimitsExceeded"),
-            ArchiveException => ("ArchiveInvalid", "InvalidData"),
-            _ => ("(not mapped: " + error.GetType().Name + ")", "NotSpecified"),
-        };
-        return (prefix + suffix, category);
+            return ("(not mapped: " + error.GetType().Name + ")", "NotSpecified");
+        }
+
+        var (suffix, category) = FailureErrors.For(failure.Kind);
+        return (prefix + suffix, category.ToString());
     }
 }

@@ -40,8 +40,8 @@ internal static class ReliabilityReport
         text.Append("counts planted canary values found in any output.\n\n");
         text.Append("What the suite does not do itself, and where that is covered:\n\n");
         text.Append("- PowerShell does not run in this suite. The input cases go through the cmdlets' parameter mapping\n");
-        text.Append("  (`RestoreParameters`) and the engine, and report the error id and category New-Restore gives each exception;\n");
-        text.Append("  `CmdletErrorMappingTests` reads that mapping from the cmdlet sources, so the two cannot drift apart.\n");
+        text.Append("  (`RestoreParameters`) and the engine, and report the error id and category New-Restore gives each exception:\n");
+        text.Append("  its failure kind looked up in the cmdlets' own table (`FailureErrors`), the one New-Restore uses.\n");
         text.Append("- Storage faults are injected at the object-store seam (missing bucket, access denied, a download that breaks, a\n");
         text.Append("  store that refuses writes), which measures the engine's reaction without an S3 server. How real S3 and folder\n");
         text.Append("  failures become those errors is tested against s3rver in `tests/Restore.Engine.Tests/Storage`.\n");

@@ -233,7 +233,7 @@ internal sealed class RestoreSandbox : IAsyncDisposable
             }
 
             var engine = Engine(location, recordStore);
-            var progress = new SynchronousProgress<RestoreProgress>(p =>
+            var progress = new SynchronousProgress<RunProgress>(p =>
             {
                 lock (capture.Progress)
                 {

@@ -81,8 +81,9 @@ public class BackupStoreTests
             Assert.Equal("720h0m0s", backup.Ttl);
             Assert.Equal("two items failed", backup.FailureReason);
             Assert.Equal("nightly", backup.Labels["velero.io/schedule-name"]);
-            Assert.Equal(storage.Options.Location, backup.StorageLocation);
-            Assert.Equal(kind == TestStorage.S3 ? storage.Options.Endpoint : null, backup.Endpoint);
+            var view = BackupInfo.From(backup, storage.Options);
+            Assert.Equal(storage.Options.Location, view.StorageLocation);
+            Assert.Equal(kind == TestStorage.S3 ? storage.Options.Endpoint : null, view.Endpoint);
             Assert.True(backup.IsTerminal);
         }
     }
@@ -196,7 +197,7 @@ public class BackupStoreTests
     private static Backup B(string name, string phase, DateTime? start, string? schedule = "daily") =>
         new() { Name = name, Phase = phase, StartTimestamp = start, Schedule = schedule };
 
-    public static TheoryData<string, Backup[], bool, string?> ScheduleCases() => new()
+    public static TheoryData<string, object, bool, string?> ScheduleCases() => new()
     {
         // docs/velero-compatibility.md#schedule-selection: an older Completed backup wins over a newer PartiallyFailed one, unless partially failed ones are allowed.
         { "older completed beats newer partially failed", new[] { B("daily-1", "Completed", T0), B("daily-2", "PartiallyFailed", T0.AddDays(1)) }, false, "daily-1" },
@@ -215,9 +216,9 @@ public class BackupStoreTests
 
     [Theory]
     [MemberData(nameof(ScheduleCases))]
-    public void PicksTheLatestBackupOfAScheduleAsVeleroDoes(string because, Backup[] backups, bool allowPartiallyFailed, string? expected)
+    public void PicksTheLatestBackupOfAScheduleAsVeleroDoes(string because, object backups, bool allowPartiallyFailed, string? expected)
     {
-        Assert.True(expected == BackupStore.SelectLatestForSchedule(backups, "daily", allowPartiallyFailed)?.Name, because);
+        Assert.True(expected == BackupStore.SelectLatestForSchedule((Backup[])backups, "daily", allowPartiallyFailed)?.Name, because);
     }
 
     [Theory]
@@ -255,7 +256,7 @@ public class BackupStoreTests
 
             using var tarball = await store.OpenTarballAsync("b1", None);
             var items = new List<BackupItem>();
-            await BackupItemScanner.ScanAsync(tarball, "b1", null, null, items.Add, null, null, None);
+            await BackupItemScanner.ScanAsync(tarball, null, null, i => items.Add(BackupItem.From("b1", i)), null, null, None);
 
             Assert.Equal("p", Assert.Single(items).Name);
         }

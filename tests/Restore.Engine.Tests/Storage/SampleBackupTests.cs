@@ -56,7 +56,7 @@ public sealed class SampleBackupTests : IDisposable
         var items = new List<BackupItem>();
         using (var tarball = await store.OpenTarballAsync(SampleBackup.Name, CancellationToken.None))
         {
-            await BackupItemScanner.ScanAsync(tarball, SampleBackup.Name, null, null, items.Add, null, null, CancellationToken.None);
+            await BackupItemScanner.ScanAsync(tarball, null, null, i => items.Add(BackupItem.From(SampleBackup.Name, i)), null, null, CancellationToken.None);
         }
 
         Assert.Equal(("sample", "Completed", 9), (backup.Name, backup.Phase, backup.ItemsBackedUp));

@@ -97,7 +97,7 @@ public class FormatFileTests
     }
 
     [Theory]
-    [InlineData("Restore.Engine.Records.RestoreItemOutcome", "Message")]
+    [InlineData("Restore.Engine.Api.RestoreItem", "Message")]
     [InlineData("Restore.Engine.Api.RestorePlanItem", "Reason")]
     [InlineData("Restore.Engine.Api.RestoreLogEntry", "Message")]
     public void TheReasonIsTheLastColumn(string typeName, string label)

@@ -21,7 +21,7 @@ namespace Restore.Engine.Actions.Csi;
 /// <see cref="PersistentVolumeRestorer"/> to re-provision empty, with a warning there.</item>
 /// </list>
 /// </summary>
-public sealed class CsiPersistentVolumeClaimAction : IRestoreItemAction
+internal sealed class CsiPersistentVolumeClaimAction : IRestoreItemAction
 {
     private const string VolumeSnapshotAnnotation = "velero.io/volume-snapshot-name";
 

@@ -17,7 +17,7 @@ namespace Restore.Engine.Actions.Csi;
 /// group; that needs cluster writes from inside an action, so it is not done here (Velero itself
 /// only logs when it fails). A backup copy without a bound content fails the item, as in Velero.
 /// </remarks>
-public sealed class CsiVolumeSnapshotAction : IRestoreItemAction
+internal sealed class CsiVolumeSnapshotAction : IRestoreItemAction
 {
     /// <summary>The skip reason when <c>restorePVs</c> is false.</summary>
     public const string RestorePvsFalseReason = "restorePVs is false, so CSI snapshots are not restored";

@@ -8,7 +8,7 @@ namespace Restore.Engine.Actions.Csi;
 /// secret named by the annotations <c>csi.storage.k8s.io/snapshotter-list-secret-name</c>/<c>-namespace</c>
 /// as an additional item.
 /// </summary>
-public sealed class CsiVolumeSnapshotClassAction : IRestoreItemAction
+internal sealed class CsiVolumeSnapshotClassAction : IRestoreItemAction
 {
     private const string ListSecretNameAnnotation = "csi.storage.k8s.io/snapshotter-list-secret-name";
     private const string ListSecretNamespaceAnnotation = "csi.storage.k8s.io/snapshotter-list-secret-namespace";

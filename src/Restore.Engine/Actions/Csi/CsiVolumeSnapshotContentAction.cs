@@ -18,7 +18,7 @@ namespace Restore.Engine.Actions.Csi;
 /// by the annotations <c>csi.storage.k8s.io/snapshotter-secret-name</c>/<c>-namespace</c> is restored as
 /// an additional item. A backup copy without <c>status.snapshotHandle</c> fails the item, as in Velero.
 /// </remarks>
-public sealed class CsiVolumeSnapshotContentAction : IRestoreItemAction
+internal sealed class CsiVolumeSnapshotContentAction : IRestoreItemAction
 {
     private const string SecretNameAnnotation = "csi.storage.k8s.io/snapshotter-secret-name";
     private const string SecretNamespaceAnnotation = "csi.storage.k8s.io/snapshotter-secret-namespace";

@@ -7,7 +7,7 @@ namespace Restore.Engine.Actions.Csi;
 /// also offers them. Optional: without it the CSI actions behave as if no PVC exists yet and no
 /// VolumeSnapshotClass matches.
 /// </summary>
-public interface ICsiClusterState : IClusterState
+internal interface ICsiClusterState : IClusterState
 {
     /// <summary>True when a PersistentVolumeClaim <paramref name="name"/> exists in <paramref name="namespace"/>.</summary>
     bool PersistentVolumeClaimExists(string @namespace, string name);

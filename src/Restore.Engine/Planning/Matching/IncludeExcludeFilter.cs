@@ -9,7 +9,7 @@ namespace Restore.Engine.Planning.Matching;
 /// Velero's include/exclude glob lists (used for resources and, up to Velero 1.17, namespaces).
 /// Patterns are gobwas globs with no separator; a pattern that does not compile matches nothing.
 /// </summary>
-public sealed class IncludeExcludeFilter
+internal sealed class IncludeExcludeFilter
 {
     /// <summary>Message for an include list mixing <c>*</c> with other items.</summary>
     public const string IncludesStarMessage = "includes list must either contain '*' only, or a non-empty list of items";

@@ -6,7 +6,7 @@ using Restore.Engine.Kubernetes;
 namespace Restore.Engine.Planning.Matching;
 
 /// <summary>The outcome of expanding namespace wildcard patterns against a backup (Velero 1.18+).</summary>
-public sealed class NamespaceWildcardExpansion
+internal sealed class NamespaceWildcardExpansion
 {
     internal NamespaceWildcardExpansion(IReadOnlyList<string> includes, IReadOnlyList<string> excludes, bool includesMatchedNothing)
     {
@@ -34,7 +34,7 @@ public sealed class NamespaceWildcardExpansion
 }
 
 /// <summary>Velero 1.18 namespace wildcard validation and expansion (docs/velero-compatibility.md#filters-namespaces).</summary>
-public static class NamespaceWildcards
+internal static class NamespaceWildcards
 {
     /// <summary>The error for an exclude of exactly <c>*</c>.</summary>
     public const string StarExcludeMessage = "wildcard '*' is not allowed in restore excludes";

@@ -10,7 +10,7 @@ namespace Restore.Engine.Planning.Modifiers;
 /// <c>test</c>). Every member is a string; <see cref="ToPatchJson"/> turns it into a JSON-patch operation with
 /// Velero's value typing.
 /// </summary>
-public sealed class ResourceModifierJsonPatch
+internal sealed class ResourceModifierJsonPatch
 {
     private static readonly Regex GoDecimalFloat = new(
         @"\A[+-]?(?=\.?[0-9])([0-9]+(_[0-9]+)*)?(\.([0-9]+(_[0-9]+)*)?)?([eE][+-]?[0-9]+(_[0-9]+)*)?\z", RegexOptions.CultureInvariant);

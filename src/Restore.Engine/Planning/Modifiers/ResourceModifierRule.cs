@@ -9,7 +9,7 @@ using Restore.Engine.Planning.Matching;
 namespace Restore.Engine.Planning.Modifiers;
 
 /// <summary>The <c>conditions</c> of a resource modifier rule.</summary>
-public sealed class ResourceModifierConditions
+internal sealed class ResourceModifierConditions
 {
     private readonly GlobPattern? groupResource;
     private readonly string? groupResourceError;
@@ -202,7 +202,7 @@ public sealed class ResourceModifierConditions
 }
 
 /// <summary>One resource modifier rule: conditions plus one kind of patch list.</summary>
-public sealed class ResourceModifierRule
+internal sealed class ResourceModifierRule
 {
     /// <summary>Creates a rule. At most one of the patch lists should be non-empty (see validation).</summary>
     public ResourceModifierRule(

@@ -9,7 +9,7 @@ using Restore.Engine.Kubernetes;
 namespace Restore.Engine.Planning.Modifiers;
 
 /// <summary>Whether a resource modifier document failed to decode or failed validation.</summary>
-public enum ResourceModifierErrorStage
+internal enum ResourceModifierErrorStage
 {
     /// <summary>The document could not be read (syntax, strict decoding, ConfigMap shape).</summary>
     Parse,
@@ -19,7 +19,7 @@ public enum ResourceModifierErrorStage
 }
 
 /// <summary>A resource modifier document is unusable; Velero puts the restore in FailedValidation for this.</summary>
-public sealed class ResourceModifierValidationException : Exception
+internal sealed class ResourceModifierValidationException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public ResourceModifierValidationException(ResourceModifierErrorStage stage, string message)
@@ -37,7 +37,7 @@ public sealed class ResourceModifierValidationException : Exception
 /// namespace globs and kubectl-style label selector) get which RFC 6902 patch (real JSON values, not Velero's
 /// string-typed values).
 /// </summary>
-public sealed class InlineJsonPatchRule
+internal sealed class InlineJsonPatchRule
 {
     /// <summary>Creates a rule.</summary>
     /// <param name="groupResource">Glob on the group-resource, '.' separated (e.g. <c>deployments.apps</c>, <c>*.apps</c>).</param>
@@ -68,7 +68,7 @@ public sealed class InlineJsonPatchRule
 /// Velero resource modifiers (docs/velero-compatibility.md#resource-modifiers): ordered rules whose conditions are tested against the item
 /// as it was before any rule ran, and whose patches accumulate on the item.
 /// </summary>
-public sealed class ResourceModifierSet
+internal sealed class ResourceModifierSet
 {
     private ResourceModifierSet(string version, IReadOnlyList<ResourceModifierRule> rules)
     {

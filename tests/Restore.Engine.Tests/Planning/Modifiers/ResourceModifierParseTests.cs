@@ -114,8 +114,9 @@ resourceModifierRules:
     [InlineData("version: v1\nresourceModifierRules:\n- conditions: {groupResource: pods}\n  patches: [{path: /x}]", ResourceModifierErrorStage.Validation, "operation cannot be empty")]
     [InlineData("version: v1\nresourceModifierRules:\n- conditions: {groupResource: pods}\n  patches: [{operation: patch, path: /x}]", ResourceModifierErrorStage.Validation, "unsupported operation patch")]
     [InlineData("version: v1\nresourceModifierRules:\n- conditions: {groupResource: pods}\n- conditions: {groupResource: pods}\n  patches: [{operation: add}]", ResourceModifierErrorStage.Validation, "path cannot be empty (rule 2)")]
-    public void RejectsBadDocuments(string document, ResourceModifierErrorStage stage, string fragment)
+    public void RejectsBadDocuments(string document, object stageValue, string fragment)
     {
+        var stage = (ResourceModifierErrorStage)stageValue;
         var ex = Assert.Throws<ResourceModifierValidationException>(() => ResourceModifierSet.Parse(document));
         Assert.Equal(stage, ex.Stage);
         Assert.Contains(fragment, ex.Message, StringComparison.Ordinal);
@@ -147,8 +148,9 @@ resourceModifierRules:
     [InlineData("{}", ResourceModifierErrorStage.Parse, "illegal resource modifiers velero/mods configmap")]
     [InlineData("{\"a\":\"version: v1\\nresourceModifierRules:\\n- condition: {}\"}", ResourceModifierErrorStage.Parse, "Error in parsing resource modifiers provided in configmap velero/mods: failed to decode yaml data")]
     [InlineData("{\"a\":\"version: v9\\nresourceModifierRules: []\"}", ResourceModifierErrorStage.Validation, "Validation error in resource modifiers provided in configmap velero/mods: unsupported resource modifier version v9")]
-    public void ConfigMapErrorsCarryVeleroPrefixes(string data, ResourceModifierErrorStage stage, string fragment)
+    public void ConfigMapErrorsCarryVeleroPrefixes(string data, object stageValue, string fragment)
     {
+        var stage = (ResourceModifierErrorStage)stageValue;
         var ex = Assert.Throws<ResourceModifierValidationException>(() => ResourceModifierSet.FromConfigMap(ConfigMap(data)));
         Assert.Equal(stage, ex.Stage);
         Assert.Contains(fragment, ex.Message, StringComparison.Ordinal);

@@ -4,17 +4,16 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Restore.Engine.Api;
 using Restore.Engine.Common;
 using Restore.Engine.Velero;
 
-namespace Restore.Engine.Records;
+namespace Restore.Engine.Api;
 
 /// <summary>
 /// Reads restore log text (docs/velero-compatibility.md#restore-log) into <see cref="RestoreLogEntry"/> objects: the logrus text layout we and
 /// Velero write by default, and the JSON layout of a Velero server run with <c>--log-format=json</c>.
 /// </summary>
-public static class RestoreLogReader
+internal static class RestoreLogReader
 {
     /// <summary>Splits log text into lines, without the line ends; a trailing empty line is dropped.</summary>
     public static IReadOnlyList<string> Lines(string? text)

@@ -4,18 +4,18 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Restore.Engine.Api;
+using Restore.Engine.Records;
 using Restore.Engine.Storage;
 using Restore.Engine.Velero;
 
-namespace Restore.Engine.Records;
+namespace Restore.Engine.Api;
 
 /// <summary>
 /// The read side of the restores in a storage location, for Get-Restore, Get-RestoreItem, Get-RestoreLog and
 /// Remove-Restore: restore names, their records as <see cref="RestoreInfo"/>, item outcomes, log text, and deletion.
 /// Its surface uses only BCL and Restore types.
 /// </summary>
-public sealed class RestoreCatalog
+internal sealed class RestoreCatalog
 {
     // Enough to hide S3 latency when listing many records, few enough not to be throttled.
     private const int ReadConcurrency = 8;
@@ -119,7 +119,7 @@ public sealed class RestoreCatalog
     }
 
     /// <summary>
-    /// Per-item outcomes of a restore, with <see cref="RestoreItemOutcome.Restore"/> set. Restores without our items
+    /// Per-item outcomes of a restore. Restores without our items
     /// file fall back to Velero's resource list (actions, no messages). Empty while nothing has been written yet.
     /// </summary>
     /// <exception cref="InvalidRestoreRecordException">The items file or resource list cannot be read.</exception>
@@ -138,7 +138,6 @@ public sealed class RestoreCatalog
         Kubernetes.StaticResourceCatalog? builtIns = null;
         foreach (var outcome in outcomes)
         {
-            outcome.Restore = name;
             if (outcome.Resource.Length == 0 && outcome.Kind.Length > 0)
             {
                 // Velero's resource list names kinds, not resources: name the resource as Kubernetes would.
@@ -189,7 +188,7 @@ public sealed class RestoreCatalog
 }
 
 /// <summary>A restore's record (or items file, or log) exists but cannot be read.</summary>
-public sealed class InvalidRestoreRecordException : Exception
+internal sealed class InvalidRestoreRecordException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public InvalidRestoreRecordException(string restoreName, string key, Exception innerException)
