@@ -28,13 +28,13 @@ internal sealed class ItemProgress
     public string? FirstError { get; private set; }
 
     /// <summary>The kind of the first error, which is what fails the item when it fails.</summary>
-    public ItemFailure Failure { get; private set; }
+    public string Failure { get; private set; } = ItemFailure.None;
 
     /// <summary>The first message wins: it is the one the user needs to read.</summary>
     public void Note(string text) => Message ??= text;
 
     /// <summary>Notes an error: the first error is a failed item's message, and its kind the item's failure kind.</summary>
-    public void NoteError(string text, ItemFailure failure)
+    public void NoteError(string text, string failure)
     {
         Note(text);
         FirstError ??= text;
@@ -337,7 +337,7 @@ internal sealed partial class ClusterItemApplier
         run.Finish(target, item, action, item.ResourceListAction is not null, message ?? PlannedMessage(item), failure, listedAs);
     }
 
-    private void AddError(PlannedItem item, ItemProgress progress, string text, ItemFailure failure)
+    private void AddError(PlannedItem item, ItemProgress progress, string text, string failure)
     {
         progress.Errors++;
         progress.NoteError(text, failure);
@@ -352,7 +352,7 @@ internal sealed partial class ClusterItemApplier
     }
 
     /// <summary>The kind of an item failure, from the API error that caused it.</summary>
-    internal static ItemFailure FailureOf(KubernetesApiException ex) => ex switch
+    internal static string FailureOf(KubernetesApiException ex) => ex switch
     {
         KubernetesAlreadyExistsException => ItemFailure.AlreadyExists,
         KubernetesForbiddenException => ItemFailure.Forbidden,

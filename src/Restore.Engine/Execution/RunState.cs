@@ -275,7 +275,7 @@ internal sealed class RunState
     /// counters, a log line and a progress report. <paramref name="listedAs"/> is the resource-list action when
     /// Velero's differs from the outcome (an item with only warnings is Skipped here and listed failed there).
     /// </summary>
-    public void Finish(TargetState target, PlannedItem item, string action, bool listed, string? message, ItemFailure failure = ItemFailure.Other, string? listedAs = null)
+    public void Finish(TargetState target, PlannedItem item, string action, bool listed, string? message, string failure = ItemFailure.Other, string? listedAs = null)
     {
         var name = item.TargetName;
         if (listed)

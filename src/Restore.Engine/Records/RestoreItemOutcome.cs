@@ -39,7 +39,7 @@ public sealed class RestoreItemOutcome
     public string? Message { get; set; }
 
     /// <summary>What kind of failure a failed item met, for callers that act on it; <see cref="ItemFailure.None"/> unless <see cref="Action"/> is Failed.</summary>
-    public ItemFailure Failure { get; set; }
+    public string Failure { get; set; } = ItemFailure.None;
 
     /// <summary>Compact JSON form used in <c>restore-&lt;r&gt;-items.json.gz</c>.</summary>
     internal JsonObject ToJson()
@@ -97,14 +97,15 @@ public sealed class RestoreItemOutcome
     }
 
     /// <summary>A failed item read from a record written before failures had kinds (or with an unknown kind) reads as <see cref="ItemFailure.Other"/>.</summary>
-    private static ItemFailure ReadFailure(string? text, string action)
+    private static string ReadFailure(string? text, string action)
     {
         if (action != ItemRestoreAction.Failed)
         {
             return ItemFailure.None;
         }
 
-        return Enum.TryParse<ItemFailure>(text, ignoreCase: true, out var failure) && failure != ItemFailure.None ? failure : ItemFailure.Other;
+        var failure = ItemFailure.All.FirstOrDefault(f => string.Equals(f, text, StringComparison.OrdinalIgnoreCase));
+        return failure is null || failure == ItemFailure.None ? ItemFailure.Other : failure;
     }
 
     /// <summary>Decodes a JSON array; null reads as empty.</summary>
@@ -113,38 +114,41 @@ public sealed class RestoreItemOutcome
 }
 
 /// <summary>What kind of failure a failed item met; the cmdlets choose the error category from it.</summary>
-public enum ItemFailure
+public static class ItemFailure
 {
     /// <summary>The item did not fail.</summary>
-    None,
+    public const string None = "None";
 
     /// <summary>A failure of no particular kind (also an unexpected error, or a file that could not be written).</summary>
-    Other,
+    public const string Other = "Other";
 
     /// <summary>The plan could not restore the item as backed up (undecodable, a kind no server serves, an action's error).</summary>
-    Planning,
+    public const string Planning = "Planning";
 
     /// <summary>The object exists in the cluster and was left alone.</summary>
-    AlreadyExists,
+    public const string AlreadyExists = "AlreadyExists";
 
     /// <summary>The cluster refused the request (403).</summary>
-    Forbidden,
+    public const string Forbidden = "Forbidden";
 
     /// <summary>The cluster did not accept the credentials (401).</summary>
-    Unauthorized,
+    public const string Unauthorized = "Unauthorized";
 
     /// <summary>The cluster rejected the object as invalid (422), or the request was bad.</summary>
-    Invalid,
+    public const string Invalid = "Invalid";
 
     /// <summary>The cluster does not serve the item's resource, or something it needs is not there (404).</summary>
-    NotFound,
+    public const string NotFound = "NotFound";
 
     /// <summary>The item did not finish in time (-ItemOperationTimeout, or the server's own timeout).</summary>
-    TimedOut,
+    public const string TimedOut = "TimedOut";
 
     /// <summary>The cluster could not be reached.</summary>
-    Unreachable,
+    public const string Unreachable = "Unreachable";
 
     /// <summary>The item's namespace could not be made ready (terminating, or its create failed).</summary>
-    NamespaceUnavailable,
+    public const string NamespaceUnavailable = "NamespaceUnavailable";
+
+    /// <summary>Every kind, in the order above.</summary>
+    public static IReadOnlyList<string> All { get; } = new[] { None, Other, Planning, AlreadyExists, Forbidden, Unauthorized, Invalid, NotFound, TimedOut, Unreachable, NamespaceUnavailable };
 }

@@ -176,7 +176,7 @@ internal sealed class RestoreRunner
         return new ErrorRecord(new InvalidOperationException(message), errorIdPrefix + "ItemFailed", CategoryOf(outcome.Failure), outcome);
     }
 
-    internal static ErrorCategory CategoryOf(ItemFailure failure) => failure switch
+    internal static ErrorCategory CategoryOf(string failure) => failure switch
     {
         ItemFailure.Planning or ItemFailure.Invalid => ErrorCategory.InvalidData,
         ItemFailure.AlreadyExists => ErrorCategory.ResourceExists,
