@@ -46,7 +46,12 @@ BeforeDiscovery {
                 $Output.Name | Should -Be 'set-manifest'
                 $Output.Phase | Should -Be 'Completed'
                 (@($Output.IncludedResources) -join ',') | Should -Be 'configmaps' } }
-        @{ Command = 'Get-Restore'; Set = '__AllParameterSets'
+        @{ Command = 'Get-Restore'; Set = 'BackupObject'
+            Parameters = { param($T) @{ InputObject = @(Get-Backup -Name sample -StorageLocation $T.Store) } }
+            Check = { param($Output, $T)
+                @($Output).Name | Should -Contain 'set-source'
+                @($Output | Where-Object Backup -NE 'sample').Count | Should -Be 0 } }
+        @{ Command = 'Get-Restore'; Set = 'Name'
             Parameters = { param($T) @{ Name = 'set-source' } }
             Check = { param($Output, $T)
                 (@($Output).Name -join ',') | Should -Be 'set-source'

@@ -292,28 +292,34 @@ Describe 'Engine work never outlives its pipeline' {
 
 Describe 'New-Restore -AsJob' {
     It 'Stop-Job returns once the restore has ended and the job is Stopped' {
-        $out = Join-Path -Path $TestDrive -ChildPath 'stopped-job'
-        $job = New-Restore bulk -Name stopped-job -StorageLocation $store -ToDirectory $out -AsJob
+        # A cluster that answers slowly, so the stop always lands mid-restore (a folder restore can finish first).
+        $kubeconfig = Join-Path -Path $TestDrive -ChildPath 'kubeconfig-slow-job'
+        $slowServer = Start-TestApiServer -KubeConfig $kubeconfig -ExtraArguments @('--latency-ms', '50')
+        $job = New-Restore bulk -Name stopped-job -StorageLocation $store -KubeConfig $kubeconfig -Parallel 4 -AsJob
         try {
-            Wait-Until { @(Get-ChildItem -LiteralPath $out -Recurse -File -ErrorAction SilentlyContinue).Count -gt 20 }
+            # The record is rewritten as the restore runs: a read between writes may find it missing or partial.
+            Wait-Until { try { (Read-RestoreRecord -StorageLocation $store -Name stopped-job).status.progress.itemsRestored -gt 20 } catch { $false } }
 
             Stop-Job -Job $job
             $state = $job.State
             $record = Read-RestoreRecord -StorageLocation $store -Name stopped-job
-            $atStop = Get-FolderState -Path $out
+            $recordAtStop = Get-FolderState -Path (Join-Path -Path $store -ChildPath 'restores/stopped-job')
+            $outcomes = @(Get-RestoreItem -Name stopped-job -StorageLocation $store)
 
             $state | Should -Be 'Stopped'
             $record.status.phase | Should -Be 'Failed'
             $record.status.canceled | Should -BeTrue
-            $record.status.progress.itemsRestored | Should -Be @(Get-ChildItem -LiteralPath $out -Recurse -File).Count
+            $record.status.progress.itemsRestored | Should -BeLessThan 3001
+            $record.status.progress.itemsRestored | Should -Be @($outcomes | Where-Object Action -EQ 'Created').Count
             $restore = Receive-Job -Job $job -WarningVariable warnings -WarningAction SilentlyContinue
             $restore.Phase | Should -Be 'Failed'
             $warnings | Should -Match "The restore 'stopped-job' was stopped after"
             Start-Sleep -Seconds 3
-            Get-FolderState -Path $out | Should -Be $atStop
+            Get-FolderState -Path (Join-Path -Path $store -ChildPath 'restores/stopped-job') | Should -Be $recordAtStop
         }
         finally {
             Remove-Job -Job $job -Force
+            Stop-TestApiServer -Process $slowServer
         }
     }
 

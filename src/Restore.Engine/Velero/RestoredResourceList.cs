@@ -20,7 +20,7 @@ internal static class ItemRestoreAction
     /// <summary>Nothing was sent (already there and equal, or skipped by a rule).</summary>
     public const string Skipped = "Skipped";
 
-    /// <summary>The item could not be restored, or exists and differs without an update policy.</summary>
+    /// <summary>The item raised an error and could not be restored.</summary>
     public const string Failed = "Failed";
 
     /// <summary>Every action, in the order above.</summary>
