@@ -91,9 +91,6 @@ internal sealed class BackupArchiveReader : IDisposable
     /// <summary>Size of the compressed stream when the stream knows it (local files, S3 objects).</summary>
     public long? CompressedLength => source.CompressedLength;
 
-    /// <summary>Uncompressed bytes read so far.</summary>
-    public long UncompressedBytesRead => source.DecompressedBytes;
-
     /// <summary>True after the end of the archive was reached and the gzip trailer verified.</summary>
     public bool IsComplete => finished;
 

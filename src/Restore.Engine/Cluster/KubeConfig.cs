@@ -67,10 +67,6 @@ internal sealed class KubeConfig
         return Merge(new[] { file });
     }
 
-    /// <summary>Settings from the pod's service account (<c>KUBERNETES_SERVICE_HOST</c>/<c>_PORT</c> and the mounted token and CA).</summary>
-    /// <exception cref="KubeConfigException">Not running in a pod, or the service account files are missing.</exception>
-    public static ClusterConnectionSettings LoadInCluster() => InClusterConfig.Load(KubeConfigEnvironment.Default);
-
     /// <summary>Builds settings for a context.</summary>
     /// <param name="context">The context name; null for the current-context.</param>
     /// <exception cref="KubeConfigContextNotFoundException">The context does not exist.</exception>

@@ -146,10 +146,6 @@ internal partial class KubernetesClient : IDisposable
     /// <summary>The current token bucket size.</summary>
     public int Burst => rateLimiter.Burst;
 
-    /// <summary>Builds a client from a kubeconfig and context (see <see cref="KubeConfig.Load(string?, string?)"/>).</summary>
-    public static KubernetesClient Connect(string? kubeconfigPathOrList, string? context, KubernetesClientOptions? options = null) =>
-        new(KubeConfig.Load(kubeconfigPathOrList, context), options);
-
     /// <summary>Changes the client-side rate limit; takes effect for the next request.</summary>
     /// <param name="qps">Requests per second; 0 or less for unlimited.</param>
     /// <param name="burst">Bucket size, at least 1.</param>

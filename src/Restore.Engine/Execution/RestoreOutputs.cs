@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using Restore.Engine.Planning;
 using Restore.Engine.Records;

@@ -8,7 +8,6 @@ using Restore.Engine.Cluster;
 using Restore.Engine.Common;
 using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
-using Restore.Engine.Records;
 using Restore.Engine.Storage;
 using Restore.Engine.Velero;
 

@@ -29,9 +29,6 @@ internal sealed class Re2Regex
     /// <summary>The RE2 pattern as given.</summary>
     public string Pattern { get; }
 
-    /// <summary>The .NET pattern it was translated to.</summary>
-    public string TranslatedPattern => regex.ToString();
-
     /// <summary>Translates and compiles <paramref name="pattern"/>; false with Go-style wording when RE2 would reject it.</summary>
     public static bool TryCompile(string pattern, out Re2Regex? regex, out string? error)
     {

@@ -28,9 +28,6 @@ internal sealed class ObjectSelector
     /// <summary>The pattern as given.</summary>
     public string Pattern { get; }
 
-    /// <summary>The resource part after resolution (a group-resource, or the glob as given).</summary>
-    public string ResourcePattern => resource.Pattern;
-
     /// <summary>Parses a pattern; returns false with a message naming the problem.</summary>
     /// <param name="pattern">The pattern text.</param>
     /// <param name="catalog">Resolves short names and kinds; null keeps the resource part verbatim.</param>

@@ -137,22 +137,6 @@ internal static class PlanObjects
         return field == "phase" ? text is "Succeeded" or "Failed" : text.Length > 0;
     }
 
-    /// <summary>Removes the claimRef uid/resourceVersion and the PV-controller binding annotations.</summary>
-    public static void ResetVolumeBindingInfo(JsonObject obj)
-    {
-        if (GetObject(obj, "spec", "claimRef") is JsonObject claimRef)
-        {
-            claimRef.Remove("uid");
-            claimRef.Remove("resourceVersion");
-        }
-
-        if (GetObject(obj, "metadata", "annotations") is JsonObject annotations)
-        {
-            annotations.Remove("pv.kubernetes.io/bind-completed");
-            annotations.Remove("pv.kubernetes.io/bound-by-controller");
-        }
-    }
-
     /// <summary>
     /// The namespace object to ensure (docs/velero-compatibility.md#namespace-creation): from <c>resources/namespaces/cluster/&lt;source&gt;.json</c> keeping only
     /// kind, apiVersion, labels, annotations and spec, with the target name; a bare <c>v1/Namespace</c> when the backup has

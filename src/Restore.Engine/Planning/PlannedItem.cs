@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Restore.Engine.Records;
 using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;

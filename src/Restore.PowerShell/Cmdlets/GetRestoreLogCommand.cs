@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using Restore.Engine.Api;
 using Restore.PowerShell.Infrastructure;

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Reflection;
-using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Api;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using Restore.Engine.Cluster;
+using Restore.Engine.Kubernetes;
 
 // Usage: EngineClient [--kubeconfig <path>] [--context <name>]
 // Without --kubeconfig the loader reads KUBECONFIG (or ~/.kube/config), as the cmdlets do.

@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
-using Restore.Engine.Actions.Csi;
 using Restore.Engine.Actions;
+using Restore.Engine.Actions.Csi;
 using Xunit;
 
 namespace Restore.Engine.Tests.Actions;

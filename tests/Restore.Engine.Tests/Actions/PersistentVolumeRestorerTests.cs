@@ -1,10 +1,9 @@
-using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Restore.Engine.Actions;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 using static Restore.Engine.Tests.Actions.ActionTestKit;
 
 namespace Restore.Engine.Tests.Actions;

@@ -1,7 +1,7 @@
 using System.Linq;
 using Restore.Engine.Actions;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 using static Restore.Engine.Tests.Actions.ActionTestKit;
 
 namespace Restore.Engine.Tests.Actions;

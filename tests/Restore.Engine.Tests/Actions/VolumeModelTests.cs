@@ -1,8 +1,8 @@
 using System;
 using System.Linq;
 using System.Text;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Actions;
 

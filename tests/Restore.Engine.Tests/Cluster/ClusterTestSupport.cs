@@ -8,8 +8,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
-using Xunit;
 using Restore.Engine.Kubernetes;
+using Xunit;
 
 namespace Restore.Engine.Tests.Cluster;
 

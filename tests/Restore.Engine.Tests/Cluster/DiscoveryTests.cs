@@ -6,8 +6,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Restore.Engine.Cluster;
-using Xunit;
 using Restore.Engine.Kubernetes;
+using Xunit;
 using static Restore.Engine.Tests.Cluster.KubernetesClientTests;
 
 namespace Restore.Engine.Tests.Cluster;

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
-using Restore.Engine.Records;
 using Restore.Engine.Velero;
 using Restore.TestSupport;
 using Xunit;

@@ -3,11 +3,10 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Api;
-using Restore.Engine.Records;
 using Restore.Engine.Storage;
 using Restore.Engine.Tests.Reliability;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Execution;
 

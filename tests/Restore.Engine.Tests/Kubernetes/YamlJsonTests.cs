@@ -1,5 +1,4 @@
 using System;
-using System.Text.Json.Nodes;
 using Restore.Engine.Kubernetes;
 using Xunit;
 

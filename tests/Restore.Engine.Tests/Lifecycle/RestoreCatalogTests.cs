@@ -10,8 +10,8 @@ using Restore.Engine.Api;
 using Restore.Engine.Common;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Lifecycle;
 

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using Restore.Engine.Api;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Lifecycle;
 

@@ -3,9 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using Restore.Engine.Api;
 using Restore.Engine.Common;
-using Restore.Engine.Records;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Lifecycle;
 

@@ -3,8 +3,8 @@ using System.Collections;
 using System.Collections.Generic;
 using Restore.Engine.Api;
 using Restore.Engine.Records;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Lifecycle;
 

@@ -5,8 +5,8 @@ using Restore.Engine.Api;
 using Restore.Engine.Execution;
 using Restore.Engine.Planning;
 using Restore.Engine.Tests.Planning;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Lifecycle;
 

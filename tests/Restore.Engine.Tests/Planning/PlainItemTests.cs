@@ -6,8 +6,8 @@ using System.Threading;
 using Restore.Engine.Actions;
 using Restore.Engine.Archive;
 using Restore.Engine.Planning;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Planning;
 

@@ -1,7 +1,6 @@
-using System.Linq;
+using Restore.Engine.Velero;
 using Xunit;
 using Xunit.Abstractions;
-using Restore.Engine.Velero;
 
 namespace Restore.Engine.Tests.Planning;
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Text;
 using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;

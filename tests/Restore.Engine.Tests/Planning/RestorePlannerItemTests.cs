@@ -1,12 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json.Nodes;
 using Restore.Engine.Actions;
 using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Planning;
 

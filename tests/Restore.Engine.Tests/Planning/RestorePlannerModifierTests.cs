@@ -1,9 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json.Nodes;
 using Restore.Engine.Planning;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Planning;
 

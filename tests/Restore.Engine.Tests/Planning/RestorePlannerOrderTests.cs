@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Restore.Engine.Planning;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Planning;
 

@@ -2,8 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Planning;
 

@@ -4,8 +4,8 @@ using System.Linq;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
 using Restore.Engine.Records;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Records;
 

@@ -6,8 +6,8 @@ using System.Threading.Tasks;
 using Restore.Engine.Common;
 using Restore.Engine.Records;
 using Restore.Engine.Storage;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Records;
 

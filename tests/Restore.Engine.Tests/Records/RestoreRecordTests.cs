@@ -1,8 +1,8 @@
 using System;
 using System.Text.Json.Nodes;
 using Restore.Engine.Records;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Records;
 

@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using Restore.Engine.Common;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Records;
 

@@ -2,8 +2,8 @@ using System;
 using System.Linq;
 using Restore.Engine.Planning;
 using Restore.Engine.Tests.Planning;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Reliability;
 

@@ -6,7 +6,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Api;
-using Restore.Engine.Archive;
 using Restore.Engine.Cluster;
 using Restore.Engine.Execution;
 using Restore.Engine.Storage;

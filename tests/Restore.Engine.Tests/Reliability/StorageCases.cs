@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Threading.Tasks;
 using Restore.Engine.Execution;
 using Restore.Engine.Storage;
 using Restore.Engine.Velero;

@@ -1,6 +1,6 @@
 using System;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Velero;
 

@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Text.Json.Nodes;
-using Xunit;
 using Restore.Engine.Velero;
+using Xunit;
 
 namespace Restore.Engine.Tests.Velero;
 

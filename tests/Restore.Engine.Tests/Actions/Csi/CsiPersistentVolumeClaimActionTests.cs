@@ -1,7 +1,7 @@
-using Restore.Engine.Actions.Csi;
 using Restore.Engine.Actions;
-using Xunit;
+using Restore.Engine.Actions.Csi;
 using Restore.Engine.Velero;
+using Xunit;
 using static Restore.Engine.Tests.Actions.ActionTestKit;
 
 namespace Restore.Engine.Tests.Actions.Csi;

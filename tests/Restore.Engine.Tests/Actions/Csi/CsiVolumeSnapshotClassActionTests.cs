@@ -1,5 +1,5 @@
-using Restore.Engine.Actions.Csi;
 using Restore.Engine.Actions;
+using Restore.Engine.Actions.Csi;
 using Xunit;
 using static Restore.Engine.Tests.Actions.ActionTestKit;
 

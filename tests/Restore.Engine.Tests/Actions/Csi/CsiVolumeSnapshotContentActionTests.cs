@@ -1,6 +1,6 @@
 using System.Collections.Generic;
-using Restore.Engine.Actions.Csi;
 using Restore.Engine.Actions;
+using Restore.Engine.Actions.Csi;
 using Xunit;
 using static Restore.Engine.Tests.Actions.ActionTestKit;
 
