@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Common;
 using Restore.Engine.Api;
 using Restore.Engine.Archive;
 using Restore.TestSupport;
@@ -141,21 +142,12 @@ public class BackupItemScannerTests
 
         var tarball = builder.BuildTarball();
         var reports = new List<ScanProgress>();
-        var progress = new SynchronousProgress(reports.Add);
+        var progress = new CallbackProgress<ScanProgress>(reports.Add);
 
         await BackupItemScanner.ScanAsync(new MemoryStream(tarball), null, null, _ => { }, null, progress, CancellationToken.None);
 
         Assert.Equal(new long[] { 1000, 2000, 2500 }, reports.Select(r => r.ItemsSeen));
         Assert.All(reports, r => Assert.Equal(tarball.Length, r.CompressedLength));
         Assert.Equal(tarball.Length, reports[^1].CompressedBytesRead);
-    }
-
-    private sealed class SynchronousProgress : IProgress<ScanProgress>
-    {
-        private readonly Action<ScanProgress> report;
-
-        public SynchronousProgress(Action<ScanProgress> report) => this.report = report;
-
-        public void Report(ScanProgress value) => report(value);
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Common;
 using Restore.Engine.Execution;
 using Restore.Engine.Velero;
 using Xunit;
@@ -136,7 +137,7 @@ public class RunBehaviourTests
         h.Seed(K8s.ConfigMap("shop", "cm-0001", ("index", "changed")));
         var reports = new ConcurrentQueue<RunProgress>();
 
-        var result = await h.Engine().RunAsync(h.Request("b1", "r-summary"), new SyncProgress(reports.Enqueue), null, CancellationToken.None);
+        var result = await h.Engine().RunAsync(h.Request("b1", "r-summary"), new CallbackProgress<RunProgress>(reports.Enqueue), null, CancellationToken.None);
 
         Assert.Equal(RestorePhase.PartiallyFailed, result.Phase);
         Assert.Equal(2, result.Record.Errors);
@@ -156,15 +157,5 @@ public class RunBehaviourTests
         Assert.Contains("level=error msg=\"Namespace shop, resource restore error: error restoring gadgets.example.com/shop/g1", tail[1], StringComparison.Ordinal);
         Assert.Contains("level=warning msg=\"Namespace shop, resource restore warning: could not restore, ConfigMap:cm-0001 already exists.", tail[2], StringComparison.Ordinal);
         Assert.Contains("msg=\"restore completed\"", tail[3], StringComparison.Ordinal);
-    }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder).</summary>
-    private sealed class SyncProgress : IProgress<RunProgress>
-    {
-        private readonly Action<RunProgress> report;
-
-        public SyncProgress(Action<RunProgress> report) => this.report = report;
-
-        public void Report(RunProgress value) => report(value);
     }
 }

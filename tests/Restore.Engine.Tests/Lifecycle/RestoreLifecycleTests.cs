@@ -123,7 +123,7 @@ public sealed class ClusterRestoreLifecycleTests : IAsyncLifetime
 
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<RestoreItemOutcome>();
         var progress = new System.Collections.Concurrent.ConcurrentBag<RunProgress>();
-        var result = await engine.RunAsync(Request("first"), new SyncProgress<RunProgress>(progress.Add), outcomes.Add, CancellationToken.None);
+        var result = await engine.RunAsync(Request("first"), new CallbackProgress<RunProgress>(progress.Add), outcomes.Add, CancellationToken.None);
         var info = RestoreInfo.FromRecord(result.Record, location.Options, DateTimeOffset.UtcNow);
         Assert.True(info.Phase is RestorePhase.Completed or RestorePhase.PartiallyFailed, info.Status + ": " + info.FailureReason);
         Assert.Contains(outcomes, o => o.Resource == "deployments.apps" && o.Name == "web" && o.Action == ItemRestoreAction.Created);
@@ -166,14 +166,5 @@ public sealed class ClusterRestoreLifecycleTests : IAsyncLifetime
         Assert.Equal(("configmaps", "forbidden", "web-config"), (configMap.Resource, configMap.Namespace, configMap.Name));
         var stored = await new RestoreCatalog(location).GetItemsAsync("denied", CancellationToken.None);
         Assert.Single(stored, o => o.Action == ItemRestoreAction.Failed);
-    }
-
-    private sealed class SyncProgress<T> : IProgress<T>
-    {
-        private readonly Action<T> report;
-
-        public SyncProgress(Action<T> report) => this.report = report;
-
-        public void Report(T value) => report(value);
     }
 }

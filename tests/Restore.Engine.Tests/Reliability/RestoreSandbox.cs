@@ -233,7 +233,7 @@ internal sealed class RestoreSandbox : IAsyncDisposable
             }
 
             var engine = Engine(location, recordStore);
-            var progress = new SynchronousProgress<RunProgress>(p =>
+            var progress = new CallbackProgress<RunProgress>(p =>
             {
                 lock (capture.Progress)
                 {
@@ -354,14 +354,4 @@ internal sealed class RestoreSandbox : IAsyncDisposable
     }
 
     private IEnumerable<string> AllFiles() => Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories);
-}
-
-/// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (Progress&lt;T&gt; posts to the pool and may report late).</summary>
-internal sealed class SynchronousProgress<T> : IProgress<T>
-{
-    private readonly Action<T> report;
-
-    public SynchronousProgress(Action<T> report) => this.report = report;
-
-    public void Report(T value) => report(value);
 }
