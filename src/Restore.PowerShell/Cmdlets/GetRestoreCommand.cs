@@ -144,9 +144,9 @@ public sealed class GetRestoreCommand : RestoreRecordCmdletBase
         private static bool MatchesStatus(WildcardPattern pattern, RestoreInfo restore) =>
             pattern.IsMatch(restore.Phase)
             || pattern.IsMatch(restore.Status)
-            || (restore.IsAbandoned && pattern.IsMatch("Abandoned"))
-            || (restore.IsRunning && pattern.IsMatch("Running"))
-            || (restore.Canceled && pattern.IsMatch("Canceled"));
+            || (restore.IsAbandoned && pattern.IsMatch(RestorePhases.Abandoned))
+            || (restore.IsRunning && pattern.IsMatch(RestorePhases.Running))
+            || (restore.Canceled && pattern.IsMatch(RestorePhases.Canceled));
 
         private static List<WildcardPattern>? Patterns(IEnumerable<string>? values) =>
             values?.Select(v => new WildcardPattern(v, WildcardOptions.IgnoreCase)).ToList();
