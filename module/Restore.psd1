@@ -12,6 +12,9 @@
     # Imported before RootModule: installs the resolver for dependencies/ (see ModuleLoader.cs for why).
     NestedModules        = @('dependencies/Restore.PowerShell.Loader.dll')
     FormatsToProcess     = @('Restore.Format.ps1xml')
+    # Updatable help (Update-Help, Save-Help): Restore_<GUID>_HelpInfo.xml and the help content that build.ps1 -Package
+    # writes to out/packages/help/, published as assets of each GitHub release (docs/signing.md, "What a release publishes").
+    HelpInfoURI          = 'https://github.com/restore-ps/Restore/releases/latest/download/'
     CmdletsToExport      = @(
         'Get-Backup'
         'Get-BackupItem'
@@ -28,8 +31,10 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('Kubernetes', 'Velero', 'Backup', 'Restore', 'DisasterRecovery', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
-            LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'See README.md.'
+            LicenseUri   = 'https://github.com/restore-ps/Restore/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/restore-ps/Restore'
+            # build.ps1 -Package replaces this with the CHANGELOG.md section of ModuleVersion, and adds Prerelease when asked.
+            ReleaseNotes = 'https://github.com/restore-ps/Restore/blob/main/CHANGELOG.md'
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Restore.PowerShell.Tests.Module;
 /// <summary>The laid-out module has every expected file, and third-party assemblies only under dependencies/.</summary>
 public class ModuleLayoutTests
 {
-    private static readonly string[] RootFiles = { "Restore.PowerShell.dll", "Restore.psd1", "Restore.Format.ps1xml" };
+    private static readonly string[] RootFiles = { "Restore.PowerShell.dll", "Restore.psd1", "Restore.Format.ps1xml", "LICENSE", "ThirdPartyNotices.txt" };
     private static readonly string[] RootFolders = { "dependencies", "en-US" };
 
     public static TheoryData<string> ExpectedFiles()
@@ -34,7 +34,7 @@ public class ModuleLayoutTests
     }
 
     [Fact]
-    public void RootHoldsOnlyTheCmdletAssemblyManifestAndFormatFile()
+    public void RootHoldsOnlyTheCmdletAssemblyManifestFormatFileAndNotices()
     {
         var files = Directory.GetFiles(ModuleUnderTest.LayoutDirectory).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToList();
         Assert.Equal(RootFiles.OrderBy(n => n, StringComparer.Ordinal), files);
