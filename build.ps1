@@ -113,7 +113,7 @@ if (($Prerelease -or $PackageDirectory) -and -not $Package) {
 if ($NoBuild -and ($Clean -or $Test)) {
     throw '-NoBuild packages or checks the existing layout; it does not go with -Clean or -Test.'
 }
-if ($SignScript -and -not (Test-Path -LiteralPath $SignScript -PathType Leaf)) {
+if ($Package -and $SignScript -and -not (Test-Path -LiteralPath $SignScript -PathType Leaf)) {
     throw "The signing script '$SignScript' (-SignScript or `$env:RESTORE_SIGN_SCRIPT) does not exist."
 }
 

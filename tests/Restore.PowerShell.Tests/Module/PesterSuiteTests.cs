@@ -82,6 +82,8 @@ public class PesterSuiteTests
         Assert.True(File.Exists(Path.Combine(PesterDirectory, "Invoke-PesterSuite.ps1")));
         var tests = Directory.GetFiles(PesterDirectory, "*.Tests.ps1");
         Assert.Contains(tests, t => Path.GetFileName(t) == "Module.Tests.ps1");
+        // The CI gate for the package (install, autoload, quick start from the installed copy) is part of the suite.
+        Assert.Contains(tests, t => Path.GetFileName(t) == "Package.Tests.ps1");
         Assert.All(tests, t => Assert.Contains("Describe ", File.ReadAllText(t), StringComparison.Ordinal));
     }
 
