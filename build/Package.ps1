@@ -96,8 +96,10 @@ function New-RestorePackage {
         $notes = Get-RestoreReleaseNote -ChangelogPath (Join-Path -Path $Root -ChildPath 'CHANGELOG.md') -Version $Version
         Set-RestorePackageManifest -ManifestPath $manifest -ReleaseNotes $notes -Prerelease $Prerelease
         $tested = Test-ModuleManifest -Path $manifest -ErrorAction Stop
-        if ("$($tested.PrivateData.PSData.Prerelease)" -ne "$Prerelease") {
-            throw "The staged manifest's Prerelease is '$($tested.PrivateData.PSData.Prerelease)', not '$Prerelease'."
+        # Indexing, not member access: under strict mode a missing key is an error as a property, $null as an index.
+        $stagedPrerelease = "$($tested.PrivateData['PSData']['Prerelease'])"
+        if ($stagedPrerelease -ne "$Prerelease") {
+            throw "The staged manifest's Prerelease is '$stagedPrerelease', not '$Prerelease'."
         }
         Write-Information "Staged Restore $packageVersion at $staged (Test-ModuleManifest passed)"
 
