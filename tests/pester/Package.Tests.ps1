@@ -125,16 +125,19 @@ Describe 'build.ps1 -Package' {
 
 Describe 'The installed package, in fresh sessions' {
     BeforeAll {
-        # A throwaway home for PowerShell and PSResourceGet: on Linux and macOS the user module path and
-        # PSResourceGet's repository list live under XDG_DATA_HOME. PSModulePath is left to the fresh session to work out.
-        $data = Join-Path -Path $TestDrive -ChildPath 'home'
+        # A throwaway home: on Linux and macOS pwsh's user module path, Install-PSResource's CurrentUser folder and
+        # PSResourceGet's repository list all live under $HOME/.local/share (PSResourceGet does not follow
+        # XDG_DATA_HOME, so that alone would install into the real home). PSModulePath is left to the session to work out.
+        $throwawayHome = Join-Path -Path $TestDrive -ChildPath 'home'
+        $null = New-Item -ItemType Directory -Path $throwawayHome -Force
         $environment = @{
-            XDG_DATA_HOME   = $data
-            XDG_CONFIG_HOME = Join-Path -Path $TestDrive -ChildPath 'config'
-            XDG_CACHE_HOME  = Join-Path -Path $TestDrive -ChildPath 'cache'
+            HOME            = $throwawayHome
+            XDG_DATA_HOME   = $null
+            XDG_CONFIG_HOME = $null
+            XDG_CACHE_HOME  = $null
             PSModulePath    = $null
         }
-        $modules = Join-Path -Path $data -ChildPath 'powershell/Modules'
+        $modules = Join-Path -Path $throwawayHome -ChildPath '.local/share/powershell/Modules'
         $install = if ($IsWindows) {
             # Windows keeps the user module path in Documents whatever the environment says: save into a folder instead.
             $modules = Join-Path -Path $TestDrive -ChildPath 'Modules'
@@ -147,6 +150,8 @@ Describe 'The installed package, in fresh sessions' {
         if (-not $blocked) {
             $installRun = Invoke-TestPwsh -Environment $environment -Arguments @('-Command', @"
 `$ErrorActionPreference = 'Stop'
+# Never into the real home: stop if PSResourceGet's folders are not the throwaway ones.
+if (-not `$IsWindows -and -not [Environment]::GetFolderPath('LocalApplicationData').StartsWith('$throwawayHome')) { throw 'PSResourceGet would use the real home' }
 Register-PSResourceRepository -Name RestoreTest -Uri '$packages' -Trusted
 $install
 `$m = @(Get-Module -ListAvailable -Name Restore)
@@ -238,7 +243,10 @@ Update-Help -Module Restore -SourcePath '$helpFolder' -UICulture en-US -Force
         $before = Get-TestResult -Run $update
         $after = Invoke-TestPwsh -Environment $environment -Arguments @('-Command', @"
 `$ErrorActionPreference = 'Stop'
-'RESULT:' + (@{ Synopsis = (Get-Help -Name New-Restore).Synopsis.Trim(); About = ((Get-Help -Name about_Restore | Out-String) -match 'SHORT DESCRIPTION') } | ConvertTo-Json -Compress)
+`$synopsis = (Get-Help -Name New-Restore).Synopsis.Trim()
+# PowerShell finds a module's about_ topics once the module is loaded.
+Import-Module -Name Restore
+'RESULT:' + (@{ Synopsis = `$synopsis; About = ((Get-Help -Name about_Restore | Out-String) -match 'SHORT DESCRIPTION') } | ConvertTo-Json -Compress)
 "@)
         $result = Get-TestResult -Run $after
 
@@ -247,6 +255,7 @@ Update-Help -Module Restore -SourcePath '$helpFolder' -UICulture en-US -Force
         $result.Synopsis | Should -Be 'Restores Kubernetes objects from a Velero backup into clusters or into a folder of manifests.'
         $result.About | Should -BeTrue
         Test-Path -LiteralPath (Join-Path -Path $culture -ChildPath 'Restore.PowerShell.dll-Help.xml') | Should -BeTrue
+        Test-Path -LiteralPath (Join-Path -Path $culture -ChildPath 'about_Restore.help.txt') | Should -BeTrue
         Test-Path -LiteralPath (Join-Path -Path $installed.Base -ChildPath "Restore_$($manifest.GUID)_HelpInfo.xml") | Should -BeTrue
     }
 }
@@ -281,7 +290,7 @@ ConvertTo-Json -InputObject `$calls -Depth 4 | Set-Content -LiteralPath '$signed
         if ($blocked) { Set-ItResult -Skipped -Because 'on Windows build.ps1 cannot rebuild the Release module this session has loaded; run the suite against the Debug build' }
     }
 
-    It 'names the package Restore.<version>-<label>.nupkg and sets PSData.Prerelease in its manifest' {
+    It 'names the package Restore.<version>-ci1.nupkg and sets PSData.Prerelease in its manifest' {
         $build.ExitCode | Should -Be 0 -Because $build.Text
         Test-Path -LiteralPath $nupkg -PathType Leaf | Should -BeTrue
         $data = [scriptblock]::Create((Read-PackageEntry -Path $nupkg -Entry 'Restore.psd1')).InvokeReturnAsIs()
