@@ -243,20 +243,22 @@ Update-Help -Module Restore -SourcePath '$helpFolder' -UICulture en-US -Force
         $before = Get-TestResult -Run $update
         $after = Invoke-TestPwsh -Environment $environment -Arguments @('-Command', @"
 `$ErrorActionPreference = 'Stop'
-`$synopsis = (Get-Help -Name New-Restore).Synopsis.Trim()
-# PowerShell finds a module's about_ topics once the module is loaded.
-Import-Module -Name Restore
-'RESULT:' + (@{ Synopsis = `$synopsis; About = ((Get-Help -Name about_Restore | Out-String) -match 'SHORT DESCRIPTION') } | ConvertTo-Json -Compress)
+'RESULT:' + (@{ Synopsis = (Get-Help -Name New-Restore).Synopsis.Trim(); Examples = @((Get-Help -Name New-Restore -Examples).examples.example).Count } | ConvertTo-Json -Compress)
 "@)
         $result = Get-TestResult -Run $after
+        # PowerShell 7 installs updated help for the current user beside the modules, not into the module folder.
+        $userHelp = Join-Path -Path $throwawayHome -ChildPath ".local/share/powershell/Help/Restore/$version"
 
         $update.ExitCode | Should -Be 0 -Because $update.Text
         $before.Before | Should -BeLike 'New-Restore *' -Because 'without help files Get-Help shows the syntax only'
         $result.Synopsis | Should -Be 'Restores Kubernetes objects from a Velero backup into clusters or into a folder of manifests.'
-        $result.About | Should -BeTrue
-        Test-Path -LiteralPath (Join-Path -Path $culture -ChildPath 'Restore.PowerShell.dll-Help.xml') | Should -BeTrue
-        Test-Path -LiteralPath (Join-Path -Path $culture -ChildPath 'about_Restore.help.txt') | Should -BeTrue
-        Test-Path -LiteralPath (Join-Path -Path $installed.Base -ChildPath "Restore_$($manifest.GUID)_HelpInfo.xml") | Should -BeTrue
+        $result.Examples | Should -BeGreaterThan 0
+        if (-not $IsWindows) {
+            @(Get-ChildItem -LiteralPath (Join-Path -Path $userHelp -ChildPath 'en-US') -File | ForEach-Object Name | Sort-Object) |
+                Should -Be @('about_Restore.help.txt', 'Restore.PowerShell.dll-Help.xml')
+            Test-Path -LiteralPath (Join-Path -Path $userHelp -ChildPath "Restore_$($manifest.GUID)_HelpInfo.xml") | Should -BeTrue
+        }
+        @(Get-ChildItem -LiteralPath $culture -File).Count | Should -Be 0 -Because 'the module folder itself is left as installed'
     }
 }
 
