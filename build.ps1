@@ -7,7 +7,7 @@
     Runs `dotnet build` on the cmdlet project, which compiles the engine, the cmdlets, the
     load-context isolation and the help builder, then lays out the module:
 
-        out/Restore/<version>/                Restore.psd1, Restore.Format.ps1xml, Restore.PowerShell.dll
+        out/Restore/<version>/                Restore.psd1, Restore.Format.ps1xml, Restore.PowerShell.dll, LICENSE, ThirdPartyNotices.txt
         out/Restore/<version>/dependencies/   Restore.Engine and the third-party assemblies
         out/Restore/<version>/en-US/          help generated from docs/
 
