@@ -110,7 +110,7 @@ internal sealed class GcsClientFactory
 
         if (s3Only.Count > 0)
         {
-            throw new StorageException(StorageErrorKind.InvalidLocation, options.Location, $"{string.Join(", ", s3Only)} apply only to s3:// locations; for '{options.Location}' give -GoogleCredentialFile, or use application default credentials.");
+            throw new StorageException(StorageErrorKind.InvalidLocation, options.Location, $"{string.Join(", ", s3Only)} {(s3Only.Count == 1 ? "applies" : "apply")} only to s3:// locations; for '{options.Location}' give -GoogleCredentialFile, or use application default credentials.");
         }
 
         return new GcsClientFactory(options, log);
