@@ -23,6 +23,7 @@ internal sealed class GcsFaultProxy : IDisposable
     private readonly LoopbackHttpServer server;
     private readonly ConcurrentQueue<Fault> faults = new();
     private readonly ConcurrentQueue<string> seen = new();
+    private readonly ConcurrentQueue<string> authorizations = new();
 
     public GcsFaultProxy(string target)
     {
@@ -35,6 +36,9 @@ internal sealed class GcsFaultProxy : IDisposable
 
     /// <summary>"METHOD path" of every request seen, in order.</summary>
     public IReadOnlyList<string> Requests => seen.ToArray();
+
+    /// <summary>The scheme of each request's Authorization header ("Bearer"), or "" when it had none, in order.</summary>
+    public IReadOnlyList<string> Authorizations => authorizations.ToArray();
 
     /// <summary>The next <paramref name="times"/> requests whose path contains <paramref name="pathPart"/> answer <paramref name="status"/>.</summary>
     public void FailWith(HttpStatusCode status, string pathPart, int times = 1)
@@ -55,6 +59,7 @@ internal sealed class GcsFaultProxy : IDisposable
         var request = context.Request;
         var path = request.Url!.PathAndQuery;
         seen.Enqueue($"{request.HttpMethod} {path}");
+        authorizations.Enqueue(request.Headers["Authorization"]?.Split(' ')[0] ?? string.Empty);
         var fault = TakeFault(path);
         try
         {

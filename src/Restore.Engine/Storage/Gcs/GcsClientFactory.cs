@@ -248,7 +248,12 @@ internal sealed class GcsClientFactory
     {
         try
         {
-            return await CredentialFactory.FromFileAsync<GoogleCredential>(credentialFile!, cancellationToken).ConfigureAwait(false);
+            // The file's own "type" picks the credential (service account, external account, user…), as gcloud and Velero's
+            // credentialsFile do. Google marks this loader obsolete because a file from an untrusted source could point token
+            // requests anywhere; this file is the admin's own, named by them with -GoogleCredentialFile.
+#pragma warning disable CS0618
+            return await GoogleCredential.FromFileAsync(credentialFile!, cancellationToken).ConfigureAwait(false);
+#pragma warning restore CS0618
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or IOException or System.Security.Cryptography.CryptographicException)
         {
