@@ -111,6 +111,9 @@ public sealed class BackupInfo
     /// <summary>AWS profile used, if any (pipes into <c>-ProfileName</c>).</summary>
     public string? ProfileName { get; set; }
 
+    /// <summary>Google credential file used for a gs:// location, if any (pipes into <c>-GoogleCredentialFile</c>); a path, never its content.</summary>
+    public string? GoogleCredentialFile { get; set; }
+
     /// <summary>True for <c>Completed</c>, <c>PartiallyFailed</c>, <c>Failed</c> and <c>FailedValidation</c>.</summary>
     public bool IsTerminal => BackupPhase.IsTerminal(Phase);
 
@@ -159,5 +162,6 @@ public sealed class BackupInfo
         Endpoint = string.IsNullOrEmpty(origin.Endpoint) ? null : origin.Endpoint,
         Region = string.IsNullOrEmpty(origin.Region) ? null : origin.Region,
         ProfileName = string.IsNullOrEmpty(origin.ProfileName) ? null : origin.ProfileName,
+        GoogleCredentialFile = string.IsNullOrEmpty(origin.GoogleCredentialFile) ? null : origin.GoogleCredentialFile,
     };
 }

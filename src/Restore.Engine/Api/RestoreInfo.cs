@@ -151,6 +151,9 @@ public sealed class RestoreInfo
     /// <summary>AWS profile used, if any (pipes into <c>-ProfileName</c>).</summary>
     public string? ProfileName { get; set; }
 
+    /// <summary>Google credential file used for a gs:// location, if any (pipes into <c>-GoogleCredentialFile</c>); a path, never its content.</summary>
+    public string? GoogleCredentialFile { get; set; }
+
     /// <summary>True for phases after which nothing changes.</summary>
     public bool IsTerminal => RestorePhase.IsTerminal(Phase);
 
@@ -284,6 +287,7 @@ public sealed class RestoreInfo
         info.Endpoint = origin.Endpoint;
         info.Region = origin.Region;
         info.ProfileName = origin.ProfileName;
+        info.GoogleCredentialFile = origin.GoogleCredentialFile;
     }
 
     private static DateTime? Utc(DateTimeOffset? value) => value?.UtcDateTime;

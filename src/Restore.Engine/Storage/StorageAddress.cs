@@ -6,12 +6,16 @@ namespace Restore.Engine.Storage;
 /// <summary>A parsed storage location string: a local folder, or an S3 bucket and prefix.</summary>
 internal sealed class StorageAddress
 {
-    private StorageAddress(string? folder, string? bucket, string prefix)
+    private StorageAddress(string? folder, string? bucket, string prefix, StorageLocationKind kind = StorageLocationKind.S3)
     {
         Folder = folder;
         Bucket = bucket;
         Prefix = prefix;
+        Kind = folder is null ? kind : StorageLocationKind.LocalFolder;
     }
+
+    /// <summary>Local folder, S3 or Google Cloud Storage.</summary>
+    public StorageLocationKind Kind { get; }
 
     /// <summary>Absolute folder path for local locations; null for S3.</summary>
     public string? Folder { get; }
@@ -31,6 +35,12 @@ internal sealed class StorageAddress
         if (string.IsNullOrWhiteSpace(location))
         {
             throw Invalid(location ?? string.Empty, "The storage location is empty: give a folder path or s3://bucket[/prefix].");
+        }
+
+        if (location.StartsWith("gs://", StringComparison.OrdinalIgnoreCase))
+        {
+            var (bucket, prefix) = Gcs.GcsBucketName.Split(location);
+            return new StorageAddress(null, bucket, prefix, StorageLocationKind.Gcs);
         }
 
         if (location.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
@@ -83,7 +93,7 @@ internal sealed class StorageAddress
             var scheme = location.IndexOf("://", StringComparison.Ordinal);
             if (scheme > 0)
             {
-                throw Invalid(location, $"'{location}' uses the unsupported scheme '{location.Substring(0, scheme)}': give a folder path or s3://bucket[/prefix] (use -Endpoint for S3-compatible stores).");
+                throw Invalid(location, $"'{location}' uses the unsupported scheme '{location.Substring(0, scheme)}': give a folder path, s3://bucket[/prefix] (use -Endpoint for S3-compatible stores) or gs://bucket[/prefix].");
             }
 
             folder = location;
@@ -99,6 +109,6 @@ internal sealed class StorageAddress
         }
     }
 
-    private static StorageException Invalid(string location, string message) =>
+    internal static StorageException Invalid(string location, string message) =>
         new(StorageErrorKind.InvalidLocation, location, message);
 }

@@ -15,6 +15,9 @@ internal enum StorageLocationKind
 
     /// <summary>An S3 bucket (AWS or S3-compatible).</summary>
     S3,
+
+    /// <summary>A Google Cloud Storage bucket (<c>gs://</c>).</summary>
+    Gcs,
 }
 
 /// <summary>
@@ -68,6 +71,17 @@ internal sealed class StorageLocation : IDisposable
 
         log ??= NullEngineLog.Instance;
         var address = StorageAddress.Parse(options.Location);
+        if (address.Kind == StorageLocationKind.Gcs)
+        {
+            var gcs = Gcs.GcsObjectStore.Create(options, address, log);
+            return new StorageLocation(options, StorageLocationKind.Gcs, gcs, new ObjectStoreLayout(address.Prefix), address.Bucket, null);
+        }
+
+        if (!string.IsNullOrEmpty(options.GoogleCredentialFile))
+        {
+            throw new StorageException(StorageErrorKind.InvalidLocation, options.Location, $"-GoogleCredentialFile applies only to gs:// locations, and '{options.Location}' is not one.");
+        }
+
         if (address.Bucket is not null)
         {
             var s3 = S3ObjectStore.Create(options, log);

@@ -33,6 +33,12 @@ internal sealed class StorageLocationOptions
     /// <summary>AWS shared credentials/config profile name.</summary>
     public string? ProfileName { get; set; }
 
+    /// <summary>
+    /// gs:// locations: a Google credential JSON file (a service-account key, or an external-account/workload identity
+    /// federation configuration); when absent, application default credentials. Its content never appears in messages.
+    /// </summary>
+    public string? GoogleCredentialFile { get; set; }
+
     /// <summary>PEM (or DER) file with the CA certificate(s) that signed the endpoint's certificate.</summary>
     public string? CaBundlePath { get; set; }
 

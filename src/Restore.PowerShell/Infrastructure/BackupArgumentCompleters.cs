@@ -67,6 +67,7 @@ public abstract class StorageArgumentCompleter : IArgumentCompleter
             Endpoint = CompletionSupport.Text(bound, nameof(StorageCmdletBase.Endpoint)),
             Region = CompletionSupport.Text(bound, nameof(StorageCmdletBase.Region)),
             ProfileName = CompletionSupport.Text(bound, nameof(StorageCmdletBase.ProfileName)),
+            GoogleCredentialFile = CompletionSupport.Text(bound, nameof(StorageCmdletBase.GoogleCredentialFile)) is { } keyFile ? CompletionSupport.ResolvePath(keyFile) : null,
             CaBundlePath = CompletionSupport.Text(bound, nameof(StorageCmdletBase.CaBundle)) is { } bundle ? CompletionSupport.ResolvePath(bundle) : null,
             SkipCertificateCheck = LanguagePrimitives.IsTrue(CompletionSupport.Value(bound, nameof(StorageCmdletBase.SkipCertificateCheck))),
             MaxRetries = 0,

@@ -22,7 +22,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     private ILogSink? engineLog;
 
     /// <summary>
-    /// The backup storage location: a folder (the one holding <c>backups/</c>) or <c>s3://bucket[/prefix]</c>.
+    /// The backup storage location: a folder (the one holding <c>backups/</c>), <c>s3://bucket[/prefix]</c> or <c>gs://bucket[/prefix]</c>.
     /// Default: the environment variable RESTORE_STORAGE_LOCATION.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -33,7 +33,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Region { get; set; }
 
-    /// <summary>URL of an S3-compatible store (MinIO, Ceph RGW…); path-style addressing is used.</summary>
+    /// <summary>URL of an S3-compatible store (MinIO, Ceph RGW…; path-style addressing is used), or of a Cloud Storage private endpoint or emulator for gs://.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Endpoint { get; set; }
 
@@ -45,6 +45,10 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     /// <summary>AWS shared credentials/config profile.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? ProfileName { get; set; }
+
+    /// <summary>gs:// locations: a Google credential JSON file (service-account key or workload identity federation configuration); default: application default credentials.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? GoogleCredentialFile { get; set; }
 
     /// <summary>PEM file with the CA certificate(s) that signed the endpoint's certificate.</summary>
     [Parameter]
@@ -78,7 +82,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
         if (string.IsNullOrWhiteSpace(location))
         {
             ThrowTerminatingError(new ErrorRecord(
-                new PSArgumentException($"No storage location: give -StorageLocation (a folder or s3://bucket[/prefix]) or set the environment variable {StorageLocationVariable}."),
+                new PSArgumentException($"No storage location: give -StorageLocation (a folder, s3://bucket[/prefix] or gs://bucket[/prefix]) or set the environment variable {StorageLocationVariable}."),
                 ErrorIdPrefix + "StorageLocationMissing",
                 ErrorCategory.InvalidArgument,
                 null));
@@ -90,6 +94,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
             Region = NullIfEmpty(Region),
             Endpoint = NullIfEmpty(Endpoint),
             ProfileName = NullIfEmpty(ProfileName),
+            GoogleCredentialFile = string.IsNullOrWhiteSpace(GoogleCredentialFile) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(GoogleCredentialFile!.Trim()),
             CaBundlePath = string.IsNullOrEmpty(CaBundle) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CaBundle),
             SkipCertificateCheck = SkipCertificateCheck.IsPresent,
         };
@@ -109,7 +114,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     protected RestoreEngine OpenEngine()
     {
         var options = ResolveStorageSettings();
-        var key = string.Join("\n", options.Location, options.Endpoint, options.Region, options.ProfileName, options.AccessKeyId, options.CaBundlePath, options.SkipCertificateCheck.ToString());
+        var key = string.Join("\n", options.Location, options.Endpoint, options.Region, options.ProfileName, options.GoogleCredentialFile, options.AccessKeyId, options.CaBundlePath, options.SkipCertificateCheck.ToString());
         if (opened.TryGetValue(key, out var existing))
         {
             return existing;

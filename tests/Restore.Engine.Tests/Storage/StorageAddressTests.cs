@@ -36,7 +36,7 @@ public class StorageAddressTests
     [InlineData("s3://", "no bucket")]
     [InlineData("s3:///prefix", "no bucket")]
     [InlineData("s3://bucket/a/../b", "invalid prefix")]
-    [InlineData("gs://bucket", "unsupported scheme 'gs'")]
+    [InlineData("ftp://bucket", "unsupported scheme 'ftp'")]
     [InlineData("https://minio:9000/bucket", "unsupported scheme 'https'")]
     public void RejectsMalformedLocationsWithAClearMessage(string location, string expected)
     {
