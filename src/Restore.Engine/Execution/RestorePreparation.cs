@@ -37,6 +37,9 @@ internal sealed class TargetSpec
 
     /// <summary>Resource modifiers for this target (the document, or the ConfigMap read from this cluster).</summary>
     public ResourceModifierSet? Modifiers { get; set; }
+
+    /// <summary>What Velero's ConfigMaps in this cluster add (mappings, API group version priorities); none for folders.</summary>
+    public TargetVeleroConfig VeleroConfig { get; set; } = TargetVeleroConfig.None;
 }
 
 /// <summary>A validated restore: name, completed spec, resolved backup and targets.</summary>
@@ -66,6 +69,9 @@ internal sealed class PreparedRestore
             return copy;
         }
     }
+
+    /// <summary>The planner's spec for one target: <see cref="PlannerSpec"/> over that cluster's Velero ConfigMaps (docs/velero-compatibility.md#plugin-configmaps).</summary>
+    public RestoreSpec PlannerSpecFor(TargetSpec target) => target.VeleroConfig.Apply(PlannerSpec);
 
     public Backup Backup { get; }
 
@@ -149,6 +155,11 @@ internal sealed class RestorePreparation
         if (errors.Count == 0 && readConfigMaps && completed.ResourceModifier is { IsConfigMap: true } reference)
         {
             await ReadModifierConfigMapsAsync(request, reference, targets, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (errors.Count == 0 && readConfigMaps)
+        {
+            await ReadVeleroConfigMapsAsync(request, completed.EnableApiGroupVersions == true, targets, cancellationToken).ConfigureAwait(false);
         }
 
         if (errors.Count > 0 || backup is null)
@@ -345,11 +356,30 @@ internal sealed class RestorePreparation
 
         try
         {
-            return ResourceModifierSet.Parse(request.ResourceModifierDocument!);
+            // A ConfigMap manifest (the form kept in git for Velero) holds the rules in its one data entry.
+            return AsConfigMap(request.ResourceModifierDocument!) is { } configMap
+                ? ResourceModifierSet.FromConfigMap(configMap)
+                : ResourceModifierSet.Parse(request.ResourceModifierDocument!);
         }
         catch (ResourceModifierValidationException ex)
         {
             Fail(RestoreValidationProblem.ResourceModifier, "Error in parsing resource modifiers: " + ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The document as a ConfigMap object when it is one (docs/velero-compatibility.md#resource-modifiers); null for a rules document or text that is not YAML.</summary>
+    internal static System.Text.Json.Nodes.JsonObject? AsConfigMap(string document)
+    {
+        try
+        {
+            return ManifestYaml.Parse(document, "the resource modifier document") is System.Text.Json.Nodes.JsonObject o
+                && o["kind"] is System.Text.Json.Nodes.JsonValue kind && kind.TryGetValue<string>(out var k) && k == "ConfigMap"
+                ? o
+                : null;
+        }
+        catch (FormatException)
+        {
             return null;
         }
     }
@@ -403,15 +433,41 @@ internal sealed class RestorePreparation
         return null;
     }
 
+    private async Task ReadVeleroConfigMapsAsync(RestoreRequest request, bool apiGroupVersions, IReadOnlyList<TargetSpec> targets, CancellationToken cancellationToken)
+    {
+        foreach (var target in targets.Where(t => t.Settings is not null))
+        {
+            var targetLog = targets.Count > 1 ? new FieldLog(log, "target", target.Name) : log;
+            try
+            {
+                using var client = new KubernetesClient(target.Settings!, ClusterConnection.ClientOptions(request, log));
+                target.VeleroConfig = await VeleroConfigMaps.ReadAsync(client, request.VeleroNamespace, apiGroupVersions, targetLog, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VeleroConfigMapException ex)
+            {
+                Fail(RestoreValidationProblem.InvalidArguments, $"{ex.Message} (context {target.Name})");
+            }
+            catch (Exception ex) when (ex is KubernetesConnectionException or KubernetesUnauthorizedException or KubeConfigException)
+            {
+                // The target's own connection reports this, and fails only that target.
+                targetLog.Debug($"Velero's ConfigMaps in {target.Name} were not read: {ex.Message}");
+            }
+            catch (KubernetesApiException ex)
+            {
+                targetLog.Warning($"Velero's ConfigMaps in namespace {request.VeleroNamespace} of {target.Name} could not be read ({ex.ApiMessage}); mappings and version priorities they hold are not applied");
+            }
+        }
+    }
+
     private async Task ReadModifierConfigMapsAsync(RestoreRequest request, ResourceModifierReference reference, IReadOnlyList<TargetSpec> targets, CancellationToken cancellationToken)
     {
         foreach (var target in targets.Where(t => t.Settings is not null))
         {
-            var where = $"{VeleroNamespace}/{reference.Name}";
+            var where = $"{request.VeleroNamespace}/{reference.Name}";
             try
             {
                 using var client = new KubernetesClient(target.Settings!, ClusterConnection.ClientOptions(request, log));
-                var configMap = await client.GetAsync(ConfigMaps, VeleroNamespace, reference.Name, cancellationToken).ConfigureAwait(false);
+                var configMap = await client.GetAsync(ConfigMaps, request.VeleroNamespace, reference.Name, cancellationToken).ConfigureAwait(false);
                 target.Modifiers = ResourceModifierSet.FromConfigMap(configMap);
             }
             catch (KubernetesApiException ex)

@@ -79,8 +79,8 @@ internal sealed class RestorePreviewer
         try
         {
             using var connection = await ClusterConnection.ConnectAsync(target, request, targetLog, ct).ConfigureAwait(false);
-            var state = await ClusterStateSnapshot.ReadAsync(connection, backup, prepared.PlannerSpec, targetLog, ct).ConfigureAwait(false);
-            var planRequest = new RestorePlanRequest(backup.Contents, prepared.PlannerSpec, new LayeredResourceCatalog(connection.Discovery, backup.Catalog))
+            var state = await ClusterStateSnapshot.ReadAsync(connection, backup, prepared.PlannerSpecFor(target), targetLog, ct).ConfigureAwait(false);
+            var planRequest = new RestorePlanRequest(backup.Contents, prepared.PlannerSpecFor(target), new LayeredResourceCatalog(connection.Discovery, backup.Catalog))
             {
                 CatalogIsLive = true,
                 RestoreName = prepared.Name,
