@@ -303,7 +303,8 @@ data:
 Describe 'API group versions as parameters' {
     BeforeAll {
         $kubeconfig = Join-Path -Path $TestDrive -ChildPath 'versions-kubeconfig'
-        $server = Start-TestApiServer -KubeConfig $kubeconfig
+        # VolumeSnapshotContents are must-have resources: they pass -IncludeResource, so the cluster needs their CRD.
+        $server = Start-TestApiServer -KubeConfig $kubeconfig -ExtraArguments '--snapshot-crds'
         $scope = @{ StorageLocation = $store; KubeConfig = $kubeconfig; IncludeResource = 'rockbands.music.example.io' }
         if (-not $script:kubectlMissing) {
             Set-TestObject $kubeconfig (Get-RockbandCrd)

@@ -167,6 +167,11 @@ internal sealed class ClusterTargetRun
             try
             {
                 Run.Report(target, force: true, "Planning");
+                foreach (var used in spec.VeleroConfig.Used)
+                {
+                    target.Log.Info(used);
+                }
+
                 var state = await ClusterStateSnapshot.ReadAsync(connection, context.Backup, context.Prepared.PlannerSpecFor(spec), target.Log, ct).ConfigureAwait(false);
                 stream = new RestorePlanner().Stream(BuildPlanRequest(connection, state), ct);
             }

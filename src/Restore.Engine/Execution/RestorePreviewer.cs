@@ -79,6 +79,11 @@ internal sealed class RestorePreviewer
         try
         {
             using var connection = await ClusterConnection.ConnectAsync(target, request, targetLog, ct).ConfigureAwait(false);
+            foreach (var used in target.VeleroConfig.Used)
+            {
+                targetLog.Info(used);
+            }
+
             var state = await ClusterStateSnapshot.ReadAsync(connection, backup, prepared.PlannerSpecFor(target), targetLog, ct).ConfigureAwait(false);
             var planRequest = new RestorePlanRequest(backup.Contents, prepared.PlannerSpecFor(target), new LayeredResourceCatalog(connection.Discovery, backup.Catalog))
             {

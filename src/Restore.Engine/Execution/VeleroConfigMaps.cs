@@ -17,7 +17,7 @@ namespace Restore.Engine.Execution;
 /// What Velero's ConfigMaps in one target cluster's Velero namespace add to a restore: the mappings of the plugin
 /// ConfigMaps (docs/velero-compatibility.md#plugin-configmaps) and the API group version priorities of
 /// <c>enableapigroupversions</c> (docs/velero-compatibility.md#api-group-versions). The restore's own values override
-/// them key by key.
+/// them key by key. Each ConfigMap used is logged by the target's run (<see cref="Used"/>).
 /// </summary>
 internal sealed class TargetVeleroConfig
 {
@@ -35,6 +35,9 @@ internal sealed class TargetVeleroConfig
 
     /// <summary>Group-resource → versions from <c>enableapigroupversions</c>.</summary>
     public Dictionary<string, List<string>>? ApiGroupVersionPriorities { get; set; }
+
+    /// <summary>One line per ConfigMap used, naming it, for the target's restore log.</summary>
+    public List<string> Used { get; } = new();
 
     /// <summary>A copy of <paramref name="spec"/> with these values under its own, key by key.</summary>
     public RestoreSpec Apply(RestoreSpec spec)
@@ -120,7 +123,8 @@ internal static class VeleroConfigMaps
                 log.Warning($"ConfigMap {veleroNamespace}/{Name(found[0])} ({plugin}): {problem}");
             }
 
-            log.Info($"Using Velero's plugin ConfigMap {veleroNamespace}/{Name(found[0])} ({plugin}): {mapping.Count} mapping(s); parameters override it key by key", ("configMap", veleroNamespace + "/" + Name(found[0])));
+            config.Used.Add($"Using Velero's plugin ConfigMap {veleroNamespace}/{Name(found[0])} ({plugin}): {mapping.Count} mapping(s); parameters override it key by key");
+            log.Debug(config.Used[config.Used.Count - 1]);
             switch (plugin)
             {
                 case VeleroPluginConfig.ChangeStorageClass:
@@ -152,7 +156,8 @@ internal static class VeleroConfigMaps
             {
                 var text = Data(priorities).Where(p => p.Key == ApiGroupVersionsKey).Select(p => p.Value).FirstOrDefault();
                 config.ApiGroupVersionPriorities = ApiGroupVersionChooser.ParseUserPriorities(text);
-                log.Info($"Using Velero's ConfigMap {veleroNamespace}/{ApiGroupVersionsConfigMap}: version priorities for {config.ApiGroupVersionPriorities.Count} resource(s); -ApiGroupVersionPriority overrides it per resource", ("configMap", veleroNamespace + "/" + ApiGroupVersionsConfigMap));
+                config.Used.Add($"Using Velero's ConfigMap {veleroNamespace}/{ApiGroupVersionsConfigMap}: version priorities for {config.ApiGroupVersionPriorities.Count} resource(s); -ApiGroupVersionPriority overrides it per resource");
+                log.Debug(config.Used[config.Used.Count - 1]);
             }
         }
 

@@ -22,7 +22,7 @@ public class CsiSnapshotPlanTests
 
     private static (TestBackup Backup, BackupVolumeData Volumes) CsiBackup(bool withHandle = true, bool withContent = true)
     {
-        var claim = K8s.Pvc("shop", "data", "pvc-1");
+        var claim = K8s.Pvc("shop", "data", "pvc-1", phase: "Pending");
         claim["metadata"]!["annotations"] = new JsonObject { ["velero.io/volume-snapshot-name"] = "vs-data" };
         var snapshot = K8s.Obj(
             "snapshot.storage.k8s.io/v1", "VolumeSnapshot", "shop", "vs-data", null,

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text.Json.Nodes;
 using Restore.Engine.Velero;
 
@@ -26,6 +27,7 @@ namespace Restore.Engine.Actions.Csi;
 internal sealed class CsiPersistentVolumeClaimAction : IRestoreItemAction
 {
     private const string VolumeSnapshotAnnotation = "velero.io/volume-snapshot-name";
+    private const string DataUploadAnnotation = "velero.io/data-upload-name";
 
     /// <inheritdoc />
     public string Name => "velero.io/csi-pvc-restorer";
@@ -59,6 +61,15 @@ internal sealed class CsiPersistentVolumeClaimAction : IRestoreItemAction
 
         if (options.BackupVolumes.SnapshotMoveData)
         {
+            // The PersistentVolume's decision warns about the data; the plan says it here too, per claim.
+            var name = ItemJson.Name(context.Item);
+            var upload = options.BackupVolumes.DataUploads.FirstOrDefault(u => u.SourceNamespace == context.SourceNamespace && u.SourcePvc == name);
+            if (upload is not null || ItemJson.Annotation(context.ItemFromBackup, VolumeSnapshotAnnotation) is not null || ItemJson.Annotation(context.ItemFromBackup, DataUploadAnnotation) is not null)
+            {
+                context.AddNote("the claim's data was moved by Velero's data mover" + (upload is null ? string.Empty : $" (DataUpload {upload.Name})")
+                    + ", which does not run client-side: the claim gets a new, empty volume; its data needs the Velero server (New-Restore -Server)");
+            }
+
             return RestoreItemActionResult.Continue;
         }
 

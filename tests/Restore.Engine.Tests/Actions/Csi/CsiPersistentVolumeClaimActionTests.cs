@@ -119,6 +119,24 @@ public class CsiPersistentVolumeClaimActionTests
         Assert.Contains($"VolumeSnapshotContent {RestoredSnapshotName} is created from snapshot handle snap-handle-1 of driver hostpath.csi.k8s.io", note, System.StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ADataMoverClaimIsDescribedAsNeedingTheServer()
+    {
+        var options = new RestoreActionOptions
+        {
+            CsiActionsEnabled = true,
+            RestoreUid = "restore-uid-1",
+            BackupVolumes = new BackupVolumeData { SnapshotMoveData = true, DataUploads = new[] { new DataUploadRecord { Name = "du-7", SourceNamespace = "shop", SourcePvc = "data" } } },
+        };
+        var context = Context(Claim, "persistentvolumeclaims", "shop", "shop-copy", options, new FakeCluster(), BackupWithSnapshot);
+        var result = Run(new CsiPersistentVolumeClaimAction(), context);
+
+        Assert.Empty(result.AdditionalItems);
+        var note = Assert.Single(context.Notes);
+        Assert.Contains("DataUpload du-7", note, System.StringComparison.Ordinal);
+        Assert.Contains("New-Restore -Server", note, System.StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("restore-uid-1", "vs-data", RestoredSnapshotName)]
     [InlineData("", "", "8a5edab282632443219e051e4ade2d1d5bbc671c781051bf1437897cbdfea0f1")]
