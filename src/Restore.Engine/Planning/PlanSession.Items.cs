@@ -219,6 +219,14 @@ internal sealed partial class PlanSession
             return;
         }
 
+        // Velero leaves a claim pointing at a snapshot the resource filter keeps out: it stays Pending, silently (docs/velero-compatibility.md#csi-snapshots).
+        if (additional.GroupResource == KnownGroupResources.VolumeSnapshots && parent.GroupResource == KnownGroupResources.PersistentVolumeClaims && !IncludesResource(additional.GroupResource))
+        {
+            var why = $"claim {parentTargetNamespace}/{parent.Name} is provisioned from VolumeSnapshot {additional.Name}, which the resource filter excludes: the claim stays Pending until that snapshot exists; include {KnownGroupResources.VolumeSnapshots} to restore it";
+            AddWarning(parent, ResultMessage.ForItem(parentTargetNamespace, why));
+            parent.AddNote(why);
+        }
+
         JsonObject? obj;
         try
         {

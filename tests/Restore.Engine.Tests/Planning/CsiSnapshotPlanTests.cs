@@ -99,4 +99,17 @@ public class CsiSnapshotPlanTests
         Assert.Contains("New-Restore -Server", warning.Text, StringComparison.Ordinal);
         Assert.Contains(claimItem.Notes, n => n.Contains("needs the Velero server (New-Restore -Server)", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ASnapshotTheResourceFilterExcludesLeavesTheClaimPendingAndSaysSo()
+    {
+        var (backup, volumes) = CsiBackup();
+        var plan = Planner.Plan(backup, new RestoreSpec { IncludedResources = new List<string> { "persistentvolumeclaims" } }, volumes: volumes);
+
+        var claimItem = plan.Item("persistentvolumeclaims", "data");
+        Assert.Equal(Restored, claimItem.Object()["spec"]!["dataSource"]!["name"]!.GetValue<string>());
+        var warning = Assert.Single(plan.Results.Warnings.All(), m => m.Text.Contains("claim shop/data", StringComparison.Ordinal));
+        Assert.Contains("which the resource filter excludes: the claim stays Pending", warning.Text, StringComparison.Ordinal);
+        Assert.Contains(claimItem.Notes, n => n.Contains("stays Pending", StringComparison.Ordinal));
+    }
 }
