@@ -167,17 +167,18 @@ internal sealed class ClusterTargetRun
             try
             {
                 Run.Report(target, force: true, "Planning");
-                foreach (var used in spec.VeleroConfig.Used)
-                {
-                    target.Log.Info(used);
-                }
-
+                spec.VeleroConfig = await VeleroConfigMaps.ReadAsync(connection.Client, context.Request.VeleroNamespace, context.Prepared.StoredSpec.EnableApiGroupVersions == true, target.Log, ct).ConfigureAwait(false);
                 var state = await ClusterStateSnapshot.ReadAsync(connection, context.Backup, context.Prepared.PlannerSpecFor(spec), target.Log, ct).ConfigureAwait(false);
                 stream = new RestorePlanner().Stream(BuildPlanRequest(connection, state), ct);
             }
             catch (KubernetesApiException ex)
             {
                 Fail($"could not read the cluster state needed to plan the restore: {ex.Message}", FailureOf(ex, TargetFailure.ClusterState));
+                return;
+            }
+            catch (VeleroConfigMapException ex)
+            {
+                Fail("the restore is not valid for this cluster: " + ex.Message, TargetFailure.Invalid);
                 return;
             }
 

@@ -38,7 +38,7 @@ internal sealed class TargetSpec
     /// <summary>Resource modifiers for this target (the document, or the ConfigMap read from this cluster).</summary>
     public ResourceModifierSet? Modifiers { get; set; }
 
-    /// <summary>What Velero's ConfigMaps in this cluster add (mappings, API group version priorities); none for folders.</summary>
+    /// <summary>What Velero's ConfigMaps in this cluster add (mappings, API group version priorities), read once connected; none for folders.</summary>
     public TargetVeleroConfig VeleroConfig { get; set; } = TargetVeleroConfig.None;
 }
 
@@ -155,11 +155,6 @@ internal sealed class RestorePreparation
         if (errors.Count == 0 && readConfigMaps && completed.ResourceModifier is { IsConfigMap: true } reference)
         {
             await ReadModifierConfigMapsAsync(request, reference, targets, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (errors.Count == 0 && readConfigMaps)
-        {
-            await ReadVeleroConfigMapsAsync(request, completed.EnableApiGroupVersions == true, targets, cancellationToken).ConfigureAwait(false);
         }
 
         if (errors.Count > 0 || backup is null)
@@ -431,32 +426,6 @@ internal sealed class RestorePreparation
         }
 
         return null;
-    }
-
-    private async Task ReadVeleroConfigMapsAsync(RestoreRequest request, bool apiGroupVersions, IReadOnlyList<TargetSpec> targets, CancellationToken cancellationToken)
-    {
-        foreach (var target in targets.Where(t => t.Settings is not null))
-        {
-            var targetLog = targets.Count > 1 ? new FieldLog(log, "target", target.Name) : log;
-            try
-            {
-                using var client = new KubernetesClient(target.Settings!, ClusterConnection.ClientOptions(request, log));
-                target.VeleroConfig = await VeleroConfigMaps.ReadAsync(client, request.VeleroNamespace, apiGroupVersions, targetLog, cancellationToken).ConfigureAwait(false);
-            }
-            catch (VeleroConfigMapException ex)
-            {
-                Fail(RestoreValidationProblem.InvalidArguments, $"{ex.Message} (context {target.Name})");
-            }
-            catch (Exception ex) when (ex is KubernetesConnectionException or KubernetesUnauthorizedException or KubeConfigException)
-            {
-                // The target's own connection reports this, and fails only that target.
-                targetLog.Debug($"Velero's ConfigMaps in {target.Name} were not read: {ex.Message}");
-            }
-            catch (KubernetesApiException ex)
-            {
-                targetLog.Warning($"Velero's ConfigMaps in namespace {request.VeleroNamespace} of {target.Name} could not be read ({ex.ApiMessage}); mappings and version priorities they hold are not applied");
-            }
-        }
     }
 
     private async Task ReadModifierConfigMapsAsync(RestoreRequest request, ResourceModifierReference reference, IReadOnlyList<TargetSpec> targets, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ namespace Restore.Engine.Execution;
 /// What Velero's ConfigMaps in one target cluster's Velero namespace add to a restore: the mappings of the plugin
 /// ConfigMaps (docs/velero-compatibility.md#plugin-configmaps) and the API group version priorities of
 /// <c>enableapigroupversions</c> (docs/velero-compatibility.md#api-group-versions). The restore's own values override
-/// them key by key. Each ConfigMap used is logged by the target's run (<see cref="Used"/>).
+/// them key by key. Read by each cluster target once connected; each ConfigMap used is logged (<see cref="Used"/>).
 /// </summary>
 internal sealed class TargetVeleroConfig
 {
@@ -124,7 +124,7 @@ internal static class VeleroConfigMaps
             }
 
             config.Used.Add($"Using Velero's plugin ConfigMap {veleroNamespace}/{Name(found[0])} ({plugin}): {mapping.Count} mapping(s); parameters override it key by key");
-            log.Debug(config.Used[config.Used.Count - 1]);
+            log.Info(config.Used[config.Used.Count - 1]);
             switch (plugin)
             {
                 case VeleroPluginConfig.ChangeStorageClass:
@@ -157,7 +157,7 @@ internal static class VeleroConfigMaps
                 var text = Data(priorities).Where(p => p.Key == ApiGroupVersionsKey).Select(p => p.Value).FirstOrDefault();
                 config.ApiGroupVersionPriorities = ApiGroupVersionChooser.ParseUserPriorities(text);
                 config.Used.Add($"Using Velero's ConfigMap {veleroNamespace}/{ApiGroupVersionsConfigMap}: version priorities for {config.ApiGroupVersionPriorities.Count} resource(s); -ApiGroupVersionPriority overrides it per resource");
-                log.Debug(config.Used[config.Used.Count - 1]);
+                log.Info(config.Used[config.Used.Count - 1]);
             }
         }
 

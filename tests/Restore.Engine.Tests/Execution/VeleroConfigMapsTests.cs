@@ -97,16 +97,17 @@ public class VeleroConfigMapsTests
     }
 
     [Fact]
-    public async Task TwoConfigMapsForOnePluginStopTheRestoreWithVelerosMessage()
+    public async Task TwoConfigMapsForOnePluginFailTheTargetWithVelerosMessageBeforeAnythingIsWritten()
     {
         await using var h = await ExecutionHarness.CreateAsync();
         await h.WriteBackupAsync(WorkloadBackup());
         h.Seed(PluginConfigMap("nodes-a", "velero.io/change-pvc-node-selector", ("n1", "n2")));
         h.Seed(PluginConfigMap("nodes-b", "velero.io/change-pvc-node-selector", ("n1", "n3")));
 
-        var error = await Assert.ThrowsAsync<RestoreValidationException>(() => h.Engine().RunAsync(h.Request("b1", "r-two"), null, null, CancellationToken.None));
+        var (result, _) = await ExistingObjectTests.RunAsync(h, h.Request("b1", "r-two"));
 
-        Assert.Contains(error.Errors, e => e.Contains("found more than one ConfigMap matching label selector \"velero.io/plugin-config,velero.io/change-pvc-node-selector=RestoreItemAction\"", StringComparison.Ordinal) && e.Contains("nodes-a nodes-b", StringComparison.Ordinal));
+        Assert.Equal(RestorePhase.Failed, result.Phase);
+        Assert.Contains(result.Results.Errors.All(), m => m.Text.Contains("found more than one ConfigMap matching label selector \"velero.io/plugin-config,velero.io/change-pvc-node-selector=RestoreItemAction\"", StringComparison.Ordinal) && m.Text.Contains("nodes-a nodes-b", StringComparison.Ordinal));
         Assert.Null(h.Server.Store.Get("deployments", "shop", "web"));
     }
 
