@@ -231,6 +231,7 @@ internal sealed class PersistentVolumeRestorer
         }
 
         const string Empty = "its claim gets a new, empty volume";
+        const string ServerHint = ". To restore its data, " + Csi.CsiSnapshotChain.ServerHint;
         string reason;
         IReadOnlyList<string> warnings;
         var dataRestored = false;
@@ -238,14 +239,14 @@ internal sealed class PersistentVolumeRestorer
         {
             case VolumeBackupMethod.PodVolumeBackup:
                 reason = "Dynamically re-provisioning persistent volume because it has a pod volume backup to be restored.";
-                warnings = DataWarning(pv, $"backup method PodVolumeBackup ({detail}) needs Velero's node agent, which does not run client-side", Empty);
+                warnings = DataWarning(pv, $"backup method PodVolumeBackup ({detail}) needs Velero's node agent, which does not run client-side", Empty + ServerHint);
                 break;
             case VolumeBackupMethod.CsiSnapshot:
                 reason = "Dynamically re-provisioning persistent volume because it has a CSI VolumeSnapshot or a related snapshot DataUpload.";
                 var described = "backup method CSISnapshot" + (detail.Length > 0 ? " " + detail : string.Empty);
                 if (dataMoved)
                 {
-                    warnings = DataWarning(pv, described + " needs Velero's data mover, which does not run client-side", Empty);
+                    warnings = DataWarning(pv, described + " needs Velero's data mover, which does not run client-side", Empty + ServerHint);
                 }
                 else if (options.RestorePersistentVolumes == false)
                 {

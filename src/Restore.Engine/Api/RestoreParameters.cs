@@ -17,7 +17,7 @@ namespace Restore.Engine.Api;
 public sealed class RestoreParameters
 {
     /// <summary>The Velero namespace, where Velero keeps the resource modifier ConfigMap.</summary>
-    internal const string VeleroNamespace = "velero";
+    internal const string DefaultVeleroNamespace = "velero";
 
     /// <summary>The default of <see cref="Parallel"/>: items in flight per target.</summary>
     public const int DefaultParallel = RestoreRequest.DefaultParallel;
@@ -111,6 +111,19 @@ public sealed class RestoreParameters
 
     /// <summary><c>-NodeMapping</c>.</summary>
     public IDictionary? NodeMapping { get; set; }
+
+    /// <summary><c>-EnableApiGroupVersions</c> when given explicitly (docs/velero-compatibility.md#api-group-versions).</summary>
+    public bool? EnableApiGroupVersions { get; set; }
+
+    /// <summary>
+    /// <c>-ApiGroupVersionPriority</c>: group-resource (<c>rockbands.music.example.io</c>) to versions in preference order,
+    /// as a list or as comma-separated text. Turns the API group version choice on unless
+    /// <see cref="EnableApiGroupVersions"/> is false.
+    /// </summary>
+    public IDictionary? ApiGroupVersionPriority { get; set; }
+
+    /// <summary><c>-VeleroNamespace</c>: where Velero's ConfigMaps are read; default <c>velero</c>.</summary>
+    public string? VeleroNamespace { get; set; }
 
     /// <summary><c>-Description</c>.</summary>
     public string? Description { get; set; }
@@ -208,6 +221,7 @@ public sealed class RestoreParameters
             Description = NullIfBlank(Description) ?? spec.Description ?? Annotation(manifest, "description"),
             Labels = Labels(manifest),
             SensitiveObjects = Copy(SensitiveObject) ?? new List<string>(),
+            VeleroNamespace = VeleroNamespaceValue(),
         };
 
         if (request.ToDirectory is not null && request.Contexts.Count > 0)
@@ -320,6 +334,8 @@ public sealed class RestoreParameters
             ImageMapping = Map("ImageMapping", ImageMapping),
             NodeMapping = Map("NodeMapping", NodeMapping),
             RestorePVs = RestoreVolumes,
+            EnableApiGroupVersions = EnableApiGroupVersions ?? (ApiGroupVersionPriority is { Count: > 0 } ? true : null),
+            ApiGroupVersionPriorities = Priorities(ApiGroupVersionPriority),
             PreserveNodePorts = PreserveNodePorts,
             ExistingResourcePolicy = Policy(ExistingResourcePolicy),
             Description = NullIfBlank(Description),
@@ -349,7 +365,7 @@ public sealed class RestoreParameters
 
         if (ResourceModifierConfigMap is not null)
         {
-            o.ResourceModifier = new ResourceModifierReference { Kind = "ConfigMap", Name = ConfigMapName(ResourceModifierConfigMap) };
+            o.ResourceModifier = new ResourceModifierReference { Kind = "ConfigMap", Name = ConfigMapName(ResourceModifierConfigMap, VeleroNamespaceValue()) };
         }
 
         if (JsonPatch is not null)
@@ -405,12 +421,54 @@ public sealed class RestoreParameters
         };
     }
 
-    private static string ConfigMapName(string reference)
+    private string VeleroNamespaceValue()
+    {
+        if (VeleroNamespace is null)
+        {
+            return DefaultVeleroNamespace;
+        }
+
+        var ns = VeleroNamespace.Trim();
+        return ns.Length > 0 && ns.Length <= 63 && ns.All(c => c == '-' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) && ns[0] != '-' && ns[ns.Length - 1] != '-'
+            ? ns
+            : throw RestoreEngineException.ForParameter("VeleroNamespace", $"-VeleroNamespace '{VeleroNamespace}' is not a namespace name: use lowercase letters, digits and '-', at most 63 characters.");
+    }
+
+    private static Dictionary<string, List<string>>? Priorities(IDictionary? table)
+    {
+        if (table is null)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
+        {
+            var key = (Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty).Trim();
+            IEnumerable<object?> raw = entry.Value is string text ? text.Split(',') : entry.Value is IEnumerable list ? list.Cast<object?>() : new[] { entry.Value };
+            var versions = raw.Select(v => (Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty).Trim()).Where(v => v.Length > 0).ToList();
+            if (key.Length == 0 || versions.Count == 0)
+            {
+                throw RestoreEngineException.ForParameter("ApiGroupVersionPriority", $"-ApiGroupVersionPriority: '{key}' needs a resource (resource.group, as rockbands.music.example.io) and at least one version.");
+            }
+
+            if (versions.FirstOrDefault(v => !Kubernetes.KubeVersion.IsKubeVersion(v)) is { } bad)
+            {
+                throw RestoreEngineException.ForParameter("ApiGroupVersionPriority", $"-ApiGroupVersionPriority: '{bad}' (for {key}) is not an API version such as v1, v2beta1 or v1alpha2.");
+            }
+
+            result[key] = versions;
+        }
+
+        return result;
+    }
+
+    private static string ConfigMapName(string reference, string veleroNamespace)
     {
         var parts = reference.Trim().Split('/');
         var (ns, name) = parts.Length switch
         {
-            1 => (VeleroNamespace, parts[0]),
+            1 => (veleroNamespace, parts[0]),
             2 => (parts[0], parts[1]),
             _ => (string.Empty, string.Empty),
         };
@@ -419,11 +477,11 @@ public sealed class RestoreParameters
             throw RestoreEngineException.ForParameter("ResourceModifierConfigMap", $"-ResourceModifierConfigMap '{reference}' must be a ConfigMap name, or velero/<name>.");
         }
 
-        if (!string.Equals(ns, VeleroNamespace, StringComparison.Ordinal))
+        if (!string.Equals(ns, veleroNamespace, StringComparison.Ordinal))
         {
             throw RestoreEngineException.ForParameter(
                 "ResourceModifierConfigMap",
-                $"-ResourceModifierConfigMap '{reference}': the ConfigMap must be in the {VeleroNamespace} namespace, where Velero reads it. Copy it there, or save its rules to a file and give -ResourceModifier <file>.");
+                $"-ResourceModifierConfigMap '{reference}': the ConfigMap must be in the {veleroNamespace} namespace, where Velero reads it. Copy it there, or save its rules to a file and give -ResourceModifier <file>.");
         }
 
         return name;

@@ -47,6 +47,7 @@ internal sealed class BackupLoadException : Exception
 internal static class BackupLoader
 {
     private const string VolumeSnapshotsResource = "volumesnapshots.snapshot.storage.k8s.io";
+    private const string VolumeSnapshotContentsResource = "volumesnapshotcontents.snapshot.storage.k8s.io";
     private const string DataUploadsResource = "datauploads.velero.io";
 
     /// <exception cref="BackupLoadException">The backup cannot be restored.</exception>
@@ -114,6 +115,19 @@ internal static class BackupLoader
             csi.Add(CsiVolumeSnapshotRecord.Parse(Utf8Text.Decode(entry.Content)));
         }
 
+        // The tarball's contents first: only they can be restored; the legacy file fills in what the tarball lacks.
+        var contentRecords = new List<CsiVolumeSnapshotContentRecord>();
+        foreach (var entry in contents.GetItems(VolumeSnapshotContentsResource))
+        {
+            contentRecords.Add(CsiVolumeSnapshotContentRecord.Parse(Utf8Text.Decode(entry.Content)));
+        }
+
+        var csiContents = await store.ReadOptionalBackupFileAsync(name, BackupFile.CsiVolumeSnapshotContents, cancellationToken).ConfigureAwait(false);
+        if (csiContents is not null)
+        {
+            contentRecords.AddRange(CsiVolumeSnapshotContentRecord.ParseList(csiContents));
+        }
+
         var uploads = new List<DataUploadRecord>();
         foreach (var entry in contents.GetItems(DataUploadsResource))
         {
@@ -126,6 +140,7 @@ internal static class BackupLoader
             NativeSnapshots = snapshots is null ? Array.Empty<NativeVolumeSnapshot>() : NativeVolumeSnapshot.ParseList(snapshots),
             PodVolumeBackups = podVolumes is null ? Array.Empty<PodVolumeBackup>() : PodVolumeBackup.ParseList(podVolumes),
             CsiVolumeSnapshots = csi,
+            CsiVolumeSnapshotContents = contentRecords,
             DataUploads = uploads,
             SnapshotMoveData = await ReadSnapshotMoveDataAsync(store, name, cancellationToken).ConfigureAwait(false),
         };

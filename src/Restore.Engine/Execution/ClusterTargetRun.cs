@@ -167,12 +167,18 @@ internal sealed class ClusterTargetRun
             try
             {
                 Run.Report(target, force: true, "Planning");
-                var state = await ClusterStateSnapshot.ReadAsync(connection, context.Backup, context.Prepared.PlannerSpec, target.Log, ct).ConfigureAwait(false);
+                spec.VeleroConfig = await VeleroConfigMaps.ReadAsync(connection.Client, context.Request.VeleroNamespace, context.Prepared.StoredSpec.EnableApiGroupVersions == true, target.Log, ct).ConfigureAwait(false);
+                var state = await ClusterStateSnapshot.ReadAsync(connection, context.Backup, context.Prepared.PlannerSpecFor(spec), target.Log, ct).ConfigureAwait(false);
                 stream = new RestorePlanner().Stream(BuildPlanRequest(connection, state), ct);
             }
             catch (KubernetesApiException ex)
             {
                 Fail($"could not read the cluster state needed to plan the restore: {ex.Message}", FailureOf(ex, TargetFailure.ClusterState));
+                return;
+            }
+            catch (VeleroConfigMapException ex)
+            {
+                Fail("the restore is not valid for this cluster: " + ex.Message, TargetFailure.Invalid);
                 return;
             }
 
@@ -230,7 +236,7 @@ internal sealed class ClusterTargetRun
     }
 
     private RestorePlanRequest BuildPlanRequest(ClusterConnection connection, ClusterStateSnapshot state) =>
-        new(context.Backup.Contents, context.Prepared.PlannerSpec, new LayeredResourceCatalog(connection.Discovery, context.Backup.Catalog))
+        new(context.Backup.Contents, context.Prepared.PlannerSpecFor(spec), new LayeredResourceCatalog(connection.Discovery, context.Backup.Catalog))
         {
             CatalogIsLive = true,
             RestoreName = context.Prepared.Name,

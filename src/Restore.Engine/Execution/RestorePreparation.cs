@@ -37,6 +37,9 @@ internal sealed class TargetSpec
 
     /// <summary>Resource modifiers for this target (the document, or the ConfigMap read from this cluster).</summary>
     public ResourceModifierSet? Modifiers { get; set; }
+
+    /// <summary>What Velero's ConfigMaps in this cluster add (mappings, API group version priorities), read once connected; none for folders.</summary>
+    public TargetVeleroConfig VeleroConfig { get; set; } = TargetVeleroConfig.None;
 }
 
 /// <summary>A validated restore: name, completed spec, resolved backup and targets.</summary>
@@ -66,6 +69,9 @@ internal sealed class PreparedRestore
             return copy;
         }
     }
+
+    /// <summary>The planner's spec for one target: <see cref="PlannerSpec"/> over that cluster's Velero ConfigMaps (docs/velero-compatibility.md#plugin-configmaps).</summary>
+    public RestoreSpec PlannerSpecFor(TargetSpec target) => target.VeleroConfig.Apply(PlannerSpec);
 
     public Backup Backup { get; }
 
@@ -345,11 +351,30 @@ internal sealed class RestorePreparation
 
         try
         {
-            return ResourceModifierSet.Parse(request.ResourceModifierDocument!);
+            // A ConfigMap manifest (the form kept in git for Velero) holds the rules in its one data entry.
+            return AsConfigMap(request.ResourceModifierDocument!) is { } configMap
+                ? ResourceModifierSet.FromConfigMap(configMap)
+                : ResourceModifierSet.Parse(request.ResourceModifierDocument!);
         }
         catch (ResourceModifierValidationException ex)
         {
             Fail(RestoreValidationProblem.ResourceModifier, "Error in parsing resource modifiers: " + ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The document as a ConfigMap object when it is one (docs/velero-compatibility.md#resource-modifiers); null for a rules document or text that is not YAML.</summary>
+    internal static System.Text.Json.Nodes.JsonObject? AsConfigMap(string document)
+    {
+        try
+        {
+            return ManifestYaml.Parse(document, "the resource modifier document") is System.Text.Json.Nodes.JsonObject o
+                && o["kind"] is System.Text.Json.Nodes.JsonValue kind && kind.TryGetValue<string>(out var k) && k == "ConfigMap"
+                ? o
+                : null;
+        }
+        catch (FormatException)
+        {
             return null;
         }
     }
@@ -407,11 +432,11 @@ internal sealed class RestorePreparation
     {
         foreach (var target in targets.Where(t => t.Settings is not null))
         {
-            var where = $"{VeleroNamespace}/{reference.Name}";
+            var where = $"{request.VeleroNamespace}/{reference.Name}";
             try
             {
                 using var client = new KubernetesClient(target.Settings!, ClusterConnection.ClientOptions(request, log));
-                var configMap = await client.GetAsync(ConfigMaps, VeleroNamespace, reference.Name, cancellationToken).ConfigureAwait(false);
+                var configMap = await client.GetAsync(ConfigMaps, request.VeleroNamespace, reference.Name, cancellationToken).ConfigureAwait(false);
                 target.Modifiers = ResourceModifierSet.FromConfigMap(configMap);
             }
             catch (KubernetesApiException ex)

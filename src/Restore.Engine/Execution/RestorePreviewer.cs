@@ -79,8 +79,10 @@ internal sealed class RestorePreviewer
         try
         {
             using var connection = await ClusterConnection.ConnectAsync(target, request, targetLog, ct).ConfigureAwait(false);
-            var state = await ClusterStateSnapshot.ReadAsync(connection, backup, prepared.PlannerSpec, targetLog, ct).ConfigureAwait(false);
-            var planRequest = new RestorePlanRequest(backup.Contents, prepared.PlannerSpec, new LayeredResourceCatalog(connection.Discovery, backup.Catalog))
+            target.VeleroConfig = await VeleroConfigMaps.ReadAsync(connection.Client, request.VeleroNamespace, prepared.StoredSpec.EnableApiGroupVersions == true, targetLog, ct).ConfigureAwait(false);
+
+            var state = await ClusterStateSnapshot.ReadAsync(connection, backup, prepared.PlannerSpecFor(target), targetLog, ct).ConfigureAwait(false);
+            var planRequest = new RestorePlanRequest(backup.Contents, prepared.PlannerSpecFor(target), new LayeredResourceCatalog(connection.Discovery, backup.Catalog))
             {
                 CatalogIsLive = true,
                 RestoreName = prepared.Name,
@@ -95,7 +97,7 @@ internal sealed class RestorePreviewer
             var predictions = await PredictAsync(connection, plan, prepared.StoredSpec.ExistingResourcePolicy ?? string.Empty, request, ct).ConfigureAwait(false);
             return new TargetPreview(target.Info, plan, predictions, null);
         }
-        catch (Exception ex) when (ex is KubernetesApiException or KubeConfigException)
+        catch (Exception ex) when (ex is KubernetesApiException or KubeConfigException or VeleroConfigMapException)
         {
             return new TargetPreview(target.Info, null, Array.Empty<ItemPrediction>(), ex.Message);
         }

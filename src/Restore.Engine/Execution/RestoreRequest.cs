@@ -25,6 +25,9 @@ internal sealed class RestoreRequest
     /// <summary>For <c>scheduleName</c>: also accept the schedule's newest PartiallyFailed backup (Velero's <c>--allow-partially-failed</c>, docs/velero-compatibility.md#schedule-selection).</summary>
     public bool AllowPartiallyFailed { get; set; }
 
+    /// <summary>The namespace Velero runs in, where its ConfigMaps are read (resource modifiers, plugin mappings, API group version priorities).</summary>
+    public string VeleroNamespace { get; set; } = RestorePreparation.VeleroNamespace;
+
     /// <summary>
     /// The text of a resource-modifier document (YAML or JSON, docs/velero-compatibility.md#resource-modifiers), for example the contents of
     /// <c>-ResourceModifier &lt;file&gt;</c>. The ConfigMap variant is <see cref="RestoreSpec.ResourceModifier"/>, read from each

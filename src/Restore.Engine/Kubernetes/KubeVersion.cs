@@ -56,6 +56,9 @@ internal static class KubeVersion
         return pa.Value.Minor.CompareTo(pb.Value.Minor);
     }
 
+    /// <summary>True for a version in Kubernetes form: <c>v1</c>, <c>v2beta1</c>, <c>v1alpha2</c>.</summary>
+    public static bool IsKubeVersion(string version) => Parse(version) is not null;
+
     /// <summary>The versions sorted highest priority first (stable for equal entries).</summary>
     public static IReadOnlyList<string> Sort(IEnumerable<string> versions) =>
         versions.Select((v, i) => (v, i)).OrderBy(x => x, Comparer<(string V, int I)>.Create((x, y) =>

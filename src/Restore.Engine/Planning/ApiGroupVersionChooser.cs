@@ -139,6 +139,17 @@ internal static class ApiGroupVersionChooser
         return new ChosenGroupVersion(group, sourcePreferred, sourcePreferred + PreferredSuffix, 4);
     }
 
+    /// <summary>The words for a rule number of <see cref="ChosenGroupVersion.Rule"/>, for plans and logs.</summary>
+    public static string DescribeRule(int rule) => rule switch
+    {
+        0 => "rule 0: the user priority (-ApiGroupVersionPriority or the enableapigroupversions ConfigMap)",
+        1 => "rule 1: the target cluster's preferred version",
+        2 => "rule 2: the backup cluster's preferred version, which the target serves",
+        3 => "rule 3: a version both clusters have",
+        4 => "rule 4: no common version, the backup cluster's preferred version",
+        _ => "the target cluster does not serve the group; the backup cluster's preferred version",
+    };
+
     /// <summary>
     /// Parses the <c>restoreResourcesVersionPriority</c> value of Velero's <c>enableapigroupversions</c> ConfigMap:
     /// one <c>&lt;GR&gt;=v1,v2</c> per line; spaces are removed and invalid lines skipped.

@@ -13,6 +13,7 @@ namespace Restore.Engine.Planning;
 internal sealed partial class PlanSession
 {
     private const string RestoreStatusAnnotation = "velero.io/restore-status";
+    private const string VolumeSnapshotContentsResource = "volumesnapshotcontents.snapshot.storage.k8s.io";
     private PersistentVolumeRestorer? volumes;
 
     private PersistentVolumeRestorer Volumes => volumes ??= new PersistentVolumeRestorer(actionOptions, request.Cluster, request.CloneNameFactory);
@@ -62,7 +63,8 @@ internal sealed partial class PlanSession
             return;
         }
 
-        if (mustHave)
+        // VolumeSnapshotContents go on to their action, which pre-provisions them from the snapshot handle (docs/velero-compatibility.md#csi-snapshots).
+        if (mustHave && gr != VolumeSnapshotContentsResource)
         {
             item.AddNote($"{gr} items hold volume data that only Velero's server-side data movers can restore");
             Skip(item, "cannot restore data client-side", recorded: true, tier);
@@ -186,6 +188,11 @@ internal sealed partial class PlanSession
                 AddWarning(item, ResultMessage.ForItem(targetNamespace, warning));
             }
 
+            foreach (var note in context.Notes)
+            {
+                item.AddNote(note);
+            }
+
             if (result.Skip)
             {
                 Skip(item, result.SkipReason ?? $"skipped by the restore item action {action.Name}", recorded: true, tier);
@@ -210,6 +217,14 @@ internal sealed partial class PlanSession
         {
             AddWarning(parent, ResultMessage.ForItem(additional.Namespace, $"stat {path}: no such file or directory"));
             return;
+        }
+
+        // Velero leaves a claim pointing at a snapshot the resource filter keeps out: it stays Pending, silently (docs/velero-compatibility.md#csi-snapshots).
+        if (additional.GroupResource == KnownGroupResources.VolumeSnapshots && parent.GroupResource == KnownGroupResources.PersistentVolumeClaims && !IncludesResource(additional.GroupResource))
+        {
+            var why = $"claim {parentTargetNamespace}/{parent.Name} is provisioned from VolumeSnapshot {additional.Name}, which the resource filter excludes: the claim stays Pending until that snapshot exists; include {KnownGroupResources.VolumeSnapshots} to restore it";
+            AddWarning(parent, ResultMessage.ForItem(parentTargetNamespace, why));
+            parent.AddNote(why);
         }
 
         JsonObject? obj;
@@ -263,7 +278,7 @@ internal sealed partial class PlanSession
                 var versions = catalog.GetServedVersions(group);
                 if (catalog.FindByGroupResource(item.TargetGroupResource) is not null && versions.Count > 0)
                 {
-                    item.AddNote($"the cluster serves {item.TargetGroupResource} at {string.Join(", ", versions)} but not at {apiVersion}; set enableApiGroupVersions to restore at a served version");
+                    item.AddNote($"the cluster serves {item.TargetGroupResource} at {string.Join(", ", versions)} but not at {apiVersion}; use -EnableApiGroupVersions (spec.enableApiGroupVersions) to restore at a served version");
                 }
 
                 Fail(item, ResultMessage.ForItem(item.TargetNamespace, $"error restoring {resourceId}: the server could not find the requested resource"), recorded: true, tier);

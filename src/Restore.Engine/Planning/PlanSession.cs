@@ -189,6 +189,15 @@ internal sealed partial class PlanSession
             var target = catalog is LayeredResourceCatalog layered ? layered.Primary : catalog;
             chosenVersions = ApiGroupVersionChooser.Choose(contents, target, spec.ApiGroupVersionPriorities, log);
             plan.ChosenVersions = chosenVersions;
+            foreach (var pair in chosenVersions.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                // Say so where the choice changes something or the user asked: the other resources keep the backup's version.
+                var asked = spec.ApiGroupVersionPriorities?.ContainsKey(pair.Key) == true;
+                if (asked || !pair.Value.Directory.EndsWith(ApiGroupVersionChooser.PreferredSuffix, StringComparison.Ordinal))
+                {
+                    notes.Add($"API group versions: {pair.Key} is restored at {pair.Value.Version} ({ApiGroupVersionChooser.DescribeRule(pair.Value.Rule)})");
+                }
+            }
         }
         else if (spec.EnableApiGroupVersions == true)
         {

@@ -27,6 +27,9 @@ internal sealed class BackupVolumeData
     /// <summary>CSI VolumeSnapshots: the legacy <c>&lt;backup&gt;-csi-volumesnapshots.json.gz</c> list.</summary>
     public IReadOnlyList<CsiVolumeSnapshotRecord> CsiVolumeSnapshots { get; init; } = Array.Empty<CsiVolumeSnapshotRecord>();
 
+    /// <summary>CSI VolumeSnapshotContents: the tarball's items, then the legacy <c>&lt;backup&gt;-csi-volumesnapshotcontents.json.gz</c> list.</summary>
+    public IReadOnlyList<CsiVolumeSnapshotContentRecord> CsiVolumeSnapshotContents { get; init; } = Array.Empty<CsiVolumeSnapshotContentRecord>();
+
     /// <summary>DataUpload items of the backup (<c>datauploads.velero.io</c>).</summary>
     public IReadOnlyList<DataUploadRecord> DataUploads { get; init; } = Array.Empty<DataUploadRecord>();
 

@@ -26,6 +26,9 @@ internal sealed class CsiVolumeSnapshotRecord
     /// <summary><c>status.readyToUse</c>.</summary>
     public bool? ReadyToUse { get; init; }
 
+    /// <summary>True when the tarball holds the item, so a restore can read it (the legacy file alone is not enough).</summary>
+    public bool InTarball { get; init; }
+
     /// <summary>Parses a JSON array of VolumeSnapshot objects, or the literal <c>null</c>.</summary>
     /// <exception cref="FormatException">The text is not JSON, or not an array of objects.</exception>
     public static IReadOnlyList<CsiVolumeSnapshotRecord> ParseList(string json)
@@ -33,7 +36,7 @@ internal sealed class CsiVolumeSnapshotRecord
         var list = new List<CsiVolumeSnapshotRecord>();
         foreach (var obj in VeleroJson.ParseArray(json, "CSI volume snapshots"))
         {
-            list.Add(FromJson(obj));
+            list.Add(FromJson(obj, inTarball: false));
         }
 
         return list;
@@ -47,10 +50,10 @@ internal sealed class CsiVolumeSnapshotRecord
     public static CsiVolumeSnapshotRecord Parse(string json)
     {
         var single = VeleroJson.ParseArray("[" + json + "]", "CSI volume snapshot");
-        return single.Count == 1 ? FromJson(single[0]) : throw new FormatException("CSI volume snapshot must be a JSON object");
+        return single.Count == 1 ? FromJson(single[0], inTarball: true) : throw new FormatException("CSI volume snapshot must be a JSON object");
     }
 
-    private static CsiVolumeSnapshotRecord FromJson(JsonObject o)
+    private static CsiVolumeSnapshotRecord FromJson(JsonObject o, bool inTarball)
     {
         var metadata = VeleroJson.Object(o, "metadata");
         var source = VeleroJson.Object(VeleroJson.Object(o, "spec"), "source");
@@ -63,6 +66,7 @@ internal sealed class CsiVolumeSnapshotRecord
             SourcePersistentVolumeClaimName = pvc is null ? null : VeleroJson.String(source, "persistentVolumeClaimName"),
             BoundVolumeSnapshotContentName = VeleroJson.String(status, "boundVolumeSnapshotContentName"),
             ReadyToUse = VeleroJson.NullableBool(status, "readyToUse"),
+            InTarball = inTarball,
         };
     }
 }

@@ -159,6 +159,20 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
     [ValidateNotNull]
     public Hashtable? NodeMapping { get; set; }
 
+    /// <summary>Choose the API version each resource is restored at, as Velero's EnableAPIGroupVersions feature does.</summary>
+    [Parameter]
+    public SwitchParameter EnableApiGroupVersions { get; set; }
+
+    /// <summary>API versions to prefer per resource (resource.group to versions in order); turns on -EnableApiGroupVersions.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Hashtable? ApiGroupVersionPriority { get; set; }
+
+    /// <summary>The namespace Velero runs in, where its ConfigMaps are read. Default: velero.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? VeleroNamespace { get; set; }
+
     /// <summary>Kube contexts to restore into, in parallel. Default: the kubeconfig's current context.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(KubeContextCompleter))]
@@ -207,6 +221,9 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
             StorageClassMapping = Unwrap(StorageClassMapping),
             ImageMapping = Unwrap(ImageMapping),
             NodeMapping = Unwrap(NodeMapping),
+            EnableApiGroupVersions = bound.ContainsKey(nameof(EnableApiGroupVersions)) ? EnableApiGroupVersions.IsPresent : null,
+            ApiGroupVersionPriority = Unwrap(ApiGroupVersionPriority),
+            VeleroNamespace = VeleroNamespace,
             Context = Context,
             KubeConfig = KubeConfig is null ? null : ResolveKubeConfig(KubeConfig),
             ToDirectory = ToDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ToDirectory),

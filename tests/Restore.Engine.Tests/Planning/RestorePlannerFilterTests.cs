@@ -189,7 +189,7 @@ public class RestorePlannerFilterTests
     }
 
     [Fact]
-    public void Must_have_resources_bypass_filters_and_are_skipped_client_side()
+    public void Must_have_resources_bypass_filters_data_uploads_are_skipped_and_contents_go_to_their_action()
     {
         var b = TwoNamespaces()
             .Add("datauploads.velero.io", K8s.Obj("velero.io/v2alpha1", "DataUpload", "velero", "du-1"))
@@ -204,7 +204,10 @@ public class RestorePlannerFilterTests
         // The cluster-scope rule still applies to must-haves: a namespace subset leaves the content out.
         Assert.Equal(PlanDecision.Excluded, plan.Item("volumesnapshotcontents.snapshot.storage.k8s.io", "vsc-1").Decision);
         var all = Planner.Plan(b, new RestoreSpec { IncludedResources = new List<string> { "pods" } });
-        Assert.Equal(PlanDecision.Skipped, all.Item("volumesnapshotcontents.snapshot.storage.k8s.io", "vsc-1").Decision);
+        // A content reaches its action (docs/velero-compatibility.md#csi-snapshots), which needs the backed-up snapshot handle, as Velero's does.
+        var content = all.Item("volumesnapshotcontents.snapshot.storage.k8s.io", "vsc-1");
+        Assert.Equal(PlanDecision.Failed, content.Decision);
+        Assert.Contains(all.Results.Errors.All(), m => m.Text.Contains("fail to get snapshot handle from VolumeSnapshotContent vsc-1 status", System.StringComparison.Ordinal));
     }
 
     [Fact]

@@ -62,6 +62,7 @@ internal sealed class CsiVolumeSnapshotAction : IRestoreItemAction
         var spec = ItemJson.GetOrAddObject(item, "spec");
         spec["source"] = new JsonObject { ["volumeSnapshotContentName"] = newName };
         spec.Remove("volumeSnapshotClassName");
+        context.AddNote($"restored as VolumeSnapshot {newName}, bound to the pre-provisioned VolumeSnapshotContent {newName} (from the backed-up content {boundContent})");
 
         return RestoreItemActionResult.WithAdditionalItems(
             new AdditionalItem(KnownGroupResources.VolumeSnapshotContents, string.Empty, boundContent!));

@@ -79,6 +79,10 @@ internal sealed class CsiVolumeSnapshotContentAction : IRestoreItemAction
             spec["volumeSnapshotClassName"] = classes[0];
         }
 
+        var className = ItemJson.AsString(spec["volumeSnapshotClassName"]);
+        context.AddNote($"pre-provisioned from snapshot handle {handle} of driver {driver}, bound to VolumeSnapshot {ItemJson.AsString(reference["namespace"])}/{newName}, deletion policy Retain"
+            + (className is null ? ", no VolumeSnapshotClass (none of this driver is known)" : $", VolumeSnapshotClass {className}"));
+
         var annotations = ItemJson.Annotations(item);
         if (ItemJson.AsString(annotations?[SecretNameAnnotation]) is { } secretName
             && ItemJson.AsString(annotations?[SecretNamespaceAnnotation]) is { } secretNamespace)

@@ -55,7 +55,7 @@ public class CsiPersistentVolumeClaimActionTests
             RestorePersistentVolumes = restorePvs,
             CsiActionsEnabled = csiEnabled,
             RestoreUid = "restore-uid-1",
-            BackupVolumes = new BackupVolumeData { SnapshotMoveData = moveData },
+            BackupVolumes = new BackupVolumeData { SnapshotMoveData = moveData, CsiVolumeSnapshots = new[] { Snapshot }, CsiVolumeSnapshotContents = new[] { Content } },
         };
         var context = Context(Claim, "persistentvolumeclaims", "shop", "shop-copy", options, cluster, backup);
         var result = Run(new CsiPersistentVolumeClaimAction(), context);
@@ -63,6 +63,78 @@ public class CsiPersistentVolumeClaimActionTests
         AssertJson(expected.Replace("@VS", RestoredSnapshotName, System.StringComparison.Ordinal), context.Item);
         Assert.Equal(additional, Describe(result.AdditionalItems));
         Assert.False(result.Skip);
+    }
+
+    private static readonly CsiVolumeSnapshotRecord Snapshot = new() { Namespace = "shop", Name = "vs-data", BoundVolumeSnapshotContentName = "snapcontent-1", InTarball = true };
+
+    private static readonly CsiVolumeSnapshotContentRecord Content = new() { Name = "snapcontent-1", Driver = "hostpath.csi.k8s.io", SnapshotHandle = "snap-handle-1", SnapshotNamespace = "shop", SnapshotName = "vs-data", InTarball = true };
+
+    // Each row breaks the snapshot -> content -> handle chain in one place: the claim must not be pointed at a
+    // VolumeSnapshot that will never be ready, and the warning names what is missing and the Velero server.
+    [Theory]
+    [InlineData("snapshot not in the backup", "", "", "", true, "the VolumeSnapshot shop/vs-data is not in the backup")]
+    [InlineData("snapshot only in the legacy CSI file", "legacy", "snapcontent-1", "snap-handle-1", true, "listed in the backup's CSI snapshot file but not stored in its tarball")]
+    [InlineData("snapshot without a bound content", "tarball", "", "snap-handle-1", true, "has no bound VolumeSnapshotContent")]
+    [InlineData("content not in the backup", "tarball", "snapcontent-1", "", false, "its VolumeSnapshotContent snapcontent-1 is not in the backup tarball")]
+    [InlineData("content without a snapshot handle", "tarball", "snapcontent-1", "", true, "its VolumeSnapshotContent snapcontent-1 has no snapshot handle")]
+    public void BrokenSnapshotChainsWarnAndGiveTheClaimANewVolume(string name, string snapshotWhere, string bound, string handle, bool contentInTarball, string problem)
+    {
+        Assert.NotNull(name);
+        var snapshots = snapshotWhere.Length == 0
+            ? System.Array.Empty<CsiVolumeSnapshotRecord>()
+            : new[] { new CsiVolumeSnapshotRecord { Namespace = "shop", Name = "vs-data", BoundVolumeSnapshotContentName = bound, InTarball = snapshotWhere == "tarball" } };
+        var contents = new[] { new CsiVolumeSnapshotContentRecord { Name = "snapcontent-1", Driver = "hostpath.csi.k8s.io", SnapshotHandle = handle, InTarball = contentInTarball } };
+        var options = new RestoreActionOptions
+        {
+            CsiActionsEnabled = true,
+            RestoreUid = "restore-uid-1",
+            BackupVolumes = new BackupVolumeData { CsiVolumeSnapshots = snapshots, CsiVolumeSnapshotContents = contents },
+        };
+        var context = Context(Claim, "persistentvolumeclaims", "shop", "shop-copy", options, new FakeCluster(), BackupWithSnapshot);
+        var result = Run(new CsiPersistentVolumeClaimAction(), context);
+
+        AssertJson("{'metadata':{'name':'data'},'spec':{'resources':{'requests':{'storage':'1Gi'}}}}", context.Item);
+        Assert.Empty(result.AdditionalItems);
+        var warning = Assert.Single(context.Warnings);
+        Assert.Contains("claim shop-copy/data", warning, System.StringComparison.Ordinal);
+        Assert.Contains(problem, warning, System.StringComparison.Ordinal);
+        Assert.Contains("New-Restore -Server", warning, System.StringComparison.Ordinal);
+        Assert.Contains("Velero server (New-Restore -Server)", Assert.Single(context.Notes), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AUsableChainIsDescribedWithItsHandleAndDriver()
+    {
+        var options = new RestoreActionOptions
+        {
+            CsiActionsEnabled = true,
+            RestoreUid = "restore-uid-1",
+            BackupVolumes = new BackupVolumeData { CsiVolumeSnapshots = new[] { Snapshot }, CsiVolumeSnapshotContents = new[] { Content } },
+        };
+        var context = Context(Claim, "persistentvolumeclaims", "shop", "shop-copy", options, new FakeCluster(), BackupWithSnapshot);
+        Run(new CsiPersistentVolumeClaimAction(), context);
+
+        Assert.Empty(context.Warnings);
+        var note = Assert.Single(context.Notes);
+        Assert.Contains($"VolumeSnapshotContent {RestoredSnapshotName} is created from snapshot handle snap-handle-1 of driver hostpath.csi.k8s.io", note, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ADataMoverClaimIsDescribedAsNeedingTheServer()
+    {
+        var options = new RestoreActionOptions
+        {
+            CsiActionsEnabled = true,
+            RestoreUid = "restore-uid-1",
+            BackupVolumes = new BackupVolumeData { SnapshotMoveData = true, DataUploads = new[] { new DataUploadRecord { Name = "du-7", SourceNamespace = "shop", SourcePvc = "data" } } },
+        };
+        var context = Context(Claim, "persistentvolumeclaims", "shop", "shop-copy", options, new FakeCluster(), BackupWithSnapshot);
+        var result = Run(new CsiPersistentVolumeClaimAction(), context);
+
+        Assert.Empty(result.AdditionalItems);
+        var note = Assert.Single(context.Notes);
+        Assert.Contains("DataUpload du-7", note, System.StringComparison.Ordinal);
+        Assert.Contains("New-Restore -Server", note, System.StringComparison.Ordinal);
     }
 
     [Theory]
