@@ -28,6 +28,7 @@ internal interface IRestoreItemAction
 internal sealed class RestoreItemActionContext
 {
     private readonly List<string> warnings = new();
+    private readonly List<string> notes = new();
     private readonly Func<JsonObject>? readItemFromBackup;
     private JsonObject? itemFromBackup;
 
@@ -84,6 +85,12 @@ internal sealed class RestoreItemActionContext
 
     /// <summary>Adds a warning for this item.</summary>
     public void AddWarning(string message) => warnings.Add(message);
+
+    /// <summary>What the action did that the plan should say (not a warning).</summary>
+    public IReadOnlyList<string> Notes => notes;
+
+    /// <summary>Adds a note for the plan.</summary>
+    public void AddNote(string note) => notes.Add(note);
 }
 
 /// <summary>What an action decided beyond its in-place changes.</summary>

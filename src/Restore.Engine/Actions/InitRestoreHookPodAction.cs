@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -80,6 +81,8 @@ internal sealed class InitRestoreHookPodAction : IRestoreItemAction
         }
 
         spec["initContainers"] = merged;
+        var names = string.Join(", ", added.Select(c => ItemJson.AsString((c as JsonObject)?["name"]) ?? "?"));
+        context.AddNote($"restore hook init container(s) {names} added from the {(fromAnnotation is not null ? "pod's init.hook.restore.velero.io annotations" : "restore's spec.hooks")}");
         return RestoreItemActionResult.Continue;
     }
 

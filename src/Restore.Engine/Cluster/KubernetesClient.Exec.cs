@@ -197,7 +197,7 @@ internal partial class KubernetesClient
         }
 
         var (exitCode, failure) = ParseExecStatus(Encoding.UTF8.GetString(status.ToArray()));
-        return new PodExecResult(exitCode, Encoding.UTF8.GetString(stdout.ToArray()), Encoding.UTF8.GetString(stderr.ToArray()), failure is null ? null : redactor.Redact(failure), truncated);
+        return new PodExecResult(exitCode, redactor.Redact(Encoding.UTF8.GetString(stdout.ToArray())) ?? string.Empty, redactor.Redact(Encoding.UTF8.GetString(stderr.ToArray())) ?? string.Empty, failure is null ? null : redactor.Redact(failure), truncated);
     }
 
     /// <summary>
