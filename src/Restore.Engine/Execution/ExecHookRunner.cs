@@ -133,7 +133,11 @@ internal sealed class ExecHookRunner : IDisposable
         }
     }
 
-    public void Dispose() => stopAll.Dispose();
+    /// <summary>
+    /// Stops hooks still running (a target that ends early does not wait for them). The token source is not disposed:
+    /// a pod's task may still be reading it while it winds down.
+    /// </summary>
+    public void Dispose() => stopAll.Cancel();
 
     /// <summary>Waits for every pod's hooks to end; throws <see cref="OperationCanceledException"/> when the run is stopped.</summary>
     public async Task WaitAsync()
