@@ -126,8 +126,8 @@ Describe 'Restore hooks' {
             $record.status.hookStatus.hooksFailed | Should -Be 0
         }
 
-        It 'puts the annotation''s init container first in the restored pod' -Skip:(-not (Get-TestKubectlPath)) {
-            # Skipped only where kubectl is not installed.
+        It 'puts the annotation''s init container first in the restored pod' {
+            if (-not (Get-TestKubectlPath)) { Set-ItResult -Skipped -Because 'kubectl is not on PATH: the pod is read back as an admin would, with kubectl get pod -o json' }
             $pod = Invoke-TestKubectl -KubeConfig $kubeconfig -Arguments @('get', 'pod', 'db', '-n', 'demo') -Json
 
             @($pod.spec.initContainers.name) | Should -Be @('restore-hook', 'own-init')
@@ -173,7 +173,7 @@ Describe 'Restore hooks' {
 
     Context 'the plan' {
         It 'names the init containers and the exec hook of the pod' {
-            $line = Get-RestorePlan hooks -StorageLocation $store -IncludeNamespace demo -IncludeResource pods -LabelSelector 'app=db' | Where-Object Name -EQ 'db'
+            $line = Get-RestorePlan hooks -StorageLocation $store -KubeConfig $kubeconfig -IncludeNamespace demo -IncludeResource pods -LabelSelector 'app=db' | Where-Object Name -EQ 'db'
 
             $line.Notes | Should -Contain 'restore hook init container(s) restore-hook added from the pod''s init.hook.restore.velero.io annotations'
             $line.Notes | Should -Contain 'post-restore exec annotation hook in container app: /bin/sh -c migrate --all (runs once the container is running; onError Continue)'
@@ -191,7 +191,7 @@ Describe 'Restore hooks' {
             $restore.HooksAttempted | Should -Be 0
             $notRun = @($warnings | Where-Object Message -Like '*not run for pod*')
             $notRun.Count | Should -Be 2
-            $notRun.Message | Should -Contain 'post-restore exec annotation hook in container app: check-cache not run for pod demo/cache: a restore into a folder starts no pods; run it after applying the manifests'
+            $notRun.Message | Should -Contain 'post-restore exec annotation hook in container app: check-cache not run for pod demo/cache: a restore into a folder starts no pods; run it after applying the manifests [namespace=demo]'
         }
 
         It 'writes the pod with the hook''s init container first' {
