@@ -58,6 +58,21 @@ public sealed class PodExecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LargeOutputArrivesInLongFramesAndIsCappedAt64KiB()
+    {
+        var big = new string('x', 200_000);
+        server.Knobs.ExecScripts.Add(new ExecScript { Match = "dump", Stdout = big, Stderr = new string('e', 300) });
+        using var client = Client(KubeconfigAuth.Token);
+
+        var result = await client.ExecAsync("shop", "web", "app", new[] { "dump" }, CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(KubernetesClient.MaxExecOutput, result.Stdout.Length);
+        Assert.Equal(new string('e', 300), result.Stderr);
+        Assert.True(result.Truncated);
+    }
+
+    [Fact]
     public async Task ThePodOrContainerMissingOrNotRunningIsAnApiError()
     {
         server.Knobs.PodRunningDelay = null;
