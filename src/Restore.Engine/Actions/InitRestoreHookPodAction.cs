@@ -35,10 +35,16 @@ internal sealed class InitRestoreHookPodAction : IRestoreItemAction
             throw new ArgumentNullException(nameof(context));
         }
 
+        // Most pods have no hook: answer without building dictionaries.
+        if (!context.Options.Hooks.HasSpecHooks && string.IsNullOrEmpty(ItemJson.Annotation(context.Item, RestoreHookRules.InitImageAnnotation)))
+        {
+            return RestoreItemActionResult.Continue;
+        }
+
         var podName = ItemJson.Name(context.Item);
         var annotations = RestoreHookRules.ReadStrings(ItemJson.Annotations(context.Item));
         var added = new JsonArray();
-        var fromAnnotation = RestoreHookRules.InitContainerFromAnnotations(annotations, GeneratedName(context.Options.RestoreUid, context.TargetNamespace, podName));
+        var fromAnnotation = RestoreHookRules.InitContainerFromAnnotations(annotations, () => GeneratedName(context.Options.RestoreUid, context.TargetNamespace, podName));
         if (fromAnnotation is not null)
         {
             added.Add(fromAnnotation);

@@ -117,6 +117,12 @@ internal sealed class RestoreHookRules
     /// </summary>
     public IReadOnlyList<ExecHook> ExecHooks(JsonObject pod, List<string>? warnings = null)
     {
+        // Most pods have neither: answer without building dictionaries (the planner asks for every pod).
+        if (!HasSpecHooks && string.IsNullOrEmpty(ItemJson.Annotation(pod, ExecCommandAnnotation)))
+        {
+            return Array.Empty<ExecHook>();
+        }
+
         var firstContainer = ItemJson.AsString((ItemJson.Array(pod, "spec", "containers")?.FirstOrDefault() as JsonObject)?["name"]);
         if (firstContainer is null)
         {
@@ -159,14 +165,14 @@ internal sealed class RestoreHookRules
     }
 
     /// <summary>The init container the pod's annotations ask for; null without <c>container-image</c>.</summary>
-    public static JsonObject? InitContainerFromAnnotations(IReadOnlyDictionary<string, string> annotations, string generatedName)
+    public static JsonObject? InitContainerFromAnnotations(IReadOnlyDictionary<string, string> annotations, Func<string> generatedName)
     {
         if (!annotations.TryGetValue(InitImageAnnotation, out var image) || image.Length == 0)
         {
             return null;
         }
 
-        var name = annotations.TryGetValue(InitNameAnnotation, out var n) && n.Length > 0 ? n : generatedName;
+        var name = annotations.TryGetValue(InitNameAnnotation, out var n) && n.Length > 0 ? n : generatedName();
         var container = new JsonObject { ["name"] = name, ["image"] = image };
 
         // Without a command the image's entrypoint runs (Velero's documented behaviour).
