@@ -191,6 +191,45 @@ public class RestoreHookTests
             Assert.Single(result.Results.Errors.Namespaces["shop"]));
     }
 
+    [Theory]
+    [InlineData("Succeeded", "pod shop/job entered phase Succeeded before some post-restore exec hooks ran")]
+    [InlineData("deleted", "pod shop/job was deleted before all hooks were executed")]
+    public async Task APodThatEndsOrGoesBeforeItsContainerRunsEndsItsHooks(string what, string why)
+    {
+        await using var h = await HarnessAsync(running: null);
+        await h.WriteBackupAsync(Backup(Pod("job", new[] { ("post.hook.restore.velero.io/command", "true") })));
+        var ending = Task.Run(async () =>
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                if (h.Server.Store.Get("pods", "shop", "job") is { } pod)
+                {
+                    await Task.Delay(300);
+                    if (what == "deleted")
+                    {
+                        h.Server.Store.Delete("pods", "shop", "job");
+                    }
+                    else
+                    {
+                        pod["status"] = new JsonObject { ["phase"] = what };
+                        h.Server.Store.UpdateStatus(pod);
+                    }
+
+                    return;
+                }
+
+                await Task.Delay(20);
+            }
+        });
+
+        var result = await h.Engine().RunAsync(h.Request("b1", "r1"), null, null, CancellationToken.None);
+        await ending;
+
+        Assert.Equal((1, 1), (result.Record.HooksAttempted, result.Record.HooksFailed));
+        Assert.Empty(h.Server.Knobs.ExecLog);
+        Assert.Equal("hook <from-annotation> in container app in pod shop/job not executed: " + why, Assert.Single(result.Results.Warnings.Namespaces["shop"]));
+    }
+
     [Fact]
     public async Task ACommandThatOutlastsItsExecTimeoutFails()
     {
