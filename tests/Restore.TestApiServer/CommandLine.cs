@@ -36,6 +36,10 @@ public sealed class CommandLine
           --anonymous                    requests without credentials run as system:anonymous (else 401)
           --no-http2                     offer HTTP/1.1 only
           --journal <path>               write the request journal as JSON lines on exit
+          --pod-running-ms <n>           created pods run after n ms (default: they stay Pending)
+          --pod-ready-ms <n>             running pods are Ready n ms after creation (default: when running)
+          --exec <json>                  scripted pods/exec answer (repeatable), e.g.
+                                         {"match":"migrate","stdout":"ok","exitCode":0,"delayMs":100}
         """;
 
     /// <summary>Server options.</summary>
@@ -70,6 +74,15 @@ public sealed class CommandLine
 
     /// <summary>Faults also hit discovery.</summary>
     public bool FaultsIncludeDiscovery { get; private set; }
+
+    /// <summary>When created pods run.</summary>
+    public TimeSpan? PodRunningDelay { get; private set; }
+
+    /// <summary>When running pods are Ready.</summary>
+    public TimeSpan? PodReadyDelay { get; private set; }
+
+    /// <summary>Scripted exec answers.</summary>
+    public List<ExecScript> ExecScripts { get; } = new();
 
     /// <summary>Random seed.</summary>
     public int? Seed { get; private set; }
@@ -181,6 +194,23 @@ public sealed class CommandLine
                 case "--journal":
                     result.JournalPath = Value();
                     break;
+                case "--pod-running-ms":
+                    result.PodRunningDelay = TimeSpan.FromMilliseconds(Int(arg, Value()));
+                    break;
+                case "--pod-ready-ms":
+                    result.PodReadyDelay = TimeSpan.FromMilliseconds(Int(arg, Value()));
+                    break;
+                case "--exec":
+                    try
+                    {
+                        result.ExecScripts.Add(ExecScript.Parse(Value()));
+                    }
+                    catch (System.Text.Json.JsonException e)
+                    {
+                        throw new ArgumentException($"--exec needs a JSON object: {e.Message}");
+                    }
+
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{arg}'.");
             }
@@ -205,6 +235,9 @@ public sealed class CommandLine
         knobs.Latency = Latency;
         knobs.LatencyJitter = LatencyJitter;
         knobs.FaultsIncludeDiscovery = FaultsIncludeDiscovery;
+        knobs.PodRunningDelay = PodRunningDelay;
+        knobs.PodReadyDelay = PodReadyDelay;
+        knobs.ExecScripts.AddRange(ExecScripts);
         if (Seed is { } seed)
         {
             knobs.SetRandomSeed(seed);

@@ -204,6 +204,12 @@ internal sealed partial class ApiHandler
         }
 
         var sub = info.Subresource;
+        if (sub == "exec" && t.Group.Length == 0 && t.Plural == "pods")
+        {
+            await ExecAsync(context, info, user).ConfigureAwait(false);
+            return;
+        }
+
         if (sub.Length > 0 && !(sub == "status" && t.HasStatus && info.Verb is "get" or "update" or "patch"))
         {
             throw ApiErrors.PathNotFound();

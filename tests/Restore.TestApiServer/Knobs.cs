@@ -126,6 +126,7 @@ public sealed class ForbidRule
 public sealed class ServerKnobs
 {
     private readonly object gate = new();
+    private readonly List<ExecRecord> execLog = new();
     private Random random = new();
     private FaultRule[] faults = Array.Empty<FaultRule>();
     private ForbidRule[] forbidden = Array.Empty<ForbidRule>();
@@ -141,6 +142,34 @@ public sealed class ServerKnobs
 
     /// <summary>How long after creation a CRD becomes Established (and its resource is served).</summary>
     public TimeSpan CrdEstablishDelay { get; set; }
+
+    /// <summary>
+    /// How long after creation a pod runs (phase Running, every container running), as a kubelet would start it; null
+    /// (the default) leaves pods Pending. The pod annotation <c>restore-test.local/running-after-ms</c> (a number or
+    /// <c>never</c>) overrides it per pod.
+    /// </summary>
+    public TimeSpan? PodRunningDelay { get; set; }
+
+    /// <summary>
+    /// How long after creation a running pod's containers become Ready; null for as soon as they run. The annotation
+    /// <c>restore-test.local/ready-after-ms</c> (a number or <c>never</c>) overrides it per pod.
+    /// </summary>
+    public TimeSpan? PodReadyDelay { get; set; }
+
+    /// <summary>Scripted answers for <c>pods/exec</c>, tried in order (see <see cref="ExecScript"/>); set them before the execs they answer.</summary>
+    public List<ExecScript> ExecScripts { get; } = new();
+
+    /// <summary>Every exec answered, in order.</summary>
+    public IReadOnlyList<ExecRecord> ExecLog
+    {
+        get
+        {
+            lock (execLog)
+            {
+                return execLog.ToList();
+            }
+        }
+    }
 
     /// <summary>When true, faults also hit /version, /api, /apis and /openapi requests.</summary>
     public bool FaultsIncludeDiscovery { get; set; }
@@ -232,6 +261,14 @@ public sealed class ServerKnobs
         FaultsIncludeDiscovery = false;
         ClearFaults();
         ClearForbidden();
+    }
+
+    internal void RecordExec(ExecRecord record)
+    {
+        lock (execLog)
+        {
+            execLog.Add(record);
+        }
     }
 
     internal bool IsForbidden(string verb, string group, string resource, string subresource, string ns, string user)

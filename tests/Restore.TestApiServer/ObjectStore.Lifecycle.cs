@@ -95,6 +95,9 @@ public sealed partial class ObjectStore
             case ResourceBehaviour.CustomResourceDefinition:
                 ScheduleEstablish(name, Json.Str(Json.Metadata(obj)["uid"]) ?? string.Empty);
                 break;
+            case ResourceBehaviour.Generic when t.Group.Length == 0 && t.Plural == "pods":
+                SchedulePodStart(obj, Json.Str(Json.Metadata(obj)["namespace"]) ?? string.Empty, name);
+                break;
         }
     }
 

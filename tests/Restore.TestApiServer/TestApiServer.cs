@@ -166,6 +166,7 @@ public sealed class TestApiServer : IAsyncDisposable
             });
         });
         var app = builder.Build();
+        app.UseWebSockets();
         app.Run(handler.HandleAsync);
         try
         {

@@ -9,12 +9,9 @@ namespace Restore.Engine.Actions;
 /// v1 restore item actions before the v2 (CSI) ones; so the run order is alphabetical by name within
 /// each group, not the order of the registration calls in <c>plugin.go</c>.
 /// </summary>
-/// <remarks>
-/// <c>velero.io/init-restore-hook</c> (restore hooks) is not among them: hooks are handled elsewhere.
-/// </remarks>
 internal static class BuiltInRestoreItemActions
 {
-    /// <summary>Velero's names in run order, including <c>velero.io/init-restore-hook</c>, which this list of actions does not implement.</summary>
+    /// <summary>Velero's names in run order.</summary>
     public static IReadOnlyList<string> RunOrder { get; } = new[]
     {
         "velero.io/add-pvc-from-pod",
@@ -51,6 +48,7 @@ internal static class BuiltInRestoreItemActions
         new ClusterRoleBindingAction(),
         new CustomResourceDefinitionAction(),
         new DataUploadAction(),
+        new InitRestoreHookPodAction(),
         new JobAction(),
         new PodAction(),
         new PodVolumeRestoreAction(),

@@ -180,6 +180,9 @@ internal sealed class RestoreActionOptions
 
     /// <summary>What the backup says about volumes: volume info, snapshots, pod volume backups.</summary>
     public BackupVolumeData BackupVolumes { get; init; } = BackupVolumeData.Empty;
+
+    /// <summary>The restore's <c>spec.hooks</c> (docs/velero-compatibility.md#restore-hooks).</summary>
+    public RestoreHookRules Hooks { get; init; } = RestoreHookRules.Empty;
 }
 
 /// <summary>Read-only facts about the target cluster that some actions need.</summary>

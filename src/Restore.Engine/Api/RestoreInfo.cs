@@ -70,6 +70,12 @@ public sealed class RestoreInfo
     /// <summary>Items planned, over all targets.</summary>
     public int TotalItems { get; set; }
 
+    /// <summary>Post-restore exec hooks attempted (Velero's <c>hookStatus.hooksAttempted</c>).</summary>
+    public int HooksAttempted { get; set; }
+
+    /// <summary>Post-restore exec hooks that failed, timed out or were not run (<c>hookStatus.hooksFailed</c>).</summary>
+    public int HooksFailed { get; set; }
+
     /// <summary>Why the restore failed or partially failed.</summary>
     public string? FailureReason { get; set; }
 
@@ -194,6 +200,8 @@ public sealed class RestoreInfo
             Errors = record.Errors,
             ItemsRestored = record.ItemsRestored,
             TotalItems = record.TotalItems,
+            HooksAttempted = record.HooksAttempted,
+            HooksFailed = record.HooksFailed,
             FailureReason = record.FailureReason,
             ValidationErrors = record.ValidationErrors.ToList(),
             Targets = record.Targets.Select(RestoreTarget.From).ToList(),

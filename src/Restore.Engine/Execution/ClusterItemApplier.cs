@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Actions;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
 using Restore.Engine.Kubernetes;
@@ -79,6 +80,9 @@ internal sealed partial class ClusterItemApplier
         backupLabel = RestoreLabels.GetValidName(backupName);
         this.itemTimeout = itemTimeout;
     }
+
+    /// <summary>Called with the object of each pod this applier created (the exec hooks start there).</summary>
+    public Action<JsonObject>? PodCreated { get; set; }
 
     /// <summary>True once a CRD was created or updated on this target (discovery must then be refreshed).</summary>
     public bool CrdsChanged => Volatile.Read(ref crdsChanged) != 0;
@@ -215,6 +219,13 @@ internal sealed partial class ClusterItemApplier
         }
 
         progress.Action = ItemRestoreAction.Created;
+        if (PodCreated is not null && item.TargetGroupResource == "pods" && item.ParseObject() is { } pod)
+        {
+            // Velero starts a created pod's exec hooks here (docs/velero-compatibility.md#restore-hooks).
+            ItemJson.GetOrAddObject(pod, "metadata")["namespace"] = item.TargetNamespace;
+            PodCreated(pod);
+        }
+
         if (restoreStatus && created is not null)
         {
             await RestoreStatusAsync(item, progress, resource, ns, created, ct).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Actions;
 using Restore.Engine.Cluster;
 using Restore.Engine.Common;
 using Restore.Engine.Kubernetes;
@@ -195,6 +196,8 @@ internal sealed class ClusterTargetRun
             target.Log.Info($"Restoring the backup's {plan.Summary.BackupItems} items into {spec.Info} as they are planned");
             var namespaces = new NamespaceEnsurer(connection.Client, context.Request.NamespaceTerminationTimeout, target.Log);
             var applier = new ClusterItemApplier(Run, target, connection, namespaces, context.Prepared.StoredSpec.ExistingResourcePolicy, context.Prepared.Name, context.Prepared.Backup.Name, context.Request.ItemOperationTimeout);
+            using var hooks = new ExecHookRunner(Run, target, new ClusterPodHookClient(connection.Client), RestoreHookRules.From(context.Prepared.PlannerSpec.Hooks), ct);
+            applier.PodCreated = hooks.PodCreated;
             var outcomes = 0;
             IEnumerable<PlannedItem> Planned()
             {
@@ -230,6 +233,9 @@ internal sealed class ClusterTargetRun
             }
 
             target.Log.Info($"Planned {plan.Summary.ToCreate} items and {plan.Summary.NamespacesToEnsure} namespaces for {spec.Info}");
+
+            // Velero's finalizer waits for the exec hooks before the restore's phase is final.
+            await hooks.WaitAsync().ConfigureAwait(false);
         }
 
         FinishPhase();

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Restore.Engine.Actions;
 using Restore.Engine.Common;
 using Restore.Engine.Kubernetes;
 using Restore.Engine.Planning;
@@ -27,12 +28,14 @@ internal sealed class FolderTargetRun
     private readonly RunContext context;
     private readonly TargetState target;
     private readonly TargetSpec spec;
+    private readonly RestoreHookRules hookRules;
 
     public FolderTargetRun(RunContext context, TargetState target, TargetSpec spec)
     {
         this.context = context;
         this.target = target;
         this.spec = spec;
+        hookRules = RestoreHookRules.From(context.Prepared.PlannerSpec.Hooks);
     }
 
     private RunState Run => context.Run;
@@ -84,6 +87,23 @@ internal sealed class FolderTargetRun
         }
     }
 
+    /// <summary>A folder restore starts no pod, so exec hooks cannot run (docs/velero-compatibility.md#restore-hooks): one warning per hook.</summary>
+    private void WarnExecHooksNotRun(PlannedItem item)
+    {
+        var pod = item.ParseObject();
+        if (pod is null)
+        {
+            return;
+        }
+
+        foreach (var hook in hookRules.ExecHooks(pod))
+        {
+            Run.Warning(target, ResultMessage.ForItem(
+                item.TargetNamespace,
+                $"post-restore exec {hook.Describe()} not run for pod {item.TargetNamespace}/{item.TargetName}: a restore into a folder starts no pods; run it after applying the manifests"));
+        }
+    }
+
     private Task WriteAsync(PlannedItem item, FolderLayout layout, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
@@ -109,6 +129,11 @@ internal sealed class FolderTargetRun
             Run.Error(target, ResultMessage.ForItem(item.TargetNamespace, text));
             Run.Finish(target, item, ItemRestoreAction.Failed, listed: item.ResourceListAction is not null && !item.IsNamespace, text);
             return Task.CompletedTask;
+        }
+
+        if (item.TargetGroupResource == "pods")
+        {
+            WarnExecHooksNotRun(item);
         }
 
         var message = "written to " + layout.Relative(path);

@@ -214,6 +214,9 @@ internal sealed class RunState
     /// <summary>Restore-wide warnings and errors (backup extraction, storage), outside any target.</summary>
     public ResultSink Global { get; } = new();
 
+    /// <summary>Exec hook counts over all targets (docs/velero-compatibility.md#restore-hooks).</summary>
+    public HookCounter Hooks { get; } = new();
+
     public List<TargetState> Targets { get; } = new();
 
     public bool MultiTarget => Targets.Count > 1;
@@ -378,6 +381,8 @@ internal sealed class RunState
 
         Record.Warnings = warnings;
         Record.Errors = errors;
+        Record.HooksAttempted = Hooks.Attempted;
+        Record.HooksFailed = Hooks.Failed;
         Record.ItemsRestored = done;
         Record.TotalItems = total;
     }

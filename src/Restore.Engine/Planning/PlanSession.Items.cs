@@ -116,6 +116,14 @@ internal sealed partial class PlanSession
         }
 
         PlanObjects.AddRestoreLabels(obj, restoreLabel, backupLabel);
+        if (gr == "pods")
+        {
+            // The plan says which exec hooks the pod will get (docs/velero-compatibility.md#restore-hooks).
+            foreach (var hook in actionOptions.Hooks.ExecHooks(obj))
+            {
+                item.AddNote($"post-restore exec {hook.Describe()} (runs once the container is {(hook.WaitForReady ? "ready" : "running")}; onError {hook.OnError})");
+            }
+        }
 
         // 13. The group-resource the object is sent as (an action may change its group or kind).
         if (!ResolveTarget(PlanObjects.GetString(obj, "apiVersion") ?? string.Empty, PlanObjects.GetString(obj, "kind") ?? string.Empty, item, gr, resourceId, tier))

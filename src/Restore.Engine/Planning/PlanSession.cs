@@ -131,6 +131,7 @@ internal sealed partial class PlanSession
             RestoreUid = request.RestoreUid,
             CsiActionsEnabled = request.CsiActionsEnabled,
             BackupVolumes = request.BackupVolumes,
+            Hooks = RestoreHookRules.From(spec.Hooks),
         };
         PrepareModifiers();
 

@@ -109,6 +109,12 @@ internal sealed class RestoreRecord
     /// <summary>Items finished, over all targets.</summary>
     public int ItemsRestored { get; set; }
 
+    /// <summary>Exec hooks attempted (Velero's <c>status.hookStatus.hooksAttempted</c>).</summary>
+    public int HooksAttempted { get; set; }
+
+    /// <summary>Exec hooks that failed (<c>status.hookStatus.hooksFailed</c>).</summary>
+    public int HooksFailed { get; set; }
+
     /// <summary>True when the user canceled the run.</summary>
     public bool Canceled { get; set; }
 
@@ -168,6 +174,12 @@ internal sealed class RestoreRecord
         AddIfSet(status, "startTimestamp", StartTimestamp is null ? null : Time(StartTimestamp.Value));
         AddIfSet(status, "completionTimestamp", CompletionTimestamp is null ? null : Time(CompletionTimestamp.Value));
         status["progress"] = new JsonObject { ["totalItems"] = TotalItems, ["itemsRestored"] = ItemsRestored };
+        if (HooksAttempted > 0)
+        {
+            // Velero's hookStatus (docs/velero-compatibility.md#restore-hooks).
+            status["hookStatus"] = new JsonObject { ["hooksAttempted"] = HooksAttempted, ["hooksFailed"] = HooksFailed };
+        }
+
         if (Canceled)
         {
             status["canceled"] = true;
@@ -234,6 +246,8 @@ internal sealed class RestoreRecord
             TotalItems = (int?)status["progress"]?["totalItems"] ?? 0,
             ItemsRestored = (int?)status["progress"]?["itemsRestored"] ?? 0,
             Canceled = (bool?)status["canceled"] ?? false,
+            HooksAttempted = (int?)status["hookStatus"]?["hooksAttempted"] ?? 0,
+            HooksFailed = (int?)status["hookStatus"]?["hooksFailed"] ?? 0,
             LastUpdateTimestamp = ParseTime((string?)status["lastUpdateTimestamp"]),
         };
 

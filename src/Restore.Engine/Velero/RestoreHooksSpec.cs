@@ -3,7 +3,7 @@ using System.Linq;
 
 namespace Restore.Engine.Velero;
 
-/// <summary><c>spec.hooks</c> of a Restore. Kept so manifests round-trip; a client-side restore cannot run them.</summary>
+/// <summary><c>spec.hooks</c> of a Restore; run as Velero runs them (docs/velero-compatibility.md#restore-hooks).</summary>
 internal sealed class RestoreHooksSpec
 {
     /// <summary><c>resources</c>: hook sets, each for pods matching its selectors.</summary>

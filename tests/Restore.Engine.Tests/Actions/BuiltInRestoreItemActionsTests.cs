@@ -13,7 +13,7 @@ public class BuiltInRestoreItemActionsTests
     {
         var names = BuiltInRestoreItemActions.Create().Select(a => a.Name).ToList();
 
-        Assert.Equal(BuiltInRestoreItemActions.RunOrder.Where(n => n != "velero.io/init-restore-hook"), names);
+        Assert.Equal(BuiltInRestoreItemActions.RunOrder, names);
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
     }
 
@@ -31,7 +31,7 @@ public class BuiltInRestoreItemActionsTests
     }
 
     [Theory]
-    [InlineData("pods", "velero.io/add-pvc-from-pod,velero.io/change-image-name,velero.io/pod,velero.io/pod-volume-restore")]
+    [InlineData("pods", "velero.io/add-pvc-from-pod,velero.io/change-image-name,velero.io/init-restore-hook,velero.io/pod,velero.io/pod-volume-restore")]
     [InlineData("persistentvolumeclaims", "velero.io/change-storage-class,velero.io/pvc,velero.io/csi-pvc-restorer")]
     [InlineData("persistentvolumes", "velero.io/change-storage-class")]
     [InlineData("statefulsets.apps", "velero.io/change-image-name,velero.io/change-storage-class")]

@@ -63,7 +63,11 @@ public sealed class KubectlRunner : IDisposable
         start.Environment.Remove("KUBECONFIG");
         start.Environment["HOME"] = directory.FullName;
         start.Environment["USERPROFILE"] = directory.FullName;
-        foreach (var arg in new List<string>(args) { "--kubeconfig", KubeconfigPath, "--cache-dir", Path.Combine(directory.FullName, "cache") })
+        // Our flags go before a "--" (kubectl exec passes everything after it to the command).
+        var all = new List<string>(args);
+        var dashes = all.IndexOf("--");
+        all.InsertRange(dashes < 0 ? all.Count : dashes, new[] { "--kubeconfig", KubeconfigPath, "--cache-dir", Path.Combine(directory.FullName, "cache") });
+        foreach (var arg in all)
         {
             start.ArgumentList.Add(arg);
         }
