@@ -1,9 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Net;
-using System.Net.Http;
 using System.Net.Sockets;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -18,23 +19,24 @@ public enum ProxyFault
     /// <summary>Answer 503 Server Busy (Azure's throttling answer) with Retry-After: 1, without forwarding.</summary>
     Throttle,
 
-    /// <summary>Close the connection without an answer (a reset).</summary>
+    /// <summary>Reset the connection (TCP RST) without an answer.</summary>
     Reset,
 
-    /// <summary>Forward it, relay the headers and the first <see cref="FaultProxy.CutAfterBytes"/> bytes of the body, then close the connection.</summary>
+    /// <summary>Forward it, relay the headers and the first <see cref="FaultProxy.CutAfterBytes"/> bytes of the body, then reset the connection.</summary>
     CutBody,
 }
 
 /// <summary>
 /// A plain-HTTP forwarding proxy on 127.0.0.1 and a free port, in front of a storage server (Azurite), that injects faults
-/// chosen per request by <see cref="Decide"/>: throttling, connection resets and bodies cut short. Path and query are kept,
-/// so a path-style Azure URL through the proxy names the same account and container.
+/// chosen per request by <see cref="Decide"/>: throttling, connection resets and bodies cut short. It works on the TCP
+/// stream (one request per connection, <c>Connection: close</c> both ways), so a reset is a real RST. Path and query
+/// are kept, so a path-style Azure URL through the proxy names the same account and container.
 /// </summary>
 public sealed class FaultProxy : IDisposable
 {
-    private readonly HttpListener listener = new();
-    private readonly HttpClient client = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = DecompressionMethods.None }) { Timeout = Timeout.InfiniteTimeSpan };
-    private readonly string target;
+    private static readonly byte[] HeaderEnd = { 13, 10, 13, 10 };
+    private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    private readonly IPEndPoint target;
     private readonly Task loop;
     private readonly object gate = new();
     private readonly List<string> log = new();
@@ -43,14 +45,11 @@ public sealed class FaultProxy : IDisposable
     /// <summary>Starts listening at once; requests go to <paramref name="targetBaseUrl"/> (<c>http://127.0.0.1:port</c>).</summary>
     public FaultProxy(string targetBaseUrl)
     {
-        target = targetBaseUrl.TrimEnd('/');
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Url = $"http://127.0.0.1:{Port}";
-        listener.Prefixes.Add(Url + "/");
+        var uri = new Uri(targetBaseUrl);
+        target = new IPEndPoint(IPAddress.Parse(uri.Host), uri.Port);
         listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Url = $"http://127.0.0.1:{Port}";
         loop = Task.Run(AcceptAsync);
     }
 
@@ -63,7 +62,7 @@ public sealed class FaultProxy : IDisposable
     /// <summary>Chooses the fault for a request: (1-based request number, method, path and query). Default: none.</summary>
     public Func<int, string, string, ProxyFault> Decide { get; set; } = (_, _, _) => ProxyFault.None;
 
-    /// <summary>Body bytes relayed before <see cref="ProxyFault.CutBody"/> closes the connection.</summary>
+    /// <summary>Body bytes relayed before <see cref="ProxyFault.CutBody"/> resets the connection.</summary>
     public long CutAfterBytes { get; set; } = 4096;
 
     /// <summary>Requests seen so far.</summary>
@@ -84,7 +83,7 @@ public sealed class FaultProxy : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        listener.Close();
+        listener.Stop();
         try
         {
             loop.Wait(TimeSpan.FromSeconds(5));
@@ -92,149 +91,218 @@ public sealed class FaultProxy : IDisposable
         catch (AggregateException)
         {
         }
+    }
 
-        client.Dispose();
+    private static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
+    private static int IndexOf(byte[] buffer, int length, byte[] pattern)
+    {
+        for (var i = 0; i + pattern.Length <= length; i++)
+        {
+            var match = true;
+            for (var j = 0; j < pattern.Length && match; j++)
+            {
+                match = buffer[i + j] == pattern[j];
+            }
+
+            if (match)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Reads up to the end of the header block; returns the header text and the body bytes already read.</summary>
+    private static async Task<(string Head, byte[] Rest)?> ReadHeadAsync(NetworkStream stream)
+    {
+        var buffer = new byte[65536];
+        var length = 0;
+        while (true)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(length)).ConfigureAwait(false);
+            if (n == 0)
+            {
+                return null;
+            }
+
+            length += n;
+            var end = IndexOf(buffer, length, HeaderEnd);
+            if (end >= 0)
+            {
+                var head = Encoding.ASCII.GetString(buffer, 0, end);
+                return (head, buffer.AsSpan(end + 4, length - end - 4).ToArray());
+            }
+
+            if (length == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+        }
     }
 
     private async Task AcceptAsync()
     {
-        while (listener.IsListening)
+        while (true)
         {
-            HttpListenerContext context;
+            Socket socket;
             try
             {
-                context = await listener.GetContextAsync().ConfigureAwait(false);
+                socket = await listener.AcceptSocketAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
             {
                 return;
             }
 
-            _ = Task.Run(() => HandleAsync(context));
+            _ = Task.Run(() => HandleAsync(socket));
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private async Task HandleAsync(Socket socket)
     {
-        var number = Interlocked.Increment(ref requests);
-        var request = context.Request;
-        var pathAndQuery = request.RawUrl ?? "/";
-        var fault = Decide(number, request.HttpMethod, pathAndQuery);
-        lock (gate)
-        {
-            log.Add($"{request.HttpMethod} {pathAndQuery} {fault}");
-        }
-
         try
         {
-            switch (fault)
+            using var client = new NetworkStream(socket, ownsSocket: false);
+            var read = await ReadHeadAsync(client).ConfigureAwait(false);
+            if (read is null)
             {
-                case ProxyFault.Throttle:
-                    await DrainAsync(request.InputStream).ConfigureAwait(false);
-                    context.Response.StatusCode = 503;
-                    context.Response.StatusDescription = "Server Busy";
-                    context.Response.Headers["Retry-After"] = "1";
-                    context.Response.Headers["x-ms-error-code"] = "ServerBusy";
-                    context.Response.ContentLength64 = 0;
-                    context.Response.Close();
-                    return;
-                case ProxyFault.Reset:
-                    await DrainAsync(request.InputStream).ConfigureAwait(false);
-                    context.Response.Abort();
-                    return;
+                socket.Close();
+                return;
             }
 
-            using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), target + pathAndQuery);
-            var body = new MemoryStream();
-            await request.InputStream.CopyToAsync(body).ConfigureAwait(false);
-            body.Position = 0;
-            if (request.HttpMethod is not ("GET" or "HEAD") || body.Length > 0)
+            var (head, rest) = read.Value;
+            var lines = head.Split("\r\n");
+            var requestLine = lines[0].Split(' ');
+            long contentLength = 0;
+            var forwarded = new StringBuilder(lines[0]).Append("\r\n");
+            foreach (var line in lines[1..])
             {
-                forward.Content = new StreamContent(body);
-            }
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                var name = colon < 0 ? line : line[..colon];
+                if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
+                    contentLength = long.Parse(line[(colon + 1)..].Trim(), CultureInfo.InvariantCulture);
+                }
 
-            foreach (var name in request.Headers.AllKeys)
-            {
-                if (name is null || name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
-                    || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) || name.Equals("Expect", StringComparison.OrdinalIgnoreCase))
+                if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Host", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
 
-                var value = request.Headers[name]!;
-                if (!forward.Headers.TryAddWithoutValidation(name, value))
-                {
-                    forward.Content ??= new ByteArrayContent(Array.Empty<byte>());
-                    forward.Content.Headers.TryAddWithoutValidation(name, value);
-                }
+                forwarded.Append(line).Append("\r\n");
             }
 
-            using var answer = await client.SendAsync(forward, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-            var response = context.Response;
-            response.StatusCode = (int)answer.StatusCode;
-            response.StatusDescription = answer.ReasonPhrase ?? string.Empty;
-            foreach (var header in answer.Headers)
+            forwarded.Append("Host: ").Append(target).Append("\r\nConnection: close\r\n\r\n");
+            var body = new MemoryStream();
+            body.Write(rest);
+            while (body.Length < contentLength)
             {
-                if (!header.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase) && !header.Key.Equals("Connection", StringComparison.OrdinalIgnoreCase))
+                var chunk = new byte[65536];
+                var n = await client.ReadAsync(chunk).ConfigureAwait(false);
+                if (n == 0)
                 {
-                    response.Headers[header.Key] = string.Join(",", header.Value);
+                    break;
                 }
+
+                body.Write(chunk, 0, n);
             }
 
-            foreach (var header in answer.Content.Headers)
+            var number = Interlocked.Increment(ref requests);
+            var fault = Decide(number, requestLine[0], requestLine.Length > 1 ? requestLine[1] : "/");
+            lock (gate)
             {
-                if (header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-                {
-                    response.ContentLength64 = long.Parse(string.Join(",", header.Value), System.Globalization.CultureInfo.InvariantCulture);
-                }
-                else
-                {
-                    response.Headers[header.Key] = string.Join(",", header.Value);
-                }
+                log.Add($"{requestLine[0]} {(requestLine.Length > 1 ? requestLine[1] : "/")} {fault}");
             }
 
-            using var content = await answer.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            if (fault == ProxyFault.Reset)
+            {
+                Reset(socket);
+                return;
+            }
+
+            if (fault == ProxyFault.Throttle)
+            {
+                var busy = Encoding.ASCII.GetBytes("HTTP/1.1 503 Server Busy\r\nRetry-After: 1\r\nx-ms-error-code: ServerBusy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                await client.WriteAsync(busy).ConfigureAwait(false);
+                socket.Shutdown(SocketShutdown.Both);
+                socket.Close();
+                return;
+            }
+
+            using var upstream = new TcpClient();
+            await upstream.ConnectAsync(target.Address, target.Port).ConfigureAwait(false);
+            var server = upstream.GetStream();
+            await server.WriteAsync(Encoding.ASCII.GetBytes(forwarded.ToString())).ConfigureAwait(false);
+            await server.WriteAsync(body.ToArray()).ConfigureAwait(false);
+
             var buffer = new byte[81920];
-            long sent = 0;
-            int n;
-            while ((n = await content.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            var headerSeen = fault != ProxyFault.CutBody;
+            var headerBytes = new MemoryStream();
+            long bodySent = 0;
+            int count;
+            while ((count = await server.ReadAsync(buffer).ConfigureAwait(false)) > 0)
             {
-                if (fault == ProxyFault.CutBody && sent + n >= CutAfterBytes)
+                if (!headerSeen)
                 {
-                    var part = (int)(CutAfterBytes - sent);
-                    if (part > 0)
+                    headerBytes.Write(buffer, 0, count);
+                    var all = headerBytes.ToArray();
+                    var end = IndexOf(all, all.Length, HeaderEnd);
+                    if (end < 0)
                     {
-                        await response.OutputStream.WriteAsync(buffer.AsMemory(0, part)).ConfigureAwait(false);
-                        await response.OutputStream.FlushAsync().ConfigureAwait(false);
+                        continue;
                     }
 
-                    response.Abort();
-                    return;
+                    headerSeen = true;
+                    var bodyPart = all.Length - end - 4;
+                    var allowed = (int)Math.Min(bodyPart, CutAfterBytes);
+                    await client.WriteAsync(all.AsMemory(0, end + 4 + allowed)).ConfigureAwait(false);
+                    bodySent = allowed;
+                    if (bodySent >= CutAfterBytes)
+                    {
+                        await client.FlushAsync().ConfigureAwait(false);
+                        Reset(socket);
+                        return;
+                    }
+
+                    continue;
                 }
 
-                await response.OutputStream.WriteAsync(buffer.AsMemory(0, n)).ConfigureAwait(false);
-                sent += n;
+                if (fault == ProxyFault.CutBody)
+                {
+                    var allowed = (int)Math.Min(count, CutAfterBytes - bodySent);
+                    await client.WriteAsync(buffer.AsMemory(0, allowed)).ConfigureAwait(false);
+                    bodySent += allowed;
+                    if (bodySent >= CutAfterBytes)
+                    {
+                        await client.FlushAsync().ConfigureAwait(false);
+                        Reset(socket);
+                        return;
+                    }
+
+                    continue;
+                }
+
+                await client.WriteAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
             }
 
-            response.Close();
+            socket.Shutdown(SocketShutdown.Both);
+            socket.Close();
         }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or HttpRequestException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or FormatException)
         {
-            try
-            {
-                context.Response.Abort();
-            }
-            catch (ObjectDisposedException)
-            {
-            }
-        }
-    }
-
-    private static async Task DrainAsync(Stream stream)
-    {
-        var buffer = new byte[16384];
-        while (await stream.ReadAsync(buffer).ConfigureAwait(false) > 0)
-        {
+            Reset(socket);
         }
     }
 }

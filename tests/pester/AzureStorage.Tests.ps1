@@ -204,26 +204,40 @@ Describe 'Azure failures an admin meets' {
         $readOnlySas = New-TestAzuriteSas -Permissions 'rl'
         $forgedSas = New-TestAzuriteSas -Permissions 'rl' -Key $wrongKey
         $forgedSignature = [uri]::UnescapeDataString(($forgedSas -split '&' | Where-Object { $_ -like 'sig=*' }).Substring(4))
+
+        function Invoke-Captured([scriptblock] $Command) {
+            # Every stream the command writes, as text, and the terminating error it stops with.
+            $lines = [System.Collections.Generic.List[string]]::new()
+            $thrown = $null
+            try { & $Command *>&1 | ForEach-Object { $lines.Add("$_") } }
+            catch { $thrown = $_ }
+            [pscustomobject]@{
+                Error = $thrown
+                Text  = ($lines -join "`n") + "`n" + ($thrown | Out-String) + "`n" + "$($thrown.Exception)" + "`n" + "$($thrown.Exception.InnerException)"
+            }
+        }
     }
 
     It 'a wrong account key stops Get-Backup with GetBackupStorageAccessDenied, naming the container, never the key' {
-        $streams = Get-Backup -StorageLocation $location -Credential $wrong -Verbose -Debug -ErrorAction SilentlyContinue -ErrorVariable problems 5>&1 4>&1 3>&1 2>&1 | Out-String
+        $run = Invoke-Captured { Get-Backup -StorageLocation $location -Credential $wrong -Verbose -Debug }
 
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageAccessDenied,*'
-        "$($problems[0].CategoryInfo.Category)" | Should -Be 'PermissionDenied'
-        $problems[0].Exception.Message | Should -Match "container 'velero-fail' of the account 'devstoreaccount1'"
-        $problems[0].Exception.Message | Should -Match 'account key or SAS token is wrong'
-        ($streams + ($problems | Out-String) + $problems[0].Exception.ToString()) | Should -Not -Match ([regex]::Escape($wrongKey))
+        $run.Error.FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageAccessDenied,*'
+        "$($run.Error.CategoryInfo.Category)" | Should -Be 'PermissionDenied'
+        $run.Error.Exception.Message | Should -Match "container 'velero-fail' of the account 'devstoreaccount1'"
+        $run.Error.Exception.Message | Should -Match 'account key or SAS token is wrong'
+        $run.Text | Should -Not -Match ([regex]::Escape($wrongKey))
     }
 
     It 'a SAS signed with another key stops New-Restore with NewRestoreStorageAccessDenied and never shows the signature' {
         $sas = ConvertTo-SecureString -String $forgedSas -AsPlainText -Force
         $target = Join-Path -Path $TestDrive -ChildPath 'never'
 
-        $streams = New-Restore sample -Name forged -StorageLocation $location -SasToken $sas -ToDirectory $target -Verbose -ErrorAction SilentlyContinue -ErrorVariable problems 5>&1 4>&1 3>&1 2>&1 | Out-String
+        $run = Invoke-Captured { New-Restore sample -Name forged -StorageLocation $location -SasToken $sas -ToDirectory $target -Verbose }
 
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'NewRestoreStorageAccessDenied,*'
-        ($streams + ($problems | Out-String) + $problems[0].Exception.ToString()) | Should -Not -Match ([regex]::Escape($forgedSignature))
+        $run.Error.FullyQualifiedErrorId | Should -BeLike 'NewRestoreStorageAccessDenied,*'
+        $run.Error.Exception.Message | Should -Match 'SAS token given with -SasToken'
+        $run.Text | Should -Not -Match ([regex]::Escape($forgedSignature))
+        $run.Text | Should -Not -Match ([regex]::Escape([uri]::EscapeDataString($forgedSignature)))
         Test-Path -LiteralPath $target | Should -BeFalse
     }
 
@@ -231,44 +245,64 @@ Describe 'Azure failures an admin meets' {
         $sas = ConvertTo-SecureString -String $readOnlySas -AsPlainText -Force
 
         (Get-Backup -StorageLocation $location -SasToken $sas).Name | Should -Be 'sample'
-        New-Restore sample -Name readonly -StorageLocation $location -SasToken $sas -ToDirectory (Join-Path -Path $TestDrive -ChildPath 'ro') -ErrorAction SilentlyContinue -ErrorVariable problems -WarningAction SilentlyContinue | Out-Null
+        $run = Invoke-Captured { New-Restore sample -Name readonly -StorageLocation $location -SasToken $sas -ToDirectory (Join-Path -Path $TestDrive -ChildPath 'ro') -WarningAction SilentlyContinue }
 
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'NewRestoreStorageAccessDenied,*'
-        $problems[0].Exception.Message | Should -Match 'SAS token does not allow'
+        $run.Error.FullyQualifiedErrorId | Should -BeLike 'NewRestoreStorageAccessDenied,*'
+        $run.Error.Exception.Message | Should -Match 'SAS token does not allow'
+        Get-TestAzuriteBlob -Server $azurite -Container 'velero-fail' -Prefix 'restores/' | Should -BeNullOrEmpty
     }
 
     It 'a container that does not exist is GetBackupStorageNotFound' {
-        Get-Backup -StorageLocation "$($azurite.ServiceUrl)/no-such-container" -Credential $azurite.Credential -ErrorAction SilentlyContinue -ErrorVariable problems
+        $run = Invoke-Captured { Get-Backup -StorageLocation "$($azurite.ServiceUrl)/no-such-container" -Credential $azurite.Credential }
 
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageNotFound,*'
-        $problems[0].Exception.Message | Should -Match "'no-such-container' does not exist in the storage account 'devstoreaccount1'"
+        $run.Error.FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageNotFound,*'
+        $run.Error.Exception.Message | Should -Match "'no-such-container' does not exist in the storage account 'devstoreaccount1'"
     }
 
     It 'a malformed azure:// location is GetBackupStorageLocationInvalid, saying the right form' {
-        Get-Backup -StorageLocation 'azure://devstoreaccount1' -ErrorAction SilentlyContinue -ErrorVariable problems
+        $run = Invoke-Captured { Get-Backup -StorageLocation 'azure://devstoreaccount1' }
 
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageLocationInvalid,*'
-        $problems[0].Exception.Message | Should -Match 'azure://<account>/<container>'
+        $run.Error.FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageLocationInvalid,*'
+        $run.Error.Exception.Message | Should -Match 'azure://<account>/<container>'
+    }
+
+    It 'Entra ID over plain http is refused: GetBackupStorageLocationInvalid' {
+        $run = Invoke-Captured { Get-Backup -StorageLocation $location -AzureCredentialSource ManagedIdentity }
+
+        $run.Error.FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageLocationInvalid,*'
+        $run.Error.Exception.Message | Should -Match 'needs an https:// endpoint'
     }
 
     It 'a credential source that finds nothing is GetBackupStorageCredentialsUnavailable' {
-        $saved = $env:AZURE_CLIENT_SECRET
+        $saved = $env:AZURE_CLIENT_SECRET, $env:AZURE_CLIENT_CERTIFICATE_PATH
         $env:AZURE_CLIENT_SECRET = $null
+        $env:AZURE_CLIENT_CERTIFICATE_PATH = $null
         try {
-            Get-Backup -StorageLocation $location -AzureCredentialSource Environment -ErrorAction SilentlyContinue -ErrorVariable problems
+            # https to a closed port: the sign-in fails before any connection is tried.
+            $run = Invoke-Captured { Get-Backup -StorageLocation 'https://127.0.0.1:1/devstoreaccount1/velero' -AzureCredentialSource Environment }
         }
-        finally { $env:AZURE_CLIENT_SECRET = $saved }
+        finally { $env:AZURE_CLIENT_SECRET, $env:AZURE_CLIENT_CERTIFICATE_PATH = $saved }
 
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageCredentialsUnavailable,*'
-        "$($problems[0].CategoryInfo.Category)" | Should -Be 'AuthenticationError'
+        $run.Error.FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageCredentialsUnavailable,*'
+        "$($run.Error.CategoryInfo.Category)" | Should -Be 'AuthenticationError'
+        $run.Error.Exception.Message | Should -Match 'AZURE_CLIENT_SECRET'
     }
 }
 
 Describe 'Azure.Core isolation' -Skip:($PSVersionTable.PSEdition -ne 'Core') {
     It 'uses its own Azure.Core when another version was loaded first (as Az.Accounts does), and the other still works' {
-        $other = Get-ChildItem -Path (Join-Path -Path $HOME -ChildPath '.nuget/packages/azure.core/*/lib/net*/Azure.Core.dll') -ErrorAction SilentlyContinue |
-            Where-Object { $_.FullName -notmatch '[/\\]1\.60\.0[/\\]' } | Sort-Object -Property FullName | Select-Object -First 1
-        $other | Should -Not -BeNullOrEmpty -Because 'tests/Restore.TestSupport downloads Azure.Core 1.53.0 into the NuGet cache (PackageDownload)'
+        # Another module's copy, as Az.Accounts ships one: Azure.Core 1.53.0 (tests/Restore.TestSupport downloads it into
+        # the NuGet cache) with the System.ClientModel and System.Memory.Data it needs, side by side in one folder.
+        $cache = Join-Path -Path $HOME -ChildPath '.nuget/packages'
+        $otherModule = Join-Path -Path $TestDrive -ChildPath 'OtherModule'
+        $null = New-Item -ItemType Directory -Path $otherModule
+        foreach ($package in @('azure.core/1.53.0', 'system.clientmodel/*', 'system.memory.data/*')) {
+            $dll = Get-ChildItem -Path (Join-Path -Path $cache -ChildPath "$package/lib/net8.0/*.dll") -ErrorAction SilentlyContinue |
+                Sort-Object -Property FullName | Select-Object -Last 1
+            $dll | Should -Not -BeNullOrEmpty -Because "$package is in the NuGet cache after a restore of the solution"
+            Copy-Item -LiteralPath $dll.FullName -Destination $otherModule
+        }
+        $other = Get-Item -LiteralPath (Join-Path -Path $otherModule -ChildPath 'Azure.Core.dll')
         Copy-FolderToTestAzurite -Server $azurite -Container 'velero-iso' -Path $sample
         $pwsh = Get-TestPwshPath
         $probe = {
@@ -276,11 +310,12 @@ Describe 'Azure.Core isolation' -Skip:($PSVersionTable.PSEdition -ne 'Core') {
             $ErrorActionPreference = 'Stop'
             $otherCore = [System.Reflection.Assembly]::LoadFrom($OtherAzureCore)
             # The other copy serves its owner before and after ours runs.
-            $before = [Azure.Core.HttpHeader]::new('x', 'y').ToString()
+            $header = $otherCore.GetType('Azure.Core.HttpHeader', $true)
+            $before = [System.Activator]::CreateInstance($header, [object[]] @('x', 'y')).ToString()
             Import-Module -Name $ManifestPath
             $credential = [pscredential]::new('devstoreaccount1', (ConvertTo-SecureString -String $Key -AsPlainText -Force))
             $backups = @(Get-Backup -StorageLocation $Location -Credential $credential)
-            $after = [Azure.Core.HttpHeader]::new('x', 'y').ToString()
+            $after = [System.Activator]::CreateInstance($header, [object[]] @('x', 'y')).ToString()
             [pscustomobject]@{
                 Backups  = ($backups.Name -join ',')
                 Before   = $before

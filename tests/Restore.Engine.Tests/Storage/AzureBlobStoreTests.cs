@@ -210,7 +210,7 @@ public class AzureBlobStoreTests
     {
         // The Environment source needs AZURE_TENANT_ID and AZURE_CLIENT_ID with a secret or certificate; the test process has none.
         Assert.True(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AZURE_CLIENT_SECRET")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AZURE_CLIENT_CERTIFICATE_PATH")), "the test process must not hold Azure service principal variables");
-        var options = new StorageLocationOptions { Location = "http://127.0.0.1:9/devstoreaccount1/velero", AzureCredentialSource = "Environment", MaxRetries = 0 };
+        var options = new StorageLocationOptions { Location = "https://127.0.0.1:9/devstoreaccount1/velero", AzureCredentialSource = "Environment", MaxRetries = 0 };
         using var location = StorageLocation.Open(options, NullEngineLog.Instance);
 
         var error = await Assert.ThrowsAsync<StorageException>(() => location.VerifyAsync(None));
@@ -221,6 +221,7 @@ public class AzureBlobStoreTests
     }
 
     [Theory]
+    [InlineData("Http", "Signing in with Entra ID needs an https:// endpoint")]
     [InlineData("Region", "-Region apply only to s3:// locations")]
     [InlineData("Both", "Give only one of -Credential (account key), -SasToken and -AzureCredentialSource")]
     [InlineData("OtherAccount", "-Credential is for the account 'someoneelse'")]
@@ -230,6 +231,10 @@ public class AzureBlobStoreTests
         var options = new StorageLocationOptions { Location = "azure://velerobackups/velero" };
         switch (what)
         {
+            case "Http":
+                options.Location = "http://127.0.0.1:10000/devstoreaccount1/velero";
+                options.AzureCredentialSource = "ManagedIdentity";
+                break;
             case "Region":
                 options.Region = "westeurope";
                 break;

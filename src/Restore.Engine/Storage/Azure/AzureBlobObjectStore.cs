@@ -351,7 +351,9 @@ internal sealed class AzureBlobObjectStore : IObjectStore
         "AuthorizationPermissionMismatch" or "AuthorizationResourceTypeMismatch" => created.UsesEntraId
             ? "The identity needs a data role on the container or account: 'Storage Blob Data Reader' to read backups, 'Storage Blob Data Contributor' to write restore records."
             : "The SAS token does not allow this operation (it needs read and list to read backups; create and write to write restore records).",
-        "AuthorizationFailure" => "The account's network rules (firewall, private endpoint) or its settings (shared key access disabled) refuse this request.",
+        "AuthorizationFailure" => created.UsesEntraId
+            ? "The account's network rules (firewall, private endpoint) refuse this request, or the identity lacks a data role."
+            : "The account key or SAS token is wrong or expired, or the account's network rules (firewall, private endpoint) or settings (shared key access disabled) refuse this request.",
         "KeyBasedAuthenticationNotPermitted" => "The account does not allow shared key access: use Entra ID (-AzureCredentialSource) instead.",
         _ => created.UsesEntraId ? "Check the identity's role assignments on the account." : "Check the key or SAS token.",
     };

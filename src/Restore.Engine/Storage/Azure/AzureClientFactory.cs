@@ -152,6 +152,13 @@ internal static class AzureClientFactory
         }
         else
         {
+            if (address.ServiceUri.Scheme != Uri.UriSchemeHttps)
+            {
+                // Bearer tokens are never sent in clear text (the SDK refuses too, with a less helpful message).
+                custom?.Dispose();
+                throw Invalid(location, $"Signing in with Entra ID needs an https:// endpoint, and {address.ServiceUri.GetLeftPart(UriPartial.Authority)} is plain http: give -Credential (account name and key) or -SasToken, or set {AccountKeyVariable}.");
+            }
+
             var (credential, described) = TokenCredentialFor(source ?? "Default", location, cloud);
             client = new BlobContainerClient(containerUri, credential, clientOptions);
             identity = described;
