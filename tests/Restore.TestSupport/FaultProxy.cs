@@ -125,7 +125,7 @@ public sealed class FaultProxy : IDisposable
     }
 
     /// <summary>Reads up to the end of the header block; returns the header text and the body bytes already read.</summary>
-    private static async Task<(string Head, byte[] Rest)?> ReadHeadAsync(NetworkStream stream)
+    private static async Task<(string Head, byte[] Remainder)?> ReadHeadAsync(NetworkStream stream)
     {
         var buffer = new byte[65536];
         var length = 0;
