@@ -39,7 +39,7 @@ internal static class AzureCases
         var first = 0;
         yield return Restored(
             "Z03",
-            "Azure Blob Storage: the tarball's download breaks once after 64 KiB",
+            "Azure Blob Storage: the tarball's download breaks once after 16 KiB",
             (_, method, path) => method == "GET" && path.Contains(".tar.gz", StringComparison.Ordinal) && Interlocked.Increment(ref first) == 1 ? ProxyFault.CutBody : ProxyFault.None);
         yield return TarballBroken();
         yield return NotStarted("Z05", "Azure Blob Storage: a wrong account key", wrongKey: true, missingContainer: false, StorageErrorKind.AccessDenied, "devstoreaccount1");
@@ -77,7 +77,7 @@ internal static class AzureCases
     private static ReliabilityCase TarballBroken() => new(
         "Z04",
         Category,
-        "Azure Blob Storage: the tarball's download breaks after 64 KiB on every attempt",
+        "Azure Blob Storage: the tarball's download breaks after 4 KiB on every attempt (each resume gets 4 KiB further)",
         "The restore ends Failed with a reason naming the tarball; nothing restored; the record is written to the container",
         async probe =>
         {
@@ -87,6 +87,9 @@ internal static class AzureCases
                 return;
             }
 
+            world.Proxy.CutAfterBytes = 4096;
+            // A reset can drop bytes already in flight, so how far the reads got varies from run to run.
+            probe.MaskPattern(@"after \d+ of \d+ bytes", "after N of M bytes");
             world.Proxy.Decide = (_, method, path) => method == "GET" && path.Contains(".tar.gz", StringComparison.Ordinal) ? ProxyFault.CutBody : ProxyFault.None;
             using var location = world.Open(maxRetries: 2);
 
@@ -98,6 +101,7 @@ internal static class AzureCases
             probe.Check(capture.StoredRecord?.Phase == RestorePhase.Failed, $"the record in the container is {capture.StoredRecord?.Phase ?? "missing"}, expected Failed");
             probe.Check(reason.Contains("nightly.tar.gz", StringComparison.Ordinal), $"the failure reason does not name the tarball: {reason}");
             probe.Check(world.Sandbox.TargetFiles().Count == 0, "items were restored from an unreadable backup");
+            probe.Check(world.Proxy.Log.Count(l => l.EndsWith(" CutBody", StringComparison.Ordinal)) >= 3, "the download was not retried: " + string.Join("; ", world.Proxy.Log));
             probe.Observe($"Restore {capture.StoredRecord?.Phase ?? "without a record"}: {probe.Short(reason, 200)}");
         });
 
@@ -164,7 +168,7 @@ internal static class AzureCases
             var container = await azurite.CreateContainerAsync();
             var raw = AzureBlobObjectStore.Create(azurite.Options(container), NullEngineLog.Instance);
             await Backups.ConfigMaps(Backup, ConfigMapCount, padding: 4000).WriteToAsync(raw);
-            var proxy = new FaultProxy($"http://127.0.0.1:{azurite.Port}") { CutAfterBytes = 65536 };
+            var proxy = new FaultProxy($"http://127.0.0.1:{azurite.Port}") { CutAfterBytes = 16384 };
             probe.Mask(proxy.Url, "<proxy>");
             probe.Mask(container, "<container>");
             probe.MaskPattern(@"http://127\.0\.0\.1:\d+", "<azurite>");
