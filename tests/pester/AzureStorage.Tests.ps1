@@ -266,6 +266,15 @@ Describe 'Azure failures an admin meets' {
         $run.Error.Exception.Message | Should -Match 'azure://<account>/<container>'
     }
 
+    It 'a SAS pasted into the URL is refused, and the error never shows it' {
+        $run = Invoke-Captured { Get-Backup -StorageLocation "$location`?$forgedSas" }
+
+        $run.Error.FullyQualifiedErrorId | Should -BeLike 'GetBackupStorageLocationInvalid,*'
+        $run.Error.Exception.Message | Should -Match '-SasToken'
+        "$($run.Error.TargetObject)" | Should -Be $location
+        $run.Text | Should -Not -Match ([regex]::Escape([uri]::EscapeDataString($forgedSignature)))
+    }
+
     It 'Entra ID over plain http is refused: GetBackupStorageLocationInvalid' {
         $run = Invoke-Captured { Get-Backup -StorageLocation $location -AzureCredentialSource ManagedIdentity }
 

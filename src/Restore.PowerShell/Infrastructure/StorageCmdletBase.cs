@@ -135,7 +135,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
         }
         catch (RestoreEngineException ex)
         {
-            ThrowTerminatingError(FailureRecord(ex, options.Location));
+            ThrowTerminatingError(FailureRecord(ex, WithoutQuery(options.Location)));
             throw;
         }
     }
@@ -182,6 +182,12 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
             return location;
         }
     }
+
+    /// <summary>A URL location without its query and user information (a SAS pasted into the URL is refused, and must not become the error's target).</summary>
+    internal static string WithoutQuery(string location) =>
+        location.IndexOf("://", StringComparison.Ordinal) > 0 && Uri.TryCreate(location, UriKind.Absolute, out var uri) && (uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+            ? uri.GetLeftPart(UriPartial.Path).Replace(uri.UserInfo + "@", string.Empty)
+            : location;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
 
