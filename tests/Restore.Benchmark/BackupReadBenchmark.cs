@@ -15,8 +15,8 @@ using Restore.TestSupport;
 namespace Restore.Benchmark;
 
 /// <summary>
-/// <c>backup-read [--quick]</c>: how fast and in how much memory a backup is read, from a local folder and from
-/// s3rver. Each measurement runs in a child process (<c>backup-read-measure</c>) so its peak working set is its own.
+/// <c>backup-read [--quick]</c>: how fast and in how much memory a backup is read, from a local folder, from
+/// s3rver and from Azurite (Azure Blob Storage; <c>--no-azure</c> leaves it out). Each measurement runs in a child process (<c>backup-read-measure</c>) so its peak working set is its own.
 /// Modes: <c>scan</c> (Get-BackupItem: stream, decode apiVersion/kind, drop), <c>parse</c> (stream and build a
 /// JsonNode per item, as a restore does, then drop), <c>load</c> (everything into BackupContents, for contrast).
 /// </summary>
@@ -38,6 +38,12 @@ public static class BackupReadBenchmark
         if (s3 is null)
         {
             Console.WriteLine("s3rver skipped: " + S3rverServer.UnavailableReason);
+        }
+
+        using var azurite = AzuriteServer.UnavailableReason is null && Array.IndexOf(args, "--no-azure") < 0 ? AzuriteServer.Start() : null;
+        if (azurite is null)
+        {
+            Console.WriteLine("Azurite skipped: " + (AzuriteServer.UnavailableReason ?? "--no-azure"));
         }
 
         foreach (var size in sizes)
@@ -64,6 +70,17 @@ public static class BackupReadBenchmark
                     }
 
                     targets.Add(("s3rver", new[] { "--location", "s3://" + bucket, "--endpoint", s3.Endpoint }));
+                }
+
+                if (azurite is not null)
+                {
+                    var container = await azurite.CreateContainerAsync();
+                    using (var store = Restore.Engine.Storage.Azure.AzureBlobObjectStore.Create(azurite.Options(container), NullEngineLog.Instance))
+                    {
+                        await builder.WriteToAsync(store);
+                    }
+
+                    targets.Add(("Azurite", new[] { "--location", $"{azurite.ServiceUrl}/{container}", "--azurite-key" }));
                 }
 
                 foreach (var (name, target) in targets)
@@ -99,6 +116,12 @@ public static class BackupReadBenchmark
             options.Endpoint = endpoint;
             options.AccessKeyId = S3rverServer.AccessKey;
             options.WithSecretAccessKey(S3rverServer.AccessKey);
+        }
+
+        if (Array.IndexOf(args, "--azurite-key") >= 0)
+        {
+            options.AccessKeyId = AzuriteServer.Account;
+            options.WithSecretAccessKey(AzuriteServer.AccountKey);
         }
 
         var mode = Value(args, "--mode") ?? "scan";

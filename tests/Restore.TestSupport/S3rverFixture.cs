@@ -91,7 +91,7 @@ public sealed class S3StoreAttribute : DataAttribute
 }
 
 /// <summary>
-/// A fresh, empty storage location for one test: a temporary folder, or a new bucket in s3rver. Write test
+/// A fresh, empty storage location for one test: a temporary folder, a new bucket in s3rver or a new container in Azurite. Write test
 /// backups through <see cref="RawStore"/>; open the location under test with <see cref="Open"/>.
 /// </summary>
 public sealed class TestStorage : IDisposable
@@ -101,6 +101,9 @@ public sealed class TestStorage : IDisposable
 
     /// <summary>Kind name of s3rver locations.</summary>
     public const string S3 = "s3";
+
+    /// <summary>Kind name of Azurite locations (the process-wide <see cref="AzuriteServer.Shared"/>).</summary>
+    public const string Azure = "azure";
 
     private readonly string? folder;
 
@@ -113,7 +116,7 @@ public sealed class TestStorage : IDisposable
         this.folder = folder;
     }
 
-    /// <summary><see cref="Local"/> or <see cref="S3"/>.</summary>
+    /// <summary><see cref="Local"/>, <see cref="S3"/> or <see cref="Azure"/>.</summary>
     public string Kind { get; }
 
     /// <summary>Options for the location under test.</summary>
@@ -128,7 +131,7 @@ public sealed class TestStorage : IDisposable
     /// <summary>The temporary folder of a local location.</summary>
     public string? Folder => folder;
 
-    /// <summary>Creates an empty location of <paramref name="kind"/>; S3 locations get <paramref name="prefix"/>.</summary>
+    /// <summary>Creates an empty location of <paramref name="kind"/>; S3 and Azure locations get <paramref name="prefix"/>.</summary>
     public static async Task<TestStorage> CreateAsync(string kind, S3rverFixture? s3, string prefix = "")
     {
         if (kind == Local)
@@ -136,6 +139,14 @@ public sealed class TestStorage : IDisposable
             var folder = Path.Combine(Path.GetTempPath(), "restore-test-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
             return new TestStorage(kind, new StorageLocationOptions { Location = folder }, new LocalFolderObjectStore(folder), string.Empty, folder);
+        }
+
+        if (kind == Azure)
+        {
+            var azurite = AzuriteServer.Shared;
+            var container = await azurite.CreateContainerAsync();
+            var azureRaw = Restore.Engine.Storage.Azure.AzureBlobObjectStore.Create(azurite.Options(container), NullEngineLog.Instance);
+            return new TestStorage(kind, azurite.Options(container, prefix), azureRaw, prefix, null);
         }
 
         if (kind != S3 || s3 is null)

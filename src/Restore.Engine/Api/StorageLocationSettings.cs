@@ -9,8 +9,8 @@ namespace Restore.Engine.Api;
 public sealed class StorageLocationSettings
 {
     /// <summary>
-    /// A local folder path (the folder that holds <c>backups/</c>), a <c>file://</c> URI, or
-    /// <c>s3://bucket[/prefix]</c>.
+    /// A local folder path (the folder that holds <c>backups/</c>), a <c>file://</c> URI,
+    /// <c>s3://bucket[/prefix]</c>, or <c>azure://account/container[/prefix]</c> (or its https:// blob URL).
     /// </summary>
     public string Location { get; set; } = string.Empty;
 
@@ -41,8 +41,17 @@ public sealed class StorageLocationSettings
     /// <summary>Accept any server certificate. Unsafe; a warning is logged whenever it is used.</summary>
     public bool SkipCertificateCheck { get; set; }
 
-    /// <summary>Retries of failed S3 requests; null keeps the default of 3.</summary>
+    /// <summary>Retries of failed S3 or Azure requests; null keeps the default of 3.</summary>
     public int? MaxRetries { get; set; }
+
+    /// <summary>
+    /// Azure Blob Storage locations: the Entra ID credential to use: <c>Default</c>, <c>ManagedIdentity</c>, <c>WorkloadIdentity</c>,
+    /// <c>Environment</c>, <c>AzureCli</c> or <c>AzurePowerShell</c>. Null: an account key or SAS when given, else the Default chain.
+    /// </summary>
+    public string? AzureCredentialSource { get; set; }
+
+    /// <summary>Azure Blob Storage locations: a shared access signature token. Kept out of <see cref="ToString"/>, logs and errors.</summary>
+    public SecureString? SasToken { get; set; }
 
     /// <summary>The location and the non-secret settings, for messages.</summary>
     public override string ToString() => ToOptions().ToString();
@@ -59,5 +68,7 @@ public sealed class StorageLocationSettings
         CaBundlePath = CaBundlePath,
         SkipCertificateCheck = SkipCertificateCheck,
         MaxRetries = MaxRetries,
+        AzureCredentialSource = AzureCredentialSource,
+        SasToken = SasToken,
     };
 }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
+using Restore.Engine.Storage.Azure;
 
 namespace Restore.Engine.Storage;
 
@@ -18,6 +19,9 @@ internal enum StorageLocationKind
 
     /// <summary>A Google Cloud Storage bucket (<c>gs://</c>).</summary>
     Gcs,
+
+    /// <summary>An Azure Blob Storage container (or Azurite).</summary>
+    AzureBlob,
 }
 
 /// <summary>
@@ -42,10 +46,10 @@ internal sealed class StorageLocation : IDisposable
     /// <summary>The location string as given.</summary>
     public string Location => Options.Location;
 
-    /// <summary>Local folder or S3.</summary>
+    /// <summary>Local folder, S3 or Azure Blob Storage.</summary>
     public StorageLocationKind Kind { get; }
 
-    /// <summary>The bucket of an S3 location; null for folders.</summary>
+    /// <summary>The bucket of an S3 location (the container of an Azure one); null for folders.</summary>
     public string? Bucket { get; }
 
     /// <summary>The absolute folder of a local location; null for S3.</summary>
@@ -70,6 +74,13 @@ internal sealed class StorageLocation : IDisposable
         }
 
         log ??= NullEngineLog.Instance;
+        if (AzureBlobAddress.Recognizes(options.Location))
+        {
+            var azure = AzureBlobObjectStore.Create(options, log);
+            return new StorageLocation(options, StorageLocationKind.AzureBlob, azure, new ObjectStoreLayout(azure.Address.Prefix), azure.Address.Container, null);
+        }
+
+        RefuseAzureOptions(options);
         var address = StorageAddress.Parse(options.Location);
         if (address.Kind == StorageLocationKind.Gcs)
         {
@@ -154,6 +165,17 @@ internal sealed class StorageLocation : IDisposable
 
     /// <inheritdoc />
     public override string ToString() => Options.ToString();
+
+    private static void RefuseAzureOptions(StorageLocationOptions options)
+    {
+        var azureOnly = new List<string>();
+        AddIf(azureOnly, !string.IsNullOrEmpty(options.AzureCredentialSource), "-AzureCredentialSource");
+        AddIf(azureOnly, options.SasToken is not null, "-SasToken");
+        if (azureOnly.Count > 0)
+        {
+            throw new StorageException(StorageErrorKind.InvalidLocation, options.Location, $"{string.Join(", ", azureOnly)} apply only to Azure Blob Storage locations (azure://<account>/<container>), and '{options.Location}' is not one.");
+        }
+    }
 
     private static void AddIf(List<string> list, bool condition, string name)
     {

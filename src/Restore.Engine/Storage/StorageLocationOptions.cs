@@ -48,6 +48,15 @@ internal sealed class StorageLocationOptions
     /// <summary>Retries of failed S3 requests (the SDK's MaxErrorRetry); null keeps the default of 3.</summary>
     public int? MaxRetries { get; set; }
 
+    /// <summary>
+    /// Azure locations: which Entra ID credential to use (<c>ManagedIdentity</c>, <c>WorkloadIdentity</c>, <c>Environment</c>,
+    /// <c>AzureCli</c>, <c>AzurePowerShell</c>, <c>Default</c>); null picks as described in docs/storage-locations.md.
+    /// </summary>
+    public string? AzureCredentialSource { get; set; }
+
+    /// <summary>Azure locations: a shared access signature (with or without the leading <c>?</c>). Kept out of <see cref="ToString"/>, logs and errors.</summary>
+    public SecureString? SasToken { get; set; }
+
     /// <summary>Sets <see cref="SecretAccessKey"/> from a plain string (tests, environment variables).</summary>
     public StorageLocationOptions WithSecretAccessKey(string secret)
     {

@@ -71,6 +71,8 @@ public abstract class StorageArgumentCompleter : IArgumentCompleter
             CaBundlePath = CompletionSupport.Text(bound, nameof(StorageCmdletBase.CaBundle)) is { } bundle ? CompletionSupport.ResolvePath(bundle) : null,
             SkipCertificateCheck = LanguagePrimitives.IsTrue(CompletionSupport.Value(bound, nameof(StorageCmdletBase.SkipCertificateCheck))),
             MaxRetries = 0,
+            AzureCredentialSource = CompletionSupport.Text(bound, nameof(StorageCmdletBase.AzureCredentialSource)),
+            SasToken = CompletionSupport.Value(bound, nameof(StorageCmdletBase.SasToken)) as System.Security.SecureString,
         };
         if (CompletionSupport.Value(bound, nameof(StorageCmdletBase.Credential)) is PSCredential credential && credential != PSCredential.Empty)
         {

@@ -22,7 +22,8 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     private ILogSink? engineLog;
 
     /// <summary>
-    /// The backup storage location: a folder (the one holding <c>backups/</c>), <c>s3://bucket[/prefix]</c> or <c>gs://bucket[/prefix]</c>.
+    /// The backup storage location: a folder (the one holding <c>backups/</c>), <c>s3://bucket[/prefix]</c>,
+    /// <c>gs://bucket[/prefix]</c> or <c>azure://account/container[/prefix]</c> (also <c>https://account.blob.core.windows.net/container[/prefix]</c>).
     /// Default: the environment variable RESTORE_STORAGE_LOCATION.
     /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -33,11 +34,11 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Region { get; set; }
 
-    /// <summary>URL of an S3-compatible store (MinIO, Ceph RGW…; path-style addressing is used), or of a Cloud Storage private endpoint or emulator for gs://.</summary>
+    /// <summary>URL of an S3-compatible store (MinIO, Ceph RGW…; path-style addressing is used), of an Azure account's blob service (sovereign clouds, Azurite), or of a Cloud Storage private endpoint or emulator for gs://.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Endpoint { get; set; }
 
-    /// <summary>S3 access key id (user name) and secret access key (password).</summary>
+    /// <summary>S3 access key id (user name) and secret access key (password); for Azure, the storage account name and an account key.</summary>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
@@ -57,6 +58,15 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     /// <summary>Accept any TLS certificate from the endpoint (unsafe; a warning is written).</summary>
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
+
+    /// <summary>Azure locations: the Entra ID credential to use (managed identity, workload identity, environment, Azure CLI or PowerShell sign-in, or the Default chain).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateSet("Default", "ManagedIdentity", "WorkloadIdentity", "Environment", "AzureCli", "AzurePowerShell")]
+    public string? AzureCredentialSource { get; set; }
+
+    /// <summary>Azure locations: a shared access signature token for the container.</summary>
+    [Parameter]
+    public System.Security.SecureString? SasToken { get; set; }
 
     /// <summary>The cmdlet's name without the dash (<c>GetBackup</c>), the start of every error id.</summary>
     protected string ErrorIdPrefix
@@ -82,7 +92,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
         if (string.IsNullOrWhiteSpace(location))
         {
             ThrowTerminatingError(new ErrorRecord(
-                new PSArgumentException($"No storage location: give -StorageLocation (a folder, s3://bucket[/prefix] or gs://bucket[/prefix]) or set the environment variable {StorageLocationVariable}."),
+                new PSArgumentException($"No storage location: give -StorageLocation (a folder, s3://bucket[/prefix], gs://bucket[/prefix] or azure://account/container[/prefix]) or set the environment variable {StorageLocationVariable}."),
                 ErrorIdPrefix + "StorageLocationMissing",
                 ErrorCategory.InvalidArgument,
                 null));
@@ -97,6 +107,8 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
             GoogleCredentialFile = string.IsNullOrWhiteSpace(GoogleCredentialFile) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(GoogleCredentialFile!.Trim()),
             CaBundlePath = string.IsNullOrEmpty(CaBundle) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CaBundle),
             SkipCertificateCheck = SkipCertificateCheck.IsPresent,
+            AzureCredentialSource = NullIfEmpty(AzureCredentialSource),
+            SasToken = SasToken,
         };
         if (Credential is not null && Credential != PSCredential.Empty)
         {
@@ -114,7 +126,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     protected RestoreEngine OpenEngine()
     {
         var options = ResolveStorageSettings();
-        var key = string.Join("\n", options.Location, options.Endpoint, options.Region, options.ProfileName, options.GoogleCredentialFile, options.AccessKeyId, options.CaBundlePath, options.SkipCertificateCheck.ToString());
+        var key = string.Join("\n", options.Location, options.Endpoint, options.Region, options.ProfileName, options.GoogleCredentialFile, options.AccessKeyId, options.CaBundlePath, options.SkipCertificateCheck.ToString(), options.AzureCredentialSource, (options.SasToken is not null).ToString());
         if (opened.TryGetValue(key, out var existing))
         {
             return existing;
@@ -128,7 +140,7 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
         }
         catch (RestoreEngineException ex)
         {
-            ThrowTerminatingError(FailureRecord(ex, options.Location));
+            ThrowTerminatingError(FailureRecord(ex, WithoutQuery(options.Location)));
             throw;
         }
     }
@@ -175,6 +187,12 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
             return location;
         }
     }
+
+    /// <summary>A URL location without its query and user information (a SAS pasted into the URL is refused, and must not become the error's target).</summary>
+    internal static string WithoutQuery(string location) =>
+        location.IndexOf("://", StringComparison.Ordinal) > 0 && Uri.TryCreate(location, UriKind.Absolute, out var uri) && (uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+            ? uri.GetLeftPart(UriPartial.Path).Replace(uri.UserInfo + "@", string.Empty)
+            : location;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
 

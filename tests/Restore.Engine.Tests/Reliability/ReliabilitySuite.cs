@@ -36,6 +36,7 @@ internal static class ReliabilityCatalog
         all.AddRange(InputCases.All());
         all.AddRange(FaultCases.All());
         all.AddRange(SecretCases.All());
+        all.AddRange(AzureCases.All());
         var duplicate = all.GroupBy(c => c.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {

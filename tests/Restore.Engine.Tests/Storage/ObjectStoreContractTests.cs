@@ -15,7 +15,7 @@ public class S3rverCollection : ICollectionFixture<S3rverFixture>
 {
 }
 
-/// <summary>The same contract against a local folder and against a real S3 server (s3rver).</summary>
+/// <summary>The same contract against a local folder, a real S3 server (s3rver) and a real Azure Blob server (Azurite).</summary>
 [Collection(S3rverFixture.Collection)]
 public class ObjectStoreContractTests
 {
@@ -29,6 +29,7 @@ public class ObjectStoreContractTests
     [Theory]
     [LocalStore]
     [S3Store]
+    [AzureStore]
     public async Task PutReadExistsAndDelete(string kind)
     {
         using var storage = await TestStorage.CreateAsync(kind, s3);
@@ -55,6 +56,7 @@ public class ObjectStoreContractTests
     [Theory]
     [LocalStore]
     [S3Store]
+    [AzureStore]
     public async Task AMissingObjectIsATypedNotFoundAndAMissingOptionalFileIsNull(string kind)
     {
         using var storage = await TestStorage.CreateAsync(kind, s3);
@@ -69,6 +71,7 @@ public class ObjectStoreContractTests
     [Theory]
     [LocalStore]
     [S3Store]
+    [AzureStore]
     public async Task TryCreateSucceedsOnceAndNeverOverwrites(string kind)
     {
         using var storage = await TestStorage.CreateAsync(kind, s3);
@@ -83,6 +86,7 @@ public class ObjectStoreContractTests
     [Theory]
     [LocalStore]
     [S3Store]
+    [AzureStore]
     public async Task PutAcceptsAStreamThatCannotSeek(string kind)
     {
         using var storage = await TestStorage.CreateAsync(kind, s3);
@@ -96,6 +100,7 @@ public class ObjectStoreContractTests
     [Theory]
     [LocalStore]
     [S3Store]
+    [AzureStore]
     public async Task ListsCommonPrefixesAndKeysInOrder(string kind)
     {
         using var storage = await TestStorage.CreateAsync(kind, s3);
