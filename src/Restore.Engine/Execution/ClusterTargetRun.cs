@@ -162,6 +162,7 @@ internal sealed class ClusterTargetRun
 
         using (connection)
         {
+            target.RetryCount = () => connection.Client.RetryCount;
             await NoteIdentityAsync(connection, ct).ConfigureAwait(false);
             RestorePlanStream stream;
             try
@@ -200,6 +201,7 @@ internal sealed class ClusterTargetRun
                     }
 
                     outcomes++;
+                    Run.Planned(item);
                     yield return item;
                 }
             }

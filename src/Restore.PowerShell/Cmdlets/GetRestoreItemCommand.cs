@@ -26,7 +26,7 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
     /// <summary>Only items with these outcomes: Created, Updated, Skipped, Failed.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateSet(RestoreItem.Created, RestoreItem.Updated, RestoreItem.Skipped, RestoreItem.Failed)]
+    [ValidateSet(RestoreItem.Created, RestoreItem.Updated, RestoreItem.Skipped, RestoreItem.Failed, RestoreItem.Unknown)]
     public string[]? Action { get; set; }
 
     /// <summary>Only items in these target namespaces; wildcards allowed. Cluster-scoped items are left out when given.</summary>
