@@ -3,6 +3,12 @@
 # creates after Stop-Job, retries counted and logged, warnings and errors by scope and progress per namespace, and a
 # record that is a Velero Restore a cluster accepts as it is.
 
+BeforeDiscovery {
+    . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
+    # The CRD case needs kubectl (it is on PATH in CI); without it that case is skipped, saying so.
+    $noKubectl = -not (Get-TestKubectlPath)
+}
+
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'RestoreTestHelpers.ps1')
     . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
@@ -192,7 +198,7 @@ Describe 'The record is a Velero Restore' {
         Stop-TestApiServer -Process $server
     }
 
-    It 'keeps our own fields out of spec and status, and a cluster with the Velero CRDs takes it as it is' -Skip:(-not (Get-TestKubectlPath)) {
+    It 'keeps our own fields out of spec and status, and a cluster with the Velero CRDs takes it as it is' -Skip:$noKubectl {
         $null = New-Restore sample -Name as-velero -StorageLocation $store -KubeConfig $kubeconfig -StorageClassMapping @{ slow = 'fast' } -Description 'drill' -WarningAction SilentlyContinue
         $path = Join-Path -Path $store -ChildPath 'restores/as-velero/restore-as-velero-record.json'
         $record = Get-Content -LiteralPath $path -Raw | ConvertFrom-Json -AsHashtable
