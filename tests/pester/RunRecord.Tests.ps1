@@ -208,6 +208,10 @@ Describe 'The record is a Velero Restore' {
         $record.status.Keys | Should -Not -Contain 'targets'
         $record.status.Keys | Should -Not -Contain 'lastUpdateTimestamp'
         ($record.metadata.annotations['restore.powershell/spec'] | ConvertFrom-Json).storageClassMapping.slow | Should -Be 'fast'
+        # Scripts read our status with plain ConvertFrom-Json (no -AsHashtable): cluster-scoped items have no namespace.
+        $ours = $record.metadata.annotations['restore.powershell/status'] | ConvertFrom-Json
+        ($ours.namespaces | Where-Object namespace -EQ 'demo').done | Should -BeGreaterThan 0
+        ($ours.namespaces | Where-Object namespace -EQ '').total | Should -BeGreaterThan 0
         (Get-Restore -Name as-velero -StorageLocation $store).Spec.StorageClassMapping['slow'] | Should -Be 'fast'
 
         $null = Invoke-TestKubectl -KubeConfig $kubeconfig -Arguments @('create', 'namespace', 'velero')

@@ -235,10 +235,11 @@ internal sealed class RestoreRecord
         status["targets"] = targets;
         if (Namespaces.Count > 0)
         {
-            var namespaces = new JsonObject();
+            // A list, not a map: cluster-scoped items have the empty name, which ConvertFrom-Json refuses as a key.
+            var namespaces = new JsonArray();
             foreach (var pair in Namespaces)
             {
-                namespaces[pair.Key] = new JsonObject { ["done"] = pair.Value.Done, ["total"] = pair.Value.Total };
+                namespaces.Add(new JsonObject { ["namespace"] = pair.Key, ["done"] = pair.Value.Done, ["total"] = pair.Value.Total });
             }
 
             status["namespaces"] = namespaces;
@@ -302,11 +303,11 @@ internal sealed class RestoreRecord
             }
         }
 
-        if (ours["namespaces"] is JsonObject namespaces)
+        if (ours["namespaces"] is JsonArray namespaces)
         {
-            foreach (var pair in namespaces)
+            foreach (var entry in namespaces.OfType<JsonObject>())
             {
-                record.Namespaces[pair.Key] = new NamespaceProgress { Done = (int?)pair.Value?["done"] ?? 0, Total = (int?)pair.Value?["total"] ?? 0 };
+                record.Namespaces[(string?)entry["namespace"] ?? string.Empty] = new NamespaceProgress { Done = (int?)entry["done"] ?? 0, Total = (int?)entry["total"] ?? 0 };
             }
         }
 
