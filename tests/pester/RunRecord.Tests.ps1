@@ -73,7 +73,8 @@ AfterAll {
 Describe 'A restore seen while it runs' {
     BeforeAll {
         $kubeconfig = Join-Path -Path $TestDrive -ChildPath 'kubeconfig-live'
-        $server = Start-TestApiServer -KubeConfig $kubeconfig -ExtraArguments @('--latency-ms', '20')
+        # A cluster that answers slowly, so the restores are still running when they are looked at or stopped.
+        $server = Start-TestApiServer -KubeConfig $kubeconfig -ExtraArguments @('--latency-ms', '50')
     }
 
     AfterAll {
@@ -109,9 +110,9 @@ Describe 'A restore seen while it runs' {
     }
 
     It 'after Stop-Job, every ConfigMap the cluster has is in the record as Created' {
-        $job = New-Restore bulk -Name stopped-live -StorageLocation $store -KubeConfig $kubeconfig -Parallel 8 -NamespaceMapping @{ bulk = 'bulk-stop' } -AsJob
+        $job = New-Restore bulk -Name stopped-live -StorageLocation $store -KubeConfig $kubeconfig -Parallel 4 -NamespaceMapping @{ bulk = 'bulk-stop' } -AsJob
         try {
-            Wait-Until { try { @(Get-RestoreItem -Name stopped-live -StorageLocation $store -ErrorAction Stop).Count -gt 40 } catch { $false } }
+            Wait-Until { try { @(Get-RestoreItem -Name stopped-live -StorageLocation $store -ErrorAction Stop).Count -gt 10 } catch { $false } }
             Stop-Job -Job $job
             # Let any request the server was still holding finish.
             Start-Sleep -Seconds 1
