@@ -277,7 +277,7 @@ Describe 'Engine work never outlives its pipeline' {
             Start-Sleep -Seconds 3
 
             $record.status.phase | Should -Be 'Failed'
-            $record.status.canceled | Should -BeTrue
+            ($record.metadata.annotations.'restore.powershell/status' | ConvertFrom-Json).canceled | Should -BeTrue
             $written = @(Get-ChildItem -LiteralPath $out -Recurse -File).Count
             $record.status.progress.itemsRestored | Should -Be $written
             $written | Should -BeLessThan 3001
@@ -308,7 +308,7 @@ Describe 'New-Restore -AsJob' {
 
             $state | Should -Be 'Stopped'
             $record.status.phase | Should -Be 'Failed'
-            $record.status.canceled | Should -BeTrue
+            ($record.metadata.annotations.'restore.powershell/status' | ConvertFrom-Json).canceled | Should -BeTrue
             $record.status.progress.itemsRestored | Should -BeLessThan 3001
             $record.status.progress.itemsRestored | Should -Be @($outcomes | Where-Object Action -EQ 'Created').Count
             $restore = Receive-Job -Job $job -WarningVariable warnings -WarningAction SilentlyContinue

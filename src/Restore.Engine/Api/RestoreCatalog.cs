@@ -61,7 +61,14 @@ internal sealed class RestoreCatalog
 
         if (record is not null)
         {
-            return RestoreInfo.FromRecord(record, location.Options, now);
+            var info = RestoreInfo.FromRecord(record, location.Options, now);
+            if (record.Warnings + record.Errors > 0)
+            {
+                // The messages by scope live in Velero's results file; a restore without warnings or errors needs no read.
+                info.SetResults(await TryReadResultsAsync(name, cancellationToken).ConfigureAwait(false));
+            }
+
+            return info;
         }
 
         var keys = await location.Store.ListKeysAsync(location.Layout.RestorePrefix(name), cancellationToken).ConfigureAwait(false);
@@ -70,18 +77,20 @@ internal sealed class RestoreCatalog
             return null;
         }
 
-        RestoreResults? results;
+        return RestoreInfo.WithoutRecord(name, await TryReadResultsAsync(name, cancellationToken).ConfigureAwait(false), location.Options);
+    }
+
+    /// <summary>The results file; null when missing or unreadable (it only adds detail, so it never fails the read).</summary>
+    private async Task<RestoreResults?> TryReadResultsAsync(string name, CancellationToken cancellationToken)
+    {
         try
         {
-            results = await records.ReadResultsAsync(name, cancellationToken).ConfigureAwait(false);
+            return await records.ReadResultsAsync(name, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is FormatException or JsonException or System.IO.InvalidDataException)
         {
-            // The results only supply counts here; an unreadable file leaves them at zero.
-            results = null;
+            return null;
         }
-
-        return RestoreInfo.WithoutRecord(name, results, location.Options);
     }
 
     /// <summary>

@@ -64,6 +64,21 @@ public sealed class RestoreInfo
     /// <summary>Error count.</summary>
     public int Errors { get; set; }
 
+    /// <summary>
+    /// The warnings grouped by scope (Velero, cluster, each namespace), from the restore's results file; also while it
+    /// runs. <see cref="RestoreMessages.Empty"/> when there are none.
+    /// </summary>
+    public RestoreMessages WarningMessages { get; set; } = RestoreMessages.Empty;
+
+    /// <summary>The errors grouped by scope (Velero, cluster, each namespace), from the restore's results file; also while it runs.</summary>
+    public RestoreMessages ErrorMessages { get; set; } = RestoreMessages.Empty;
+
+    /// <summary>Items done and planned per target namespace, cluster-scoped items first (empty name); empty for records without it.</summary>
+    public IReadOnlyList<RestoreNamespaceProgress> NamespaceProgress { get; set; } = Array.Empty<RestoreNamespaceProgress>();
+
+    /// <summary>Kubernetes API requests sent again after a transient failure (429, 5xx, dropped connection, timeout).</summary>
+    public int Retries { get; set; }
+
     /// <summary>Items finished so far (created, updated, skipped or failed), over all targets.</summary>
     public int ItemsRestored { get; set; }
 
@@ -223,6 +238,8 @@ public sealed class RestoreInfo
             ExcludedResources = spec?.ExcludedResources?.ToList() ?? new List<string>(),
             NamespaceMapping = new SortedDictionary<string, string>(spec?.NamespaceMapping ?? new Dictionary<string, string>(), StringComparer.Ordinal),
             Manifest = ManifestYaml.Write(record.ToJson()),
+            Retries = record.Retries,
+            NamespaceProgress = record.Namespaces.Select(p => new RestoreNamespaceProgress { Namespace = p.Key, ItemsDone = p.Value.Done, TotalItems = p.Value.Total }).ToList(),
         };
         SetOrigin(info, origin);
 
@@ -277,12 +294,20 @@ public sealed class RestoreInfo
             StatusNote = "This restore has no record, only Velero's files (log, results, resource list): a Velero server made it, "
                 + "or its record was lost. Get-RestoreLog and Get-RestoreItem still read it.",
         };
+        info.SetResults(results);
         SetOrigin(info, origin);
         return info;
     }
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    /// <summary>Takes the warnings and errors by scope from the results file; null leaves them empty.</summary>
+    internal void SetResults(RestoreResults? results)
+    {
+        WarningMessages = results is null ? RestoreMessages.Empty : RestoreMessages.From(results.Warnings);
+        ErrorMessages = results is null ? RestoreMessages.Empty : RestoreMessages.From(results.Errors);
+    }
 
     private static void SetOrigin(RestoreInfo info, StorageLocationOptions? origin)
     {

@@ -18,6 +18,9 @@ public sealed class RestoreItem
     /// <summary>The <see cref="Action"/> of an item that failed.</summary>
     public const string Failed = ItemRestoreAction.Failed;
 
+    /// <summary>The <see cref="Action"/> of an item whose create was in flight when the restore was canceled and whose fate the server could not tell.</summary>
+    public const string Unknown = ItemRestoreAction.Unknown;
+
     private FailureKind failure;
 
     /// <summary>The restore the item belongs to.</summary>

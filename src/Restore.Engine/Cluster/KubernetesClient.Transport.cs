@@ -143,6 +143,7 @@ internal partial class KubernetesClient
             }
 
             retries++;
+            Interlocked.Increment(ref retryCount);
             log.Debug(
                 "Retrying Kubernetes API call",
                 ("cluster", settings.DisplayName),

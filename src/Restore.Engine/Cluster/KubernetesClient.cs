@@ -77,6 +77,10 @@ internal partial class KubernetesClient : IDisposable
     private readonly string userAgent;
     private readonly X509Certificate2? clientCertificate;
     private int disposed;
+    private int retryCount;
+
+    /// <summary>Requests sent again after a transient failure (429, 5xx, a dropped connection, a timeout) since the client was made.</summary>
+    public int RetryCount => Volatile.Read(ref retryCount);
 
     /// <summary>Creates a client for a cluster.</summary>
     /// <param name="settings">Where and how to connect (see <see cref="KubeConfig.Load(string?, string?)"/>).</param>

@@ -32,6 +32,9 @@ internal sealed class ItemProgress
     /// <summary>The kind of the first error, which is what fails the item when it fails.</summary>
     public ItemFailure Failure { get; private set; }
 
+    /// <summary>Where the item's create was sent (set just before sending), so a canceled run can ask the server what became of it.</summary>
+    public (ApiResourceInfo Resource, string? Namespace)? CreateSent { get; set; }
+
     /// <summary>The first message wins: it is the one the user needs to read.</summary>
     public void Note(string text) => Message ??= text;
 
@@ -57,6 +60,10 @@ internal sealed partial class ClusterItemApplier
 {
     private const string ServiceAccounts = "serviceaccounts";
     private const string PortAllocated = "provided port is already allocated";
+
+    /// <summary>How long a canceled run may spend asking the server about one create that was in flight.</summary>
+    internal static readonly TimeSpan ReconcileTimeout = TimeSpan.FromSeconds(5);
+
     private static readonly TimeSpan MaxVolumeWait = TimeSpan.FromMinutes(10);
 
     private readonly RunState run;
@@ -130,7 +137,13 @@ internal sealed partial class ClusterItemApplier
         }
         catch (OperationCanceledException) when (runToken.IsCancellationRequested)
         {
-            // Canceled: the item is not finished and not counted; a rerun completes it.
+            // Canceled: the item is not finished and not counted (a rerun completes it), unless its create was sent,
+            // which the server may have committed: ask it, so the record holds what the cluster has.
+            if (progress.CreateSent is not null)
+            {
+                await ReconcileCanceledCreateAsync(item, progress).ConfigureAwait(false);
+            }
+
             return;
         }
         catch (Exception ex)
@@ -183,6 +196,7 @@ internal sealed partial class ClusterItemApplier
         JsonObject? created;
         try
         {
+            progress.CreateSent = (resource, ns);
             created = await Client.CreateAsync(resource, ns, item.TargetName, objectUtf8, restoreStatus, ct).ConfigureAwait(false);
         }
         catch (KubernetesAlreadyExistsException ex)
@@ -328,6 +342,56 @@ internal sealed partial class ClusterItemApplier
 
             await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The run was canceled after the item's create went out (docs/velero-compatibility.md#canceled-in-flight). A create
+    /// that was answered is Created; otherwise the server is asked, within <see cref="ReconcileTimeout"/> and whatever the
+    /// canceled run token says: an object carrying this restore's label is Created, no object (or one that was already
+    /// there) is left out as never restored, and no answer makes the item Unknown.
+    /// </summary>
+    private async Task ReconcileCanceledCreateAsync(PlannedItem item, ItemProgress progress)
+    {
+        if (progress.Action == ItemRestoreAction.Created)
+        {
+            progress.Note($"created; the restore was canceled before {item.ResourceId} was finished (status or readiness)");
+            Complete(item, progress);
+            return;
+        }
+
+        var (resource, ns) = progress.CreateSent!.Value;
+        JsonObject? live;
+        using (var bounded = new CancellationTokenSource(ReconcileTimeout))
+        {
+            try
+            {
+                live = await Client.TryGetAsync(resource, ns, item.TargetName, bounded.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is KubernetesApiException or OperationCanceledException)
+            {
+                var why = ex is KubernetesApiException api ? ApiText(api) : $"no answer within {Describe(ReconcileTimeout)}";
+                var text = $"unknown: the restore was canceled while {item.ResourceId} was being created, and the server could not be asked whether it was: {why}";
+                target.Log.Warning(text, ("namespace", item.TargetNamespace), ("resource", item.TargetGroupResource), ("name", item.TargetName));
+                run.Finish(target, item, ItemRestoreAction.Unknown, listed: false, text);
+                return;
+            }
+        }
+
+        if (live is not null && Label(live, RestoreLabels.RestoreName) == restoreLabel)
+        {
+            progress.Action = ItemRestoreAction.Created;
+            progress.Note($"created; the restore was canceled while the server was answering, and the server has {item.ResourceId}");
+            Complete(item, progress);
+            return;
+        }
+
+        target.Log.Info(
+            live is null
+                ? $"The restore was canceled before the server created {item.ResourceId}; it is not restored"
+                : $"The restore was canceled while creating {item.ResourceId}; the object there was not made by this restore",
+            ("namespace", item.TargetNamespace),
+            ("resource", item.TargetGroupResource),
+            ("name", item.TargetName));
     }
 
     private void Complete(PlannedItem item, ItemProgress progress)

@@ -163,6 +163,7 @@ internal sealed class ClusterTargetRun
 
         using (connection)
         {
+            target.RetryCount = () => connection.Client.RetryCount;
             await NoteIdentityAsync(connection, ct).ConfigureAwait(false);
             RestorePlanStream stream;
             try
@@ -209,6 +210,7 @@ internal sealed class ClusterTargetRun
                     }
 
                     outcomes++;
+                    Run.Planned(item);
                     yield return item;
                 }
             }

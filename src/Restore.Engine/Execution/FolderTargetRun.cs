@@ -68,6 +68,7 @@ internal sealed class FolderTargetRun
 
         var items = RunContext.OutcomeItems(plan);
         target.Total = items.Count;
+        Run.Planned(items);
         Run.Changed();
         context.TakePlanResults(target, plan);
         var layout = new FolderLayout(spec.Folder!, plan);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
@@ -71,6 +72,8 @@ internal sealed class RecordFlusher
     private Task loop = Task.CompletedTask;
     private int writtenVersion = -1;
     private int writtenLogVersion = -1;
+    private int writtenItemsVersion = -1;
+    private DateTime nextItemsWrite = DateTime.MinValue;
     private DateTime lastRecordWrite = DateTime.MinValue;
     private DateTime nextLogWrite = DateTime.MinValue;
     private bool failing;
@@ -131,6 +134,21 @@ internal sealed class RecordFlusher
                 writtenLogVersion = logVersion;
                 var pause = TimeSpan.FromTicks(Math.Max(timings.FlushInterval.Ticks, watch.Elapsed.Ticks * 10));
                 nextLogWrite = DateTime.UtcNow + pause - timings.FlushInterval;
+            }
+
+            // Item outcomes and results so far, so Get-RestoreItem and Get-Restore show what is done while the restore runs;
+            // spaced like the log, as both grow with the run.
+            var itemsVersion = state.Version;
+            if (itemsVersion != writtenItemsVersion && DateTime.UtcNow >= nextItemsWrite)
+            {
+                var watch = Stopwatch.StartNew();
+                var outcomes = state.Outcomes.ToList();
+                var results = state.MergedResults();
+                await WithTimeoutAsync(ct => store.WriteItemOutcomesAsync(state.Record.Name, outcomes, ct)).ConfigureAwait(false);
+                await WithTimeoutAsync(ct => store.WriteResultsAsync(state.Record.Name, results, ct)).ConfigureAwait(false);
+                writtenItemsVersion = itemsVersion;
+                var pause = TimeSpan.FromTicks(Math.Max(timings.FlushInterval.Ticks, watch.Elapsed.Ticks * 10));
+                nextItemsWrite = DateTime.UtcNow + pause - timings.FlushInterval;
             }
 
             if (failing)

@@ -43,7 +43,8 @@ internal sealed class RestoreRun
         cancellationToken.ThrowIfCancellationRequested();
 
         var record = NewRecord(request, prepared);
-        var restoreLog = new RestoreLogBuffer(record.Namespace, record.Name, log);
+        // Debug lines are kept: retries of API requests are logged at debug level, as Velero's own debug lines are.
+        var restoreLog = new RestoreLogBuffer(record.Namespace, record.Name, log, EngineLogLevel.Debug);
         var store = new RestoreRecordStore(recordObjectStore, location.Layout);
         if (!await store.TryClaimAsync(record, cancellationToken).ConfigureAwait(false))
         {

@@ -76,6 +76,21 @@ internal sealed class ResultSink
         prefix is null ? m : new ResultMessage(m.Bucket, m.Namespace, prefix + m.Text);
 }
 
+/// <summary>Items planned and done in one namespace, over all targets.</summary>
+internal sealed class NamespaceCounter
+{
+    private int done;
+    private int total;
+
+    public int Done => Volatile.Read(ref done);
+
+    public int Total => Volatile.Read(ref total);
+
+    public void AddDone() => Interlocked.Increment(ref done);
+
+    public void AddTotal() => Interlocked.Increment(ref total);
+}
+
 /// <summary>A log that adds one field (the target) to every entry, so the lines of parallel targets can be told apart.</summary>
 internal sealed class FieldLog : IEngineLog
 {
@@ -172,6 +187,9 @@ internal sealed class TargetState
     /// <summary>Set once the target stopped because the run was canceled or timed out.</summary>
     public bool Stopped { get; set; }
 
+    /// <summary>Requests the target's cluster client sent again after a transient failure; null before it connected (and for folders).</summary>
+    public Func<int>? RetryCount { get; set; }
+
     public int IncrementDone() => Interlocked.Increment(ref done);
 
     /// <summary>True at most every 100 ms (per target), so progress reports do not flood the caller.</summary>
@@ -190,6 +208,7 @@ internal sealed class TargetState
 internal sealed class RunState
 {
     private readonly ConcurrentQueue<RestoreItemOutcome> outcomes = new();
+    private readonly ConcurrentDictionary<string, NamespaceCounter> namespaces = new(StringComparer.Ordinal);
     private readonly IProgress<RunProgress>? progress;
     private readonly Action<RestoreItemOutcome>? onItem;
     private int version;
@@ -300,6 +319,7 @@ internal sealed class RunState
             Failure = action != ItemRestoreAction.Failed ? ItemFailure.None : failure == ItemFailure.None ? ItemFailure.Other : failure,
         };
         outcomes.Enqueue(outcome);
+        Namespace(item.TargetNamespace).AddDone();
         var done = target.IncrementDone();
         target.CurrentNamespace = item.TargetNamespace.Length > 0 ? item.TargetNamespace : target.CurrentNamespace;
         target.Log.Info(
@@ -328,6 +348,18 @@ internal sealed class RunState
         }
 
         Report(target, force: false, RestorePhase.InProgress);
+    }
+
+    /// <summary>Counts an item that will get an outcome in its namespace's total (per-namespace progress).</summary>
+    public void Planned(PlannedItem item) => Namespace(item.TargetNamespace).AddTotal();
+
+    /// <summary>Counts items that will get an outcome in their namespaces' totals.</summary>
+    public void Planned(IEnumerable<PlannedItem> items)
+    {
+        foreach (var item in items)
+        {
+            Planned(item);
+        }
     }
 
     /// <summary>Reports the target's progress (at most every 100 ms unless forced).</summary>
@@ -385,7 +417,14 @@ internal sealed class RunState
         Record.HooksFailed = Hooks.Failed;
         Record.ItemsRestored = done;
         Record.TotalItems = total;
+        Record.Retries = Targets.Sum(t => t.RetryCount?.Invoke() ?? 0);
+        foreach (var pair in namespaces)
+        {
+            Record.Namespaces[pair.Key] = new NamespaceProgress { Done = pair.Value.Done, Total = Math.Max(pair.Value.Done, pair.Value.Total) };
+        }
     }
+
+    private NamespaceCounter Namespace(string name) => namespaces.GetOrAdd(name, _ => new NamespaceCounter());
 
     /// <summary>All warnings and errors: restore-wide first, then each target's (prefixed with its name when there are several).</summary>
     public RestoreResults MergedResults()

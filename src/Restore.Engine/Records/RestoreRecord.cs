@@ -38,16 +38,31 @@ internal sealed class RestoreTargetStatus
     public string? FailureReason { get; set; }
 }
 
+/// <summary>Items done and planned in one namespace.</summary>
+internal sealed class NamespaceProgress
+{
+    /// <summary>Items finished (created, updated, skipped or failed).</summary>
+    public int Done { get; set; }
+
+    /// <summary>Items planned so far (grows while the plan is still being produced).</summary>
+    public int Total { get; set; }
+}
+
 /// <summary>
 /// Our record of a restore, stored as <c>restores/&lt;r&gt;/restore-&lt;r&gt;-record.json</c>. Velero never
 /// stores Restore objects in object storage (docs/velero-compatibility.md#restore-files), so this is our own extension: a velero.io/v1
-/// Restore object whose status carries Velero's fields plus per-target outcomes, a heartbeat and the
-/// cancel flag; our metadata (description, created-by, backup timestamp) rides in annotations.
+/// Restore object whose <c>spec</c> and <c>status</c> hold only Velero's fields, so it decodes strictly as Velero's
+/// type; everything of ours (description, created-by, backup timestamp, our spec fields, per-target outcomes, the
+/// heartbeat, the cancel flag, retries and per-namespace progress) rides in annotations
+/// (docs/velero-compatibility.md#restore-record-fields). Records written before keep reading.
 /// </summary>
 internal sealed class RestoreRecord
 {
     /// <summary>Annotation prefix for our own metadata.</summary>
     public const string AnnotationPrefix = "restore.powershell/";
+
+    /// <summary>The annotation holding our status fields (targets, heartbeat, cancel flag, retries, namespaces) as a JSON object.</summary>
+    public const string StatusAnnotation = AnnotationPrefix + "status";
 
     /// <summary>Restore name.</summary>
     public string Name { get; set; } = string.Empty;
@@ -124,6 +139,12 @@ internal sealed class RestoreRecord
     /// <summary>Per-target outcomes.</summary>
     public IList<RestoreTargetStatus> Targets { get; } = new List<RestoreTargetStatus>();
 
+    /// <summary>Kubernetes API requests that were sent again after a transient failure (all targets).</summary>
+    public int Retries { get; set; }
+
+    /// <summary>Items done and planned per target namespace (the empty name for cluster-scoped items), over all targets.</summary>
+    public IDictionary<string, NamespaceProgress> Namespaces { get; } = new SortedDictionary<string, NamespaceProgress>(StringComparer.Ordinal);
+
     /// <summary>The backup name from the spec.</summary>
     public string? BackupName => Spec["backupName"]?.GetValue<string>();
 
@@ -149,10 +170,10 @@ internal sealed class RestoreRecord
         AddIfSet(annotations, AnnotationPrefix + "description", Description);
         AddIfSet(annotations, AnnotationPrefix + "created-by", CreatedBy);
         AddIfSet(annotations, AnnotationPrefix + "backup-timestamp", BackupTimestamp is null ? null : Time(BackupTimestamp.Value));
-        if (annotations.Count > 0)
-        {
-            metadata["annotations"] = annotations;
-        }
+        var (veleroSpec, ourSpec) = RestoreSpecExtensions.Split(Spec);
+        AddIfSet(annotations, RestoreSpecExtensions.SpecAnnotation, ourSpec?.ToJsonString());
+        annotations[StatusAnnotation] = OurStatus().ToJsonString();
+        metadata["annotations"] = annotations;
 
         var status = new JsonObject { ["phase"] = Phase };
         if (ValidationErrors.Count > 0)
@@ -180,12 +201,31 @@ internal sealed class RestoreRecord
             status["hookStatus"] = new JsonObject { ["hooksAttempted"] = HooksAttempted, ["hooksFailed"] = HooksFailed };
         }
 
+        return new JsonObject
+        {
+            ["apiVersion"] = "velero.io/v1",
+            ["kind"] = "Restore",
+            ["metadata"] = metadata,
+            ["spec"] = veleroSpec,
+            ["status"] = status,
+        };
+    }
+
+    /// <summary>Our status fields, kept out of Velero's status.</summary>
+    private JsonObject OurStatus()
+    {
+        var status = new JsonObject();
         if (Canceled)
         {
             status["canceled"] = true;
         }
 
         AddIfSet(status, "lastUpdateTimestamp", LastUpdateTimestamp is null ? null : Time(LastUpdateTimestamp.Value));
+        if (Retries > 0)
+        {
+            status["retries"] = Retries;
+        }
+
         var targets = new JsonArray();
         foreach (var t in Targets)
         {
@@ -205,15 +245,19 @@ internal sealed class RestoreRecord
         }
 
         status["targets"] = targets;
-
-        return new JsonObject
+        if (Namespaces.Count > 0)
         {
-            ["apiVersion"] = "velero.io/v1",
-            ["kind"] = "Restore",
-            ["metadata"] = metadata,
-            ["spec"] = Spec.DeepClone(),
-            ["status"] = status,
-        };
+            // A list, not a map: cluster-scoped items have the empty name, which ConvertFrom-Json refuses as a key.
+            var namespaces = new JsonArray();
+            foreach (var pair in Namespaces)
+            {
+                namespaces.Add(new JsonObject { ["namespace"] = pair.Key, ["done"] = pair.Value.Done, ["total"] = pair.Value.Total });
+            }
+
+            status["namespaces"] = namespaces;
+        }
+
+        return status;
     }
 
     /// <summary>Reads a record; throws <see cref="FormatException"/> when it is not a Restore object.</summary>
@@ -227,6 +271,11 @@ internal sealed class RestoreRecord
         var metadata = json["metadata"] as JsonObject ?? new JsonObject();
         var status = json["status"] as JsonObject ?? new JsonObject();
         var annotations = metadata["annotations"] as JsonObject;
+
+        // Our fields sit in annotations; a record written before kept them in spec and status, which still read.
+        var spec = json["spec"] as JsonObject is { } givenSpec ? givenSpec.DeepClone().AsObject() : new JsonObject();
+        RestoreSpecExtensions.MergeInto(spec, (string?)annotations?[RestoreSpecExtensions.SpecAnnotation]);
+        var ours = RestoreSpecExtensions.ParseObject((string?)annotations?[StatusAnnotation], StatusAnnotation) ?? status;
         var record = new RestoreRecord
         {
             Name = (string?)metadata["name"] ?? string.Empty,
@@ -236,7 +285,7 @@ internal sealed class RestoreRecord
             Description = (string?)annotations?[AnnotationPrefix + "description"],
             CreatedBy = (string?)annotations?[AnnotationPrefix + "created-by"],
             BackupTimestamp = ParseTime((string?)annotations?[AnnotationPrefix + "backup-timestamp"]),
-            Spec = json["spec"] as JsonObject is { } spec ? spec.DeepClone().AsObject() : new JsonObject(),
+            Spec = spec,
             Phase = (string?)status["phase"] ?? RestorePhase.New,
             FailureReason = (string?)status["failureReason"],
             Warnings = (int?)status["warnings"] ?? 0,
@@ -245,10 +294,11 @@ internal sealed class RestoreRecord
             CompletionTimestamp = ParseTime((string?)status["completionTimestamp"]),
             TotalItems = (int?)status["progress"]?["totalItems"] ?? 0,
             ItemsRestored = (int?)status["progress"]?["itemsRestored"] ?? 0,
-            Canceled = (bool?)status["canceled"] ?? false,
+            Canceled = (bool?)ours["canceled"] ?? (bool?)status["canceled"] ?? false,
             HooksAttempted = (int?)status["hookStatus"]?["hooksAttempted"] ?? 0,
             HooksFailed = (int?)status["hookStatus"]?["hooksFailed"] ?? 0,
-            LastUpdateTimestamp = ParseTime((string?)status["lastUpdateTimestamp"]),
+            LastUpdateTimestamp = ParseTime((string?)ours["lastUpdateTimestamp"] ?? (string?)status["lastUpdateTimestamp"]),
+            Retries = (int?)ours["retries"] ?? 0,
         };
 
         if (metadata["labels"] is JsonObject labels)
@@ -267,7 +317,15 @@ internal sealed class RestoreRecord
             }
         }
 
-        if (status["targets"] is JsonArray targets)
+        if (ours["namespaces"] is JsonArray namespaces)
+        {
+            foreach (var entry in namespaces.OfType<JsonObject>())
+            {
+                record.Namespaces[(string?)entry["namespace"] ?? string.Empty] = new NamespaceProgress { Done = (int?)entry["done"] ?? 0, Total = (int?)entry["total"] ?? 0 };
+            }
+        }
+
+        if ((ours["targets"] ?? status["targets"]) is JsonArray targets)
         {
             foreach (var t in targets.OfType<JsonObject>())
             {

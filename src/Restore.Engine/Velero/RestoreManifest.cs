@@ -157,7 +157,15 @@ internal sealed class RestoreManifest
             manifest.Annotations = RestoreSpecJson.Map(meta["annotations"], "metadata.annotations");
         }
 
-        manifest.Spec = RestoreSpecJson.ReadSpec(root["spec"] as JsonObject);
+        // Our own spec fields may ride in an annotation (a record we wrote, docs/velero-compatibility.md#restore-record-fields).
+        var spec = root["spec"] is JsonObject given ? (JsonObject)given.DeepClone() : new JsonObject();
+        if (manifest.Annotations is { } annotations && annotations.TryGetValue(RestoreSpecExtensions.SpecAnnotation, out var ours))
+        {
+            RestoreSpecExtensions.MergeInto(spec, ours);
+            annotations.Remove(RestoreSpecExtensions.SpecAnnotation);
+        }
+
+        manifest.Spec = RestoreSpecJson.ReadSpec(spec);
         manifest.Status = root["status"] is JsonObject status ? RestoreSpecJson.ReadStatus(status) : null;
         return manifest;
     }

@@ -23,6 +23,12 @@ internal static class ItemRestoreAction
     /// <summary>The item raised an error and could not be restored.</summary>
     public const string Failed = "Failed";
 
+    /// <summary>
+    /// Ours, never in Velero's resource list: the run was canceled while the item's create was on its way and the server
+    /// could not be asked afterwards whether it was committed.
+    /// </summary>
+    public const string Unknown = "Unknown";
+
     /// <summary>Every action, in the order above.</summary>
     public static IReadOnlyList<string> All { get; } = new[] { Created, Updated, Skipped, Failed };
 }
@@ -70,6 +76,7 @@ internal sealed class RestoredResourceList
         ItemRestoreAction.Created => "created",
         ItemRestoreAction.Updated => "updated",
         ItemRestoreAction.Skipped => "skipped",
+        ItemRestoreAction.Unknown => "unknown",
         _ => "failed",
     };
 
@@ -117,6 +124,7 @@ internal sealed class RestoredResourceList
             case "updated": action = ItemRestoreAction.Updated; break;
             case "skipped": action = ItemRestoreAction.Skipped; break;
             case "failed": action = ItemRestoreAction.Failed; break;
+            case "unknown": action = ItemRestoreAction.Unknown; break;
             default: return false;
         }
 

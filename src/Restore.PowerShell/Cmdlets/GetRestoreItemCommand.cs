@@ -23,10 +23,10 @@ public sealed class GetRestoreItemCommand : RestoreRecordCmdletBase
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = System.Array.Empty<string>();
 
-    /// <summary>Only items with these outcomes: Created, Updated, Skipped, Failed.</summary>
+    /// <summary>Only items with these outcomes: Created, Updated, Skipped, Failed, Unknown.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    [ValidateSet(RestoreItem.Created, RestoreItem.Updated, RestoreItem.Skipped, RestoreItem.Failed)]
+    [ValidateSet(RestoreItem.Created, RestoreItem.Updated, RestoreItem.Skipped, RestoreItem.Failed, RestoreItem.Unknown)]
     public string[]? Action { get; set; }
 
     /// <summary>Only items in these target namespaces; wildcards allowed. Cluster-scoped items are left out when given.</summary>
