@@ -64,6 +64,10 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
         }
     }
 
+    /// <summary>True when a storage location is given (-StorageLocation or the environment variable).</summary>
+    protected bool HasStorageLocation =>
+        !string.IsNullOrWhiteSpace(StorageLocation) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(StorageLocationVariable));
+
     /// <summary>An engine log that writes warnings to the warning stream and the rest to verbose and debug, from any thread.</summary>
     protected ILogSink EngineLog => engineLog ??= new PostingLog(this);
 
