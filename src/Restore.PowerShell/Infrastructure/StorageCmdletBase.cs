@@ -25,8 +25,8 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     /// The backup storage location: a folder (the one holding <c>backups/</c>) or <c>s3://bucket[/prefix]</c>.
     /// Default: the environment variable RESTORE_STORAGE_LOCATION.
     /// </summary>
+    // No ValidateNotNullOrEmpty: restores read from clusters (Get-Restore -Context) pipe an empty location, which means "not given".
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
     public string? StorageLocation { get; set; }
 
     /// <summary>S3 region (the signing region for S3-compatible stores).</summary>

@@ -36,7 +36,7 @@ internal sealed class ServerRestoreSession : IDisposable
     public IReadOnlyList<ServerRestoreTarget> Targets { get; }
 
     /// <summary>How often <see cref="FollowAsync"/> reads the Restore objects.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>True when every target has reached a terminal phase.</summary>
     public bool IsDone => Targets.All(t => t.IsTerminal);
