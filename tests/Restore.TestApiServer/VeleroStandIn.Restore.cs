@@ -83,7 +83,8 @@ public sealed partial class VeleroStandIn
             }
 
             var errorsByNamespace = new JsonObject();
-            var failedTarget = outcome == "PartiallyFailed" ? items.Select(i => i.Target).FirstOrDefault(t => t.Contains('/', StringComparison.Ordinal)) : null;
+            var failedIndex = outcome == "PartiallyFailed" ? items.FindIndex(i => i.Target.Contains('/', StringComparison.Ordinal)) : -1;
+            var failedTarget = failedIndex < 0 ? null : items[failedIndex].Target;
             if (failedTarget is not null)
             {
                 var ns = failedTarget.Split('/')[0];
@@ -106,14 +107,15 @@ public sealed partial class VeleroStandIn
                 ["warnings"] = new JsonObject(),
             };
             var resourceList = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
-            foreach (var (kindKey, target) in items)
+            for (var i = 0; i < items.Count; i++)
             {
+                var (kindKey, target) = items[i];
                 if (!resourceList.TryGetValue(kindKey, out var list))
                 {
                     resourceList[kindKey] = list = new List<string>();
                 }
 
-                list.Add(target + (target == failedTarget ? "(failed)" : "(created)"));
+                list.Add(target + (i == failedIndex ? "(failed)" : "(created)"));
             }
 
             var listJson = new JsonObject();

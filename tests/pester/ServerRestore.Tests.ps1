@@ -167,12 +167,27 @@ Describe 'New-Restore -Server' -Skip:$noKubectl {
             (Get-Restore fleet -Context east-token, west-token -KubeConfig $kubeConfig).Cluster | Should -Be 'east-token, west-token'
         }
 
-        It 'reports each cluster''s outcome: one PartiallyFailed, one Completed' {
-            $restore = New-Restore -Server -Name fleet-mixed -Context east-token, west-token -Backup @{ 'east-token' = 'sample'; 'west-token' = $westBackup } -Label @{ 'velero-standin.test/outcome' = 'PartiallyFailed' } @common -ErrorVariable failures -ErrorAction SilentlyContinue
+        It 'reports each cluster''s outcome: Completed in one, Failed in the other (its backup has no tarball)' {
+            $broken = Add-ScheduledCopyOfSample -StorageLocation $westStore -Schedule broken -Started ([datetime]'2026-01-04T00:00:00Z')
+            Remove-Item -LiteralPath (Join-Path $westStore "backups/$broken/$broken.tar.gz")
+            Sync-Backup west $westStore $broken
+
+            $restore = New-Restore -Server -Name fleet-mixed -Context east-token, west-token -Backup @{ 'east-token' = 'sample'; 'west-token' = $broken } @common -ErrorVariable failures -ErrorAction SilentlyContinue
 
             $restore.Phase | Should -Be 'PartiallyFailed'
+            @($restore.Targets.Phase) | Should -Be @('Completed', 'Failed')
+            $restore.Targets[1].FailureReason | Should -Match 'error downloading backup'
+            @($failures.FullyQualifiedErrorId) | Should -Contain 'NewRestoreTargetFailed,Restore.PowerShell.Cmdlets.NewRestoreCommand'
             @($failures.FullyQualifiedErrorId) | Should -Contain 'NewRestorePartiallyFailed,Restore.PowerShell.Cmdlets.NewRestoreCommand'
-            @(Get-RestoreItem fleet-mixed -StorageLocation $store | Where-Object Action -EQ 'Failed').Count | Should -Be 1
+        }
+
+        It 'ends PartiallyFailed when Velero reports an item error, and Get-RestoreItem shows that item' {
+            $restore = New-Restore sample -Server -Name partial -Context east-token -Label @{ 'velero-standin.test/outcome' = 'PartiallyFailed' } @common -ErrorVariable failures -ErrorAction SilentlyContinue
+
+            $restore.Phase | Should -Be 'PartiallyFailed'
+            $restore.Errors | Should -Be 1
+            @($failures.FullyQualifiedErrorId) | Should -Contain 'NewRestorePartiallyFailed,Restore.PowerShell.Cmdlets.NewRestoreCommand'
+            @(Get-RestoreItem partial -StorageLocation $store -Action Failed).Count | Should -Be 1
         }
 
         It 'starts nowhere when one cluster fails its checks' {
