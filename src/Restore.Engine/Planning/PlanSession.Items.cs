@@ -64,7 +64,7 @@ internal sealed partial class PlanSession
 
         if (mustHave)
         {
-            item.AddNote($"{gr} items hold volume data that only Velero's server-side data movers can restore");
+            item.AddNote($"{gr} items hold volume data that only Velero's server-side data movers can restore: New-Restore -Server lets the cluster's Velero restore it");
             Skip(item, "cannot restore data client-side", recorded: true, tier);
             return;
         }
