@@ -147,7 +147,11 @@ public sealed class GetRestoreCommand : RestoreRecordCmdletBase
         var where = HasStorageLocation ? $"{StorageLocation ?? Environment.GetEnvironmentVariable(StorageLocationVariable)} or the Velero namespace of {string.Join(", ", contexts)}" : $"the Velero namespace of {string.Join(", ", contexts)}";
         foreach (var missing in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p) && !restores.Any(r => string.Equals(r.Name, p, StringComparison.OrdinalIgnoreCase))))
         {
-            WriteError(NotFoundRecord(missing, where));
+            WriteError(new ErrorRecord(
+                new ItemNotFoundException($"No restore named '{missing}' in {where}."),
+                ErrorIdPrefix + "RestoreNotFound",
+                ErrorCategory.ObjectNotFound,
+                missing));
         }
 
         WriteVerbose($"{restores.Count} restore(s) read ({fromClusters.Count} from clusters).");
