@@ -31,6 +31,10 @@ public sealed class CommandLine
           --crd-establish-ms <n>         delay before a new CRD is Established
           --seed <n>                     random seed for fault rates
           --velero-crds                  preinstall the velero.io CRDs
+          --velero-standin               run the Velero stand-in: Velero's real CRDs, namespace velero, a restore
+                                         controller that runs Restores and writes Velero's files (VeleroStandIn.cs)
+          --velero-folder-root <dir>     stand-in: BSLs without config.s3Url live in <dir>/<bucket>/<prefix>
+          --velero-item-delay-ms <n>     stand-in: time per restored item (default 20)
           --snapshot-crds                preinstall the snapshot.storage.k8s.io CRDs
           --no-defaults                  no default namespaces, kubernetes service or default service accounts
           --anonymous                    requests without credentials run as system:anonymous (else 401)
@@ -86,6 +90,9 @@ public sealed class CommandLine
 
     /// <summary>Random seed.</summary>
     public int? Seed { get; private set; }
+
+    /// <summary>The Velero stand-in's settings when --velero-standin was given; else null.</summary>
+    public VeleroStandInOptions? VeleroStandIn { get; private set; }
 
     /// <summary>Parses arguments; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public static CommandLine Parse(IReadOnlyList<string> args)
@@ -178,6 +185,15 @@ public sealed class CommandLine
                     break;
                 case "--velero-crds":
                     result.Options.InstallVeleroCrds = true;
+                    break;
+                case "--velero-standin":
+                    result.VeleroStandIn ??= new VeleroStandInOptions();
+                    break;
+                case "--velero-folder-root":
+                    (result.VeleroStandIn ??= new VeleroStandInOptions()).FolderRoot = Value();
+                    break;
+                case "--velero-item-delay-ms":
+                    (result.VeleroStandIn ??= new VeleroStandInOptions()).ItemDelay = TimeSpan.FromMilliseconds(Int(arg, Value()));
                     break;
                 case "--snapshot-crds":
                     result.Options.InstallVolumeSnapshotCrds = true;

@@ -42,6 +42,7 @@ public static class Program
 
         await using var server = await TestApiServer.StartAsync(settings.Options, stop.Token).ConfigureAwait(false);
         settings.ApplyTo(server.Knobs);
+        await using var standIn = settings.VeleroStandIn is { } standInOptions ? VeleroStandIn.Start(server, standInOptions) : null;
         if (settings.KubeconfigPath is not null)
         {
             server.WriteKubeconfig(settings.KubeconfigPath, settings.Context, settings.Namespace);
@@ -51,6 +52,11 @@ public static class Program
         if (settings.KubeconfigPath is not null)
         {
             Console.WriteLine($"Kubeconfig: {settings.KubeconfigPath} (contexts {server.ContextName(KubeconfigAuth.Token)}, {server.ContextName(KubeconfigAuth.ClientCertificate)})");
+        }
+
+        if (standIn is not null)
+        {
+            Console.WriteLine($"Velero stand-in watching namespace {settings.VeleroStandIn!.Namespace}");
         }
 
         Console.WriteLine("Press Ctrl+C to stop.");

@@ -55,7 +55,7 @@ internal sealed class PodVolumeRestoreAction : IRestoreItemAction
             var uploader = backedUp.UploaderType.Length > 0 ? $", uploader {backedUp.UploaderType}" : string.Empty;
             context.AddWarning(
                 $"volume data not restored for pod {context.SourceNamespace}/{podName} volume \"{backedUp.Volume}\": " +
-                $"backup method PodVolumeBackup (file-system backup{uploader}) needs Velero's node agent; the volume starts empty");
+                $"backup method PodVolumeBackup (file-system backup{uploader}) needs Velero's node agent; the volume starts empty (New-Restore -Server lets the cluster's Velero restore it)");
         }
 
         return RestoreItemActionResult.Continue;

@@ -126,4 +126,25 @@ public enum FailureKind
 
     /// <summary>The backup could not be read, so nothing could be restored into a target.</summary>
     BackupUnreadable,
+
+    /// <summary>-Server: a parameter only the client implements was given (the message names every one).</summary>
+    ClientOnlyParameter,
+
+    /// <summary>-Server: the cluster has no Velero (its velero.io CRDs or its namespace are missing).</summary>
+    VeleroNotInstalled,
+
+    /// <summary>-Server: the cluster's Velero does not know the backup (no synced Backup object).</summary>
+    BackupNotSynced,
+
+    /// <summary>-Server: the backup's BackupStorageLocation is missing or points elsewhere than -StorageLocation.</summary>
+    StorageLocationMismatch,
+
+    /// <summary>-Server: the backup's BackupStorageLocation is Unavailable, so Velero would refuse the restore.</summary>
+    StorageLocationUnavailable,
+
+    /// <summary>-Server: Velero's plugin ConfigMap for a mapping already exists (Velero reads only one per plugin).</summary>
+    PluginConfigConflict,
+
+    /// <summary>-Server: the Velero server refused the restore (FailedValidation); the message has Velero's reasons.</summary>
+    ServerValidationFailed,
 }

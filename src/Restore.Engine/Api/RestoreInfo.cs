@@ -14,7 +14,7 @@ namespace Restore.Engine.Api;
 /// storage location it was read from so that it pipes into Get-RestoreItem, Get-RestoreLog and Remove-Restore.
 /// Times are UTC.
 /// </summary>
-public sealed class RestoreInfo
+public sealed partial class RestoreInfo
 {
     /// <summary>
     /// How long a non-terminal record may go without a heartbeat (<see cref="LastUpdateTimestamp"/>) before the run
@@ -51,6 +51,9 @@ public sealed class RestoreInfo
 
     /// <summary>True when the record is not terminal and its heartbeat is fresh: a run is writing it now.</summary>
     public bool IsRunning { get; set; }
+
+    /// <summary>Where the restore ran: <see cref="Client"/> (this module applied the items) or <see cref="Server"/> (the cluster's Velero server did).</summary>
+    public string RanOn { get; set; } = Client;
 
     /// <summary>True when the restore has our record; false for folders a Velero server wrote (only log, results, resource list).</summary>
     public bool HasRecord { get; set; }
@@ -289,6 +292,7 @@ public sealed class RestoreInfo
         {
             Name = name ?? throw new ArgumentNullException(nameof(name)),
             Status = UnknownStatus,
+            RanOn = Server,
             Warnings = results?.Warnings.Count ?? 0,
             Errors = results?.Errors.Count ?? 0,
             StatusNote = "This restore has no record, only Velero's files (log, results, resource list): a Velero server made it, "

@@ -66,7 +66,7 @@ internal sealed partial class PlanSession
         // VolumeSnapshotContents go on to their action, which pre-provisions them from the snapshot handle (docs/velero-compatibility.md#csi-snapshots).
         if (mustHave && gr != VolumeSnapshotContentsResource)
         {
-            item.AddNote($"{gr} items hold volume data that only Velero's server-side data movers can restore");
+            item.AddNote($"{gr} items hold volume data that only Velero's server-side data movers can restore: New-Restore -Server lets the cluster's Velero restore it");
             Skip(item, "cannot restore data client-side", recorded: true, tier);
             return;
         }

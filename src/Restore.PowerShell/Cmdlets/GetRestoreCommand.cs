@@ -74,6 +74,23 @@ public sealed class GetRestoreCommand : RestoreRecordCmdletBase
     [ValidateNotNull]
     public BackupInfo[]? InputObject { get; set; }
 
+    /// <summary>Also list the Restore objects in these kube contexts' Velero namespaces, with their live phase and progress (restores through the Velero server).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(KubeContextCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[]? Context { get; set; }
+
+    /// <summary>With -Context: the kubeconfig file. Default: $env:KUBECONFIG, then ~/.kube/config.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KubeConfig { get; set; }
+
+    /// <summary>With -Context: the namespace Velero runs in.</summary>
+    [Parameter]
+    [PSDefaultValue(Value = "velero")]
+    [ValidateNotNullOrEmpty]
+    public string? VeleroNamespace { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -86,6 +103,12 @@ public sealed class GetRestoreCommand : RestoreRecordCmdletBase
             filter = restore => restore.Backup is { } backup && names.Contains(backup) && byOtherFilters(restore);
         }
 
+        if (Context is { Length: > 0 })
+        {
+            ProcessWithClusters(patterns, filter);
+            return;
+        }
+
         IReadOnlyList<RestoreInfo> restores = Array.Empty<RestoreInfo>();
         RunWithEngine(async (engine, token) =>
         {
@@ -94,6 +117,44 @@ public sealed class GetRestoreCommand : RestoreRecordCmdletBase
         });
 
         WriteVerbose($"{restores.Count} restore(s) read.");
+        foreach (var restore in RestoreFilter.Sort(restores.Where(filter)))
+        {
+            WriteObject(restore);
+        }
+    }
+
+    /// <summary>
+    /// Get-Restore -Context: the Restore objects in the clusters (live), then, when a storage location is given, the
+    /// restores recorded there that the clusters do not have (a cluster's restore wins: it is the live one).
+    /// </summary>
+    private void ProcessWithClusters(string[] patterns, Func<RestoreInfo, bool> filter)
+    {
+        var kubeConfig = KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig);
+        var contexts = Context!;
+        var fromClusters = RunEngine(token => ServerRestoreQuery.ListAsync(kubeConfig, contexts, VeleroNamespace, patterns, p => Post(() => WriteError(FailureRecord(p, p.Subject))), token));
+        var restores = fromClusters.ToList();
+        var found = new HashSet<string>(restores.Select(r => r.Name), StringComparer.OrdinalIgnoreCase);
+        if (HasStorageLocation)
+        {
+            RunWithEngine(async (engine, token) =>
+            {
+                var all = await engine.ListRestoreNamesAsync(token).ConfigureAwait(false);
+                var names = SelectNames(all, patterns, _ => { }).Where(n => !found.Contains(n)).ToList();
+                restores.AddRange(await engine.GetRestoresAsync(names, problem => Post(() => WriteError(InvalidRecord(problem))), token).ConfigureAwait(false));
+            });
+        }
+
+        var where = HasStorageLocation ? $"{StorageLocation ?? Environment.GetEnvironmentVariable(StorageLocationVariable)} or the Velero namespace of {string.Join(", ", contexts)}" : $"the Velero namespace of {string.Join(", ", contexts)}";
+        foreach (var missing in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p) && !restores.Any(r => string.Equals(r.Name, p, StringComparison.OrdinalIgnoreCase))))
+        {
+            WriteError(new ErrorRecord(
+                new ItemNotFoundException($"No restore named '{missing}' in {where}."),
+                ErrorIdPrefix + "RestoreNotFound",
+                ErrorCategory.ObjectNotFound,
+                missing));
+        }
+
+        WriteVerbose($"{restores.Count} restore(s) read ({fromClusters.Count} from clusters).");
         foreach (var restore in RestoreFilter.Sort(restores.Where(filter)))
         {
             WriteObject(restore);

@@ -29,7 +29,7 @@ public sealed class GetRestorePlanCommand : RestoreSpecCmdletBase
                 return await engine.PlanAsync(parameters, token).ConfigureAwait(false);
             });
         }
-        catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
+        catch (Exception ex) when (RestoreErrorRecord(ex, BackupName ?? Schedule ?? Manifest) is { } record)
         {
             ThrowTerminatingError(record);
             return;

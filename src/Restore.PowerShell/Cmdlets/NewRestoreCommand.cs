@@ -71,9 +71,43 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
+    /// <summary>Let the Velero server in each cluster run the restore: create a velero.io/v1 Restore there and follow it.</summary>
+    [Parameter]
+    public SwitchParameter Server { get; set; }
+
+    /// <summary>With -Server: the namespace Velero runs in.</summary>
+    [Parameter]
+    [PSDefaultValue(Value = "velero")]
+    [ValidateNotNullOrEmpty]
+    public string? VeleroNamespace { get; set; }
+
+    /// <summary>With -Server: return once the Restore objects are created, without waiting for them to end.</summary>
+    [Parameter]
+    public SwitchParameter NoWait { get; set; }
+
+    private ServerRestoreRunner? following;
+
+    /// <inheritdoc />
+    protected override bool AcceptsBackupPerContext => Server.IsPresent;
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (Server.IsPresent)
+        {
+            ProcessServerRestore();
+            return;
+        }
+
+        foreach (var serverOnly in new[] { nameof(VeleroNamespace), nameof(NoWait) }.Where(MyInvocation.BoundParameters.ContainsKey))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new PSArgumentException($"-{serverOnly} applies only to restores through the Velero server: add -Server, or leave -{serverOnly} out."),
+                ErrorIdPrefix + "InvalidArgument",
+                ErrorCategory.InvalidArgument,
+                serverOnly));
+        }
+
         var parameters = NewRestoreParameters();
         ValidateParameters(parameters);
         var engine = OpenEngine();
@@ -88,7 +122,7 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
                 return await engine.DescribeAsync(parameters, token).ConfigureAwait(false);
             });
         }
-        catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
+        catch (Exception ex) when (RestoreErrorRecord(ex, BackupName ?? Schedule ?? Manifest) is { } record)
         {
             ThrowTerminatingError(record);
             return;
@@ -113,7 +147,87 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
             // Once started, only Ctrl+C (or -Timeout) stops the restore; a write that throws is rethrown after it ended.
             RunEngine(token => runner.RunAsync(engine, parameters, preview.BackupName, token), finishOnWriteFailure: true);
         }
-        catch (Exception ex) when (RestoreErrorRecord(ex, Backup ?? Schedule ?? Manifest) is { } record)
+        catch (Exception ex) when (RestoreErrorRecord(ex, BackupName ?? Schedule ?? Manifest) is { } record)
+        {
+            ThrowTerminatingError(record);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void StopProcessing()
+    {
+        if (following?.Following is { } name)
+        {
+            try
+            {
+                // The pipeline takes no more writes once it stops; the host still shows this line.
+                Host.UI.WriteWarningLine(ServerRestoreRunner.StoppedNote(name, following.Clusters ?? "the cluster"));
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException or NotImplementedException or InvalidOperationException or System.IO.IOException)
+            {
+                // A host without a console: Get-Restore -Context still shows the restore.
+            }
+        }
+
+        base.StopProcessing();
+    }
+
+    /// <summary>New-Restore -Server: Velero runs the restore; this command creates the Restore objects and follows them.</summary>
+    private void ProcessServerRestore()
+    {
+        var parameters = NewRestoreParameters();
+        var request = new ServerRestoreRequest
+        {
+            Parameters = parameters,
+            VeleroNamespace = VeleroNamespace ?? "velero",
+            BackupByContext = BackupByContext,
+            StorageLocation = HasStorageLocation ? ResolveStorageSettings() : null,
+        };
+
+        ServerRestorePreview preview;
+        try
+        {
+            preview = VeleroServer.Describe(request);
+        }
+        catch (RestoreEngineException ex)
+        {
+            ThrowTerminatingError(RestoreErrorRecord(ex, BackupName ?? Schedule ?? Manifest)!);
+            return;
+        }
+
+        parameters.Name = preview.RestoreName;
+        var approved = preview.Contexts.Where((context, i) => ShouldProcess(preview.Lines[i], preview.Lines[i] + "?", "New-Restore")).ToList();
+        if (approved.Count == 0)
+        {
+            return;
+        }
+
+        parameters.Context = approved;
+        if (AsJob.IsPresent)
+        {
+            var job = new RestoreJob(MyInvocation.Line, parameters.Name ?? "New-Restore");
+            var prefix = ErrorIdPrefix;
+            var noWait = NoWait.IsPresent;
+            job.Start(
+                async token =>
+                {
+                    var runner = new ServerRestoreRunner(job, prefix);
+                    await runner.RunAsync(request, noWait, token).ConfigureAwait(false);
+                    return runner.Failure;
+                },
+                ex => (ex is RestoreEngineException failure ? FailureErrors.Record(failure, prefix, failure.Subject ?? failure.Parameter) : null)
+                    ?? new ErrorRecord(ex, prefix + "Failed", ErrorCategory.NotSpecified, parameters.Name));
+            JobRepository.Add(job);
+            WriteObject(job);
+            return;
+        }
+
+        following = new ServerRestoreRunner(new PipelineStreams(this), ErrorIdPrefix);
+        try
+        {
+            RunEngine(token => following.RunAsync(request, NoWait.IsPresent, token), finishOnWriteFailure: true);
+        }
+        catch (Exception ex) when (RestoreErrorRecord(ex, BackupName ?? Schedule ?? Manifest) is { } record)
         {
             ThrowTerminatingError(record);
         }
@@ -166,7 +280,7 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
     {
         var job = new RestoreJob(MyInvocation.Line, parameters.Name ?? "New-Restore");
         var prefix = ErrorIdPrefix;
-        var target = Backup ?? Schedule ?? Manifest;
+        var target = BackupName ?? Schedule ?? Manifest;
         job.Start(
             async token =>
             {

@@ -60,6 +60,15 @@ internal static class FailureErrors
         [FailureKind.TargetConfigurationInvalid] = ("TargetConfigurationInvalid", ErrorCategory.InvalidData),
         [FailureKind.ClusterStateUnreadable] = ("ClusterStateUnreadable", ErrorCategory.ReadError),
         [FailureKind.BackupUnreadable] = ("BackupUnreadable", ErrorCategory.ReadError),
+
+        // Restores through the cluster's Velero server (-Server).
+        [FailureKind.ClientOnlyParameter] = ("ClientOnlyParameter", ErrorCategory.InvalidArgument),
+        [FailureKind.VeleroNotInstalled] = ("VeleroNotInstalled", ErrorCategory.NotInstalled),
+        [FailureKind.BackupNotSynced] = ("BackupNotSynced", ErrorCategory.ObjectNotFound),
+        [FailureKind.StorageLocationMismatch] = ("StorageLocationMismatch", ErrorCategory.InvalidArgument),
+        [FailureKind.StorageLocationUnavailable] = ("StorageLocationUnavailable", ErrorCategory.ResourceUnavailable),
+        [FailureKind.PluginConfigConflict] = ("PluginConfigConflict", ErrorCategory.ResourceExists),
+        [FailureKind.ServerValidationFailed] = ("FailedValidation", ErrorCategory.InvalidData),
     };
 
     /// <summary>The row of <paramref name="kind"/>; <c>Failed</c> and NotSpecified for a kind without one.</summary>

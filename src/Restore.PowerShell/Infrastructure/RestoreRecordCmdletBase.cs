@@ -84,7 +84,8 @@ public abstract class RestoreRecordCmdletBase : StorageCmdletBase
     /// <summary>The error for a restore name that does not exist in the location.</summary>
     protected ErrorRecord NotFoundRecord(string name, string locationText) =>
         new(
-            new ItemNotFoundException($"No restore named '{name}' in {locationText}. Get-Restore lists the restores there."),
+            new ItemNotFoundException($"No restore named '{name}' in {locationText}. Get-Restore lists the restores there. "
+                + "If a Velero server runs it (New-Restore -Server), that server has not written its log and results yet: it writes them when the restore ends, and Get-Restore -Context shows its phase meanwhile."),
             ErrorIdPrefix + "RestoreNotFound",
             ErrorCategory.ObjectNotFound,
             name);

@@ -23,13 +23,29 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
     /// <summary>Parameter set: restore what a Restore manifest says (parameters override its fields).</summary>
     protected const string ManifestSet = "Manifest";
 
-    /// <summary>The backup to restore. Binds from the Backup property of Get-Backup output.</summary>
+    /// <summary>The backup to restore. Binds from the Backup property of Get-Backup output. With New-Restore -Server, a hashtable names a backup per kube context.</summary>
+    // An object, so that New-Restore -Server can take a hashtable of context to backup (fleets whose clusters each have their own backup).
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = BackupSet)]
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ManifestSet)]
     [Alias("BackupName")]
     [ArgumentCompleter(typeof(BackupNameCompleter))]
     [ValidateNotNullOrEmpty]
-    public string? Backup { get; set; }
+    public object? Backup { get; set; }
+
+    /// <summary>True when -Backup may be a hashtable of context to backup (New-Restore -Server).</summary>
+    protected virtual bool AcceptsBackupPerContext => false;
+
+    /// <summary>-Backup as a hashtable (context to backup name), unwrapped; null when -Backup is one name.</summary>
+    protected System.Collections.IDictionary? BackupByContext => (Backup is PSObject wrapped ? wrapped.BaseObject : Backup) is IDictionary map ? Unwrap(map) : null;
+
+    /// <summary>-Backup as one name; null when it is not given or is a hashtable.</summary>
+    protected string? BackupName => (Backup is PSObject wrapped ? wrapped.BaseObject : Backup) switch
+    {
+        null => null,
+        IDictionary => null,
+        string text => text,
+        var other => LanguagePrimitives.ConvertTo<string>(other),
+    };
 
     /// <summary>Restore the newest Completed backup made by this schedule.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ScheduleSet)]
@@ -196,9 +212,18 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
     protected RestoreParameters BuildParameters()
     {
         var bound = MyInvocation.BoundParameters;
+        if (BackupByContext is not null && !AcceptsBackupPerContext)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new PSArgumentException("-Backup takes a hashtable (a backup per kube context) only for restores through the Velero server (New-Restore -Server); give one backup name."),
+                ErrorIdPrefix + "InvalidArgument",
+                ErrorCategory.InvalidArgument,
+                "Backup"));
+        }
+
         var parameters = new RestoreParameters
         {
-            Backup = Backup,
+            Backup = BackupName,
             Schedule = Schedule,
             AllowPartiallyFailed = AllowPartiallyFailed.IsPresent,
             IncludeNamespace = IncludeNamespace,

@@ -26,8 +26,8 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
     /// <c>gs://bucket[/prefix]</c> or <c>azure://account/container[/prefix]</c> (also <c>https://account.blob.core.windows.net/container[/prefix]</c>).
     /// Default: the environment variable RESTORE_STORAGE_LOCATION.
     /// </summary>
+    // No ValidateNotNullOrEmpty: restores read from clusters (Get-Restore -Context) pipe an empty location, which means "not given".
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
     public string? StorageLocation { get; set; }
 
     /// <summary>S3 region (the signing region for S3-compatible stores).</summary>
@@ -77,6 +77,10 @@ public abstract class StorageCmdletBase : RestoreCmdletBase
             return attribute is null ? GetType().Name.Replace("Command", string.Empty) : attribute.VerbName + attribute.NounName;
         }
     }
+
+    /// <summary>True when a storage location is given (-StorageLocation or the environment variable).</summary>
+    protected bool HasStorageLocation =>
+        !string.IsNullOrWhiteSpace(StorageLocation) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(StorageLocationVariable));
 
     /// <summary>An engine log that writes warnings to the warning stream and the rest to verbose and debug, from any thread.</summary>
     protected ILogSink EngineLog => engineLog ??= new PostingLog(this);
