@@ -75,12 +75,6 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
     [Parameter]
     public SwitchParameter Server { get; set; }
 
-    /// <summary>With -Server: the namespace Velero runs in.</summary>
-    [Parameter]
-    [PSDefaultValue(Value = "velero")]
-    [ValidateNotNullOrEmpty]
-    public string? VeleroNamespace { get; set; }
-
     /// <summary>With -Server: return once the Restore objects are created, without waiting for them to end.</summary>
     [Parameter]
     public SwitchParameter NoWait { get; set; }
@@ -99,7 +93,7 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
             return;
         }
 
-        foreach (var serverOnly in new[] { nameof(VeleroNamespace), nameof(NoWait) }.Where(MyInvocation.BoundParameters.ContainsKey))
+        foreach (var serverOnly in new[] { nameof(NoWait) }.Where(MyInvocation.BoundParameters.ContainsKey))
         {
             ThrowTerminatingError(new ErrorRecord(
                 new PSArgumentException($"-{serverOnly} applies only to restores through the Velero server: add -Server, or leave -{serverOnly} out."),

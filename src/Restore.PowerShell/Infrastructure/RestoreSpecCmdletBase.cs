@@ -184,8 +184,9 @@ public abstract class RestoreSpecCmdletBase : StorageCmdletBase
     [ValidateNotNull]
     public Hashtable? ApiGroupVersionPriority { get; set; }
 
-    /// <summary>The namespace Velero runs in, where its ConfigMaps are read. Default: velero.</summary>
+    /// <summary>The namespace Velero runs in: its plugin ConfigMaps are read there and, with -Server, the Restore is created there. Default: velero.</summary>
     [Parameter]
+    [PSDefaultValue(Value = "velero")]
     [ValidateNotNullOrEmpty]
     public string? VeleroNamespace { get; set; }
 
