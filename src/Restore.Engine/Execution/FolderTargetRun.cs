@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Common;
@@ -98,14 +99,16 @@ internal sealed class FolderTargetRun
         try
         {
             path = layout.PathFor(item);
-            var obj = item.ParseObject() ?? throw new InvalidOperationException("the planned item has no object");
-            var yaml = ManifestYaml.Write(obj);
+            var yaml = ManifestYaml.Write(FolderObject.Build(item));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, yaml, new UTF8Encoding(false));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException or JsonException or ArgumentException)
         {
-            var text = $"error restoring {item.ResourceId}: {ex.Message}";
+            // One item that cannot be written fails alone, named by its file (docs/velero-compatibility.md#undecodable-items).
+            var text = ex is JsonException or ArgumentException
+                ? $"error decoding \"{item.Path}\": {ex.Message}"
+                : $"error restoring {item.ResourceId}: {ex.Message}";
             Run.Error(target, ResultMessage.ForItem(item.TargetNamespace, text));
             Run.Finish(target, item, ItemRestoreAction.Failed, listed: item.ResourceListAction is not null && !item.IsNamespace, text);
             return Task.CompletedTask;

@@ -224,7 +224,14 @@ internal sealed partial class PlanSession
             return;
         }
 
-        RestoreItem(obj, bytes, additional.GroupResource, Target(additional.Namespace), path, tier, parentId);
+        try
+        {
+            RestoreItem(obj, bytes, additional.GroupResource, Target(additional.Namespace), path, tier, parentId);
+        }
+        catch (Exception ex) when (IsDecodeFailure(ex))
+        {
+            AddError(parent, ResultMessage.ForItem(parentTargetNamespace, $"error restoring additional item {id}: error decoding \"{path}\": {DecodeMessage(ex)}"));
+        }
     }
 
     [MethodImpl(HotPath.Optimize)]

@@ -420,24 +420,46 @@ internal sealed partial class PlanSession
             EnsureNamespace(entry.Namespace, selected.TargetNamespace, tier, fromNamespaceItem: false);
         }
 
-        if (TryPlanPlain(gr, selected, tier))
-        {
-            return;
-        }
-
-        JsonObject obj;
         try
         {
-            obj = JsonNode.Parse(selected.Bytes.Span) as JsonObject ?? throw new JsonException("the item is not a JSON object");
-            _ = obj.Count; // materialises the properties, so duplicate keys fail here
+            if (TryPlanPlain(gr, selected, tier))
+            {
+                return;
+            }
+
+            JsonObject obj;
+            try
+            {
+                obj = JsonNode.Parse(selected.Bytes.Span) as JsonObject ?? throw new JsonException("the item is not a JSON object");
+                _ = obj.Count; // materialises the properties, so duplicate keys fail here
+            }
+            catch (Exception ex) when (IsDecodeFailure(ex))
+            {
+                Fail(NewItem(entry, selected.Path), ResultMessage.ForItem(selected.TargetNamespace, $"error decoding \"{selected.Path}\": {ex.Message}"), recorded: false);
+                return;
+            }
+
+            RestoreItem(obj, selected.Bytes, gr, selected.TargetNamespace, selected.Path, tier, parentId: null);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (IsDecodeFailure(ex))
         {
-            Fail(NewItem(entry, selected.Path), ResultMessage.ForItem(selected.TargetNamespace, $"error decoding \"{selected.Path}\": {ex.Message}"), recorded: false);
-            return;
+            // Some JSON the reader takes is refused later, when a nested part is read or the object is written back
+            // (a lone surrogate escape, for one). It fails this item, not the restore (docs/velero-compatibility.md#undecodable-items).
+            Fail(NewItem(entry, selected.Path), ResultMessage.ForItem(selected.TargetNamespace, $"error decoding \"{selected.Path}\": {DecodeMessage(ex)}"), recorded: false);
+        }
+    }
+
+    private static bool IsDecodeFailure(Exception ex) => ex is JsonException or InvalidOperationException or ArgumentException;
+
+    /// <summary>The innermost message: the serializer's own ("could not be serialized. Path: $.") says nothing of the cause.</summary>
+    private static string DecodeMessage(Exception ex)
+    {
+        while (ex is JsonException && ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
         }
 
-        RestoreItem(obj, selected.Bytes, gr, selected.TargetNamespace, selected.Path, tier, parentId: null);
+        return ex.Message;
     }
 
     /// <summary>Queues a namespace ensure step unless the target is already ensured; returns whether one was queued.</summary>
