@@ -168,7 +168,10 @@ internal sealed partial class PlanSession
         JsonObject ReadFromBackup() => fromBackup ??= JsonNode.Parse(original.Span) as JsonObject ?? new JsonObject();
         foreach (var action in request.Actions.For(gr))
         {
-            var context = new RestoreItemActionContext(obj, ReadFromBackup, gr, sourceNamespace, targetNamespace, actionOptions, request.Cluster);
+            var context = new RestoreItemActionContext(obj, ReadFromBackup, gr, sourceNamespace, targetNamespace, actionOptions, request.Cluster)
+            {
+                RestoredServiceAccounts = RestoredServiceAccounts,
+            };
             RestoreItemActionResult result;
             try
             {

@@ -19,6 +19,7 @@ internal sealed partial class PlanSession
 {
     private const string NamespacesResource = "namespaces";
     private const string CrdResource = "customresourcedefinitions.apiextensions.k8s.io";
+    private const string ServiceAccountsResource = "serviceaccounts";
 
     // Must-have resources bypass every filter but the cluster-scope rule (docs/velero-compatibility.md#must-have, ≥1.17 list).
     private static readonly HashSet<string> MustHave = new(StringComparer.Ordinal) { "datauploads.velero.io", "volumesnapshotcontents.snapshot.storage.k8s.io" };
@@ -48,6 +49,7 @@ internal sealed partial class PlanSession
     private readonly Dictionary<string, bool> resourceDecisions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> namespaceDecisions = new(StringComparer.Ordinal);
     private readonly YoungGenerationLimit youngGeneration = new();
+    private readonly Dictionary<string, List<string>> createdServiceAccounts = new(StringComparer.Ordinal);
     private ResourceFilter resourceFilter = null!;
     private ResourceFilter? statusFilter;
     private NamespaceFilter namespaceFilter = null!;
@@ -522,6 +524,21 @@ internal sealed partial class PlanSession
         return include;
     }
 
+    private void NoteCreatedServiceAccount(PlannedItem item)
+    {
+        if (!createdServiceAccounts.TryGetValue(item.TargetNamespace, out var names))
+        {
+            names = new List<string>();
+            createdServiceAccounts.Add(item.TargetNamespace, names);
+        }
+
+        names.Add(item.TargetName);
+    }
+
+    /// <summary>ServiceAccounts planned for creation so far in a target namespace (the Secret action asks).</summary>
+    private IReadOnlyCollection<string> RestoredServiceAccounts(string targetNamespace) =>
+        createdServiceAccounts.TryGetValue(targetNamespace ?? string.Empty, out var names) ? names : Array.Empty<string>();
+
     private string Target(string sourceNamespace) =>
         sourceNamespace.Length > 0 && namespaceMapping.TryGetValue(sourceNamespace, out var t) ? t : sourceNamespace;
 
@@ -609,6 +626,10 @@ internal sealed partial class PlanSession
             else
             {
                 plan.Summary.ToCreate++;
+                if (item.TargetGroupResource == ServiceAccountsResource)
+                {
+                    NoteCreatedServiceAccount(item);
+                }
             }
 
             if (tier is not null)
