@@ -9,7 +9,6 @@ using Restore.Engine.Actions;
 using Restore.Engine.Archive;
 using Restore.Engine.Common;
 using Restore.Engine.Kubernetes;
-using Restore.Engine.Planning.Matching;
 using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
@@ -114,6 +113,7 @@ internal sealed partial class PlanSession
             }
         }
 
+        WarnUnmatchedItemFilters();
         Finish();
     }
 
@@ -173,18 +173,7 @@ internal sealed partial class PlanSession
             notes.Add(wildcardWarning);
         }
 
-        // Velero keeps an include it cannot resolve verbatim and restores nothing for it, silently; a typo then looks
-        // like an empty backup. Say so.
-        foreach (var entry in resourceFilter.Includes.Where(e => e != "*"))
-        {
-            var alone = new IncludeExcludeFilter(new[] { entry }, null);
-            if (!contents.GroupResources.Any(alone.ShouldInclude))
-            {
-                var warning = $"the resource filter includes \"{entry}\", which matches no resource in the backup";
-                results.Warnings.AddVelero(warning);
-                notes.Add(warning);
-            }
-        }
+        WarnUnmatchedListFilters(namespaceIncludesWarned: wildcardWarning is not null);
 
         if (spec.EnableApiGroupVersions == true && ApiGroupVersionChooser.AppliesTo(request.BackupFormatVersion))
         {
@@ -363,6 +352,7 @@ internal sealed partial class PlanSession
 
             if (!MustHave.Contains(gr))
             {
+                NoteItemFilters(gr, e, header);
                 var why = SelectorMismatch(gr, e, header);
                 if (why is not null)
                 {
