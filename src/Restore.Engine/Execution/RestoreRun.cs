@@ -43,12 +43,15 @@ internal sealed class RestoreRun
         cancellationToken.ThrowIfCancellationRequested();
 
         var record = NewRecord(request, prepared);
-        var restoreLog = new RestoreLogBuffer(record.Namespace, record.Name, log);
         var store = new RestoreRecordStore(recordObjectStore, location.Layout);
-        if (!await store.TryClaimAsync(record, cancellationToken).ConfigureAwait(false))
+        if (!await RestoreNameClaim.TryClaimAsync(store, record, location.Location, prepared.NameIsDefault, cancellationToken).ConfigureAwait(false))
         {
             throw new RestoreNameInUseException(record.Name, location.Location);
         }
+
+        prepared.Name = record.Name;
+
+        var restoreLog = new RestoreLogBuffer(record.Namespace, record.Name, log);
 
         // From here on every outcome ends in the record, not in an exception.
         var state = new RunState(record, restoreLog, progress, onItem);
