@@ -80,6 +80,12 @@ internal sealed class RestoreItemActionContext
     /// <summary>Live view of the target cluster; null when planning offline or restoring into a folder.</summary>
     public IClusterState? Cluster { get; }
 
+    /// <summary>
+    /// Names of the ServiceAccounts this restore creates, earlier in its order, in a (target) namespace: Velero's
+    /// actions see them in the cluster by then, also when there is no cluster view (docs/velero-compatibility.md#item-actions).
+    /// </summary>
+    public Func<string, IReadOnlyCollection<string>> RestoredServiceAccounts { get; init; } = _ => Array.Empty<string>();
+
     /// <summary>Warnings the action raised for this item (they go to the results under the item's namespace).</summary>
     public IReadOnlyList<string> Warnings => warnings;
 

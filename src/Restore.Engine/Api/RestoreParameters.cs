@@ -49,6 +49,12 @@ public sealed class RestoreParameters
     /// <summary><c>-Name</c>.</summary>
     public string? Name { get; set; }
 
+    /// <summary>
+    /// True when <see cref="Name"/> holds the default name <see cref="RestoreWhatIf.RestoreName"/> chose (the caller keeps
+    /// the name it showed): when the name is taken by the time the restore starts, <c>-2</c>, <c>-3</c>, ... is added.
+    /// </summary>
+    public bool NameIsDefault { get; set; }
+
     /// <summary><c>-IncludeNamespace</c>.</summary>
     public IList<string>? IncludeNamespace { get; set; }
 
@@ -211,6 +217,7 @@ public sealed class RestoreParameters
         var request = new RestoreRequest
         {
             Name = NullIfBlank(Name) ?? NullIfBlank(manifest?.Name),
+            NameIsDefault = NameIsDefault,
             Spec = spec,
             AllowPartiallyFailed = AllowPartiallyFailed,
             ResourceModifierDocument = ResourceModifierDocument,

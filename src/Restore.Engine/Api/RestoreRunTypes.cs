@@ -37,6 +37,7 @@ public sealed class RestoreWhatIf
     private RestoreWhatIf(RunDescription description)
     {
         RestoreName = description.RestoreName;
+        NameIsDefault = description.NameIsDefault;
         BackupName = description.BackupName;
         ItemCount = description.ItemCount;
         Targets = description.Targets.Select(RestoreTargetInfo.From).ToList();
@@ -45,6 +46,13 @@ public sealed class RestoreWhatIf
 
     /// <summary>The restore's name (the default name when none was given).</summary>
     public string RestoreName { get; }
+
+    /// <summary>
+    /// True when <see cref="RestoreName"/> is the default name (<c>&lt;backup-or-schedule&gt;-&lt;yyyyMMddHHmmss&gt;</c>). Pass it
+    /// on in <see cref="RestoreParameters.NameIsDefault"/> with the name, so that a run that finds the name taken by
+    /// then adds a suffix instead of failing.
+    /// </summary>
+    public bool NameIsDefault { get; }
 
     /// <summary>The backup that would be restored (schedules resolved).</summary>
     public string BackupName { get; }

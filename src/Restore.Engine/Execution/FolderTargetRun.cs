@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Restore.Engine.Actions;
@@ -19,7 +20,8 @@ namespace Restore.Engine.Execution;
 /// <summary>
 /// Restores into a folder: one YAML file per object the plan would send, laid out so that
 /// <c>kubectl apply -f &lt;folder&gt; --recursive</c> (which walks directories in lexical order) applies them in restore
-/// order: <c>000-namespaces/</c> first, then one <c>NNN-&lt;resource&gt;/</c> folder per tier, files numbered in plan order.
+/// order: the CustomResourceDefinitions first, then <c>NNN-namespaces/</c>, then one <c>NNN-&lt;resource&gt;/</c> folder per tier,
+/// files numbered in plan order.
 /// Characters Windows does not allow in file names are %-encoded. The plan uses the offline catalog (built-ins plus the
 /// backup's CRDs).
 /// </summary>
@@ -119,14 +121,16 @@ internal sealed class FolderTargetRun
         try
         {
             path = layout.PathFor(item);
-            var obj = item.ParseObject() ?? throw new InvalidOperationException("the planned item has no object");
-            var yaml = ManifestYaml.Write(obj);
+            var yaml = ManifestYaml.Write(FolderObject.Build(item));
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, yaml, new UTF8Encoding(false));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or NotSupportedException or JsonException or ArgumentException)
         {
-            var text = $"error restoring {item.ResourceId}: {ex.Message}";
+            // One item that cannot be written fails alone, named by its file (docs/velero-compatibility.md#undecodable-items).
+            var text = ex is JsonException or ArgumentException
+                ? $"error decoding \"{item.Path}\": {ex.Message}"
+                : $"error restoring {item.ResourceId}: {ex.Message}";
             Run.Error(target, ResultMessage.ForItem(item.TargetNamespace, text));
             Run.Finish(target, item, ItemRestoreAction.Failed, listed: item.ResourceListAction is not null && !item.IsNamespace, text);
             return Task.CompletedTask;
@@ -158,6 +162,7 @@ internal sealed class FolderLayout
     private readonly string rootWithSeparator;
     private readonly int tierWidth;
     private readonly int orderWidth;
+    private readonly int crdTiers;
 
     public FolderLayout(string root, RestorePlan plan)
     {
@@ -165,11 +170,16 @@ internal sealed class FolderLayout
         rootWithSeparator = this.root.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? this.root : this.root + Path.DirectorySeparatorChar;
         tierWidth = Math.Max(3, (plan.Tiers.Count + 1).ToString(CultureInfo.InvariantCulture).Length);
         orderWidth = Math.Max(4, (plan.Items.Count + 1).ToString(CultureInfo.InvariantCulture).Length);
+
+        // The CRD pass comes first, before any namespace, as in a cluster restore (docs/velero-compatibility.md#folder-target).
+        crdTiers = plan.Tiers.TakeWhile(t => t.PriorityGroup == PriorityGroup.CustomResourceDefinitions).Count();
     }
 
     /// <summary>
-    /// <c>000-namespaces/0001-&lt;name&gt;.yaml</c> for namespaces; otherwise <c>&lt;tier+1&gt;-&lt;resource&gt;/&lt;order&gt;-&lt;kind&gt;-[&lt;namespace&gt;-]&lt;name&gt;.yaml</c>.
-    /// Throws <see cref="InvalidOperationException"/> if the path would leave the folder.
+    /// The CRD pass's folders first (<c>000-customresourcedefinitions.apiextensions.k8s.io/</c>), then
+    /// <c>NNN-namespaces/&lt;order&gt;-&lt;name&gt;.yaml</c>, then one <c>NNN-&lt;resource&gt;/&lt;order&gt;-&lt;kind&gt;-[&lt;namespace&gt;-]&lt;name&gt;.yaml</c>
+    /// folder per later tier; <c>000-namespaces/</c> when the restore has no CRDs. Throws
+    /// <see cref="InvalidOperationException"/> if the path would leave the folder.
     /// </summary>
     public string PathFor(PlannedItem item)
     {
@@ -178,12 +188,13 @@ internal sealed class FolderLayout
         string file;
         if (item.IsNamespace)
         {
-            directory = new string('0', tierWidth) + "-namespaces";
+            directory = crdTiers.ToString(CultureInfo.InvariantCulture).PadLeft(tierWidth, '0') + "-namespaces";
             file = order + "-" + Encode(item.TargetName);
         }
         else
         {
-            var tier = (item.TierIndex + 1).ToString(CultureInfo.InvariantCulture).PadLeft(tierWidth, '0');
+            var slot = item.TierIndex < 0 ? 0 : item.TierIndex < crdTiers ? item.TierIndex : item.TierIndex + 1;
+            var tier = slot.ToString(CultureInfo.InvariantCulture).PadLeft(tierWidth, '0');
             directory = tier + "-" + Encode(item.TierName.Length == 0 ? item.TargetGroupResource : item.TierName);
             var kind = Encode((item.Kind.Length == 0 ? item.TargetGroupResource : item.Kind).ToLowerInvariant());
             file = order + "-" + kind + "-" + (item.TargetNamespace.Length == 0 ? string.Empty : Encode(item.TargetNamespace) + "-") + Encode(item.TargetName);

@@ -46,6 +46,9 @@ internal sealed class RunDescription
     /// <summary>The restore's name (the default name when none was given).</summary>
     public string RestoreName { get; }
 
+    /// <summary>True when <see cref="RestoreName"/> is the default name.</summary>
+    public bool NameIsDefault { get; init; }
+
     /// <summary>The backup that would be restored (schedules resolved).</summary>
     public string BackupName { get; }
 

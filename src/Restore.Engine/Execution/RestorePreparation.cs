@@ -54,7 +54,11 @@ internal sealed class PreparedRestore
         Warnings = warnings;
     }
 
-    public string Name { get; }
+    /// <summary>The restore's name; a run whose default name is taken sets the suffixed one it claimed.</summary>
+    public string Name { get; set; }
+
+    /// <summary>True when <see cref="Name"/> is the default name: the run adds a suffix when it is taken.</summary>
+    public bool NameIsDefault { get; init; }
 
     /// <summary>The spec as Velero's server would store it: non-restorable resources appended, backupName filled in, scheduleName kept.</summary>
     public RestoreSpec StoredSpec { get; }
@@ -110,7 +114,7 @@ internal sealed class RestorePreparation
         var count = prepared.Backup.ItemsBackedUp ?? prepared.Backup.TotalItems;
         var items = count is null ? string.Empty : $" ({count.Value.ToString(CultureInfo.InvariantCulture)} items)";
         var lines = prepared.Targets.Select(t => $"Restore backup '{prepared.Backup.Name}'{items} into {t.Info} as restore '{prepared.Name}'").ToList();
-        return new RunDescription(prepared.Name, prepared.Backup.Name, count, prepared.Targets.Select(t => t.Info).ToList(), lines);
+        return new RunDescription(prepared.Name, prepared.Backup.Name, count, prepared.Targets.Select(t => t.Info).ToList(), lines) { NameIsDefault = prepared.NameIsDefault };
     }
 
     /// <summary>
@@ -142,6 +146,7 @@ internal sealed class RestorePreparation
         var targets = ResolveTargets(request, forRun);
         var documentModifiers = ReadModifierDocument(request, spec, targets);
         var sourceName = string.IsNullOrEmpty(spec.ScheduleName) ? spec.BackupName : spec.ScheduleName;
+        var nameIsDefault = string.IsNullOrEmpty(request.Name) || request.NameIsDefault;
         var name = string.IsNullOrEmpty(request.Name) ? DefaultName(sourceName) : request.Name!;
 
         // Velero stops validating here when the source is ambiguous (docs/velero-compatibility.md#restore-validation step 5); so do we.
@@ -172,7 +177,7 @@ internal sealed class RestorePreparation
             log.Warning(w);
         }
 
-        return new PreparedRestore(name, completed, backup, targets, validation.Warnings);
+        return new PreparedRestore(name, completed, backup, targets, validation.Warnings) { NameIsDefault = nameIsDefault };
     }
 
     private void Fail(RestoreValidationProblem kind, string message, string? about = null)

@@ -19,6 +19,12 @@ internal sealed class RestoreRequest
     /// </summary>
     public string? Name { get; set; }
 
+    /// <summary>
+    /// True when <see cref="Name"/> is a default name the caller pinned (the one <c>-WhatIf</c> showed): when it is taken,
+    /// the run adds a suffix instead of failing, as it does for a default it chooses itself.
+    /// </summary>
+    public bool NameIsDefault { get; set; }
+
     /// <summary>The Velero Restore spec: <c>backupName</c> or <c>scheduleName</c>, filters, mappings, policy and our extensions.</summary>
     public RestoreSpec Spec { get; set; } = new();
 

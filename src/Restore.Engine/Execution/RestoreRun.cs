@@ -43,13 +43,16 @@ internal sealed class RestoreRun
         cancellationToken.ThrowIfCancellationRequested();
 
         var record = NewRecord(request, prepared);
-        // Debug lines are kept: retries of API requests are logged at debug level, as Velero's own debug lines are.
-        var restoreLog = new RestoreLogBuffer(record.Namespace, record.Name, log, EngineLogLevel.Debug);
         var store = new RestoreRecordStore(recordObjectStore, location.Layout);
-        if (!await store.TryClaimAsync(record, cancellationToken).ConfigureAwait(false))
+        if (!await RestoreNameClaim.TryClaimAsync(store, record, location.Location, prepared.NameIsDefault, cancellationToken).ConfigureAwait(false))
         {
             throw new RestoreNameInUseException(record.Name, location.Location);
         }
+
+        prepared.Name = record.Name;
+
+        // Debug lines are kept: retries of API requests are logged at debug level, as Velero's own debug lines are.
+        var restoreLog = new RestoreLogBuffer(record.Namespace, record.Name, log, EngineLogLevel.Debug);
 
         // From here on every outcome ends in the record, not in an exception.
         var state = new RunState(record, restoreLog, progress, onItem);

@@ -165,6 +165,13 @@ internal sealed class NamespaceFilter
         return false;
     }
 
+    /// <summary>True when one include or exclude entry (glob or <c>/regex/</c>) matches one of <paramref name="namespaces"/>.</summary>
+    public static bool EntryMatchesAny(string entry, IEnumerable<string> namespaces)
+    {
+        var matcher = Matcher(entry);
+        return namespaces.Any(matcher);
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"includes: [{string.Join(", ", Includes)}], excludes: [{string.Join(", ", Excludes)}]";
 

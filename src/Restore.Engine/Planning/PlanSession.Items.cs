@@ -178,7 +178,10 @@ internal sealed partial class PlanSession
         JsonObject ReadFromBackup() => fromBackup ??= JsonNode.Parse(original.Span) as JsonObject ?? new JsonObject();
         foreach (var action in request.Actions.For(gr))
         {
-            var context = new RestoreItemActionContext(obj, ReadFromBackup, gr, sourceNamespace, targetNamespace, actionOptions, request.Cluster);
+            var context = new RestoreItemActionContext(obj, ReadFromBackup, gr, sourceNamespace, targetNamespace, actionOptions, request.Cluster)
+            {
+                RestoredServiceAccounts = RestoredServiceAccounts,
+            };
             RestoreItemActionResult result;
             try
             {
@@ -247,7 +250,14 @@ internal sealed partial class PlanSession
             return;
         }
 
-        RestoreItem(obj, bytes, additional.GroupResource, Target(additional.Namespace), path, tier, parentId);
+        try
+        {
+            RestoreItem(obj, bytes, additional.GroupResource, Target(additional.Namespace), path, tier, parentId);
+        }
+        catch (Exception ex) when (IsDecodeFailure(ex))
+        {
+            AddError(parent, ResultMessage.ForItem(parentTargetNamespace, $"error restoring additional item {id}: error decoding \"{path}\": {DecodeMessage(ex)}"));
+        }
     }
 
     [MethodImpl(HotPath.Optimize)]

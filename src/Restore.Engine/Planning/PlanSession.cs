@@ -9,7 +9,6 @@ using Restore.Engine.Actions;
 using Restore.Engine.Archive;
 using Restore.Engine.Common;
 using Restore.Engine.Kubernetes;
-using Restore.Engine.Planning.Matching;
 using Restore.Engine.Velero;
 
 namespace Restore.Engine.Planning;
@@ -19,6 +18,7 @@ internal sealed partial class PlanSession
 {
     private const string NamespacesResource = "namespaces";
     private const string CrdResource = "customresourcedefinitions.apiextensions.k8s.io";
+    private const string ServiceAccountsResource = "serviceaccounts";
 
     // Must-have resources bypass every filter but the cluster-scope rule (docs/velero-compatibility.md#must-have, ≥1.17 list).
     private static readonly HashSet<string> MustHave = new(StringComparer.Ordinal) { "datauploads.velero.io", "volumesnapshotcontents.snapshot.storage.k8s.io" };
@@ -48,6 +48,7 @@ internal sealed partial class PlanSession
     private readonly Dictionary<string, bool> resourceDecisions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> namespaceDecisions = new(StringComparer.Ordinal);
     private readonly YoungGenerationLimit youngGeneration = new();
+    private readonly Dictionary<string, List<string>> createdServiceAccounts = new(StringComparer.Ordinal);
     private ResourceFilter resourceFilter = null!;
     private ResourceFilter? statusFilter;
     private NamespaceFilter namespaceFilter = null!;
@@ -112,6 +113,7 @@ internal sealed partial class PlanSession
             }
         }
 
+        WarnUnmatchedItemFilters();
         Finish();
     }
 
@@ -172,18 +174,7 @@ internal sealed partial class PlanSession
             notes.Add(wildcardWarning);
         }
 
-        // Velero keeps an include it cannot resolve verbatim and restores nothing for it, silently; a typo then looks
-        // like an empty backup. Say so.
-        foreach (var entry in resourceFilter.Includes.Where(e => e != "*"))
-        {
-            var alone = new IncludeExcludeFilter(new[] { entry }, null);
-            if (!contents.GroupResources.Any(alone.ShouldInclude))
-            {
-                var warning = $"the resource filter includes \"{entry}\", which matches no resource in the backup";
-                results.Warnings.AddVelero(warning);
-                notes.Add(warning);
-            }
-        }
+        WarnUnmatchedListFilters(namespaceIncludesWarned: wildcardWarning is not null);
 
         if (spec.EnableApiGroupVersions == true && ApiGroupVersionChooser.AppliesTo(request.BackupFormatVersion))
         {
@@ -371,6 +362,7 @@ internal sealed partial class PlanSession
 
             if (!MustHave.Contains(gr))
             {
+                NoteItemFilters(gr, e, header);
                 var why = SelectorMismatch(gr, e, header);
                 if (why is not null)
                 {
@@ -430,24 +422,46 @@ internal sealed partial class PlanSession
             EnsureNamespace(entry.Namespace, selected.TargetNamespace, tier, fromNamespaceItem: false);
         }
 
-        if (TryPlanPlain(gr, selected, tier))
-        {
-            return;
-        }
-
-        JsonObject obj;
         try
         {
-            obj = JsonNode.Parse(selected.Bytes.Span) as JsonObject ?? throw new JsonException("the item is not a JSON object");
-            _ = obj.Count; // materialises the properties, so duplicate keys fail here
+            if (TryPlanPlain(gr, selected, tier))
+            {
+                return;
+            }
+
+            JsonObject obj;
+            try
+            {
+                obj = JsonNode.Parse(selected.Bytes.Span) as JsonObject ?? throw new JsonException("the item is not a JSON object");
+                _ = obj.Count; // materialises the properties, so duplicate keys fail here
+            }
+            catch (Exception ex) when (IsDecodeFailure(ex))
+            {
+                Fail(NewItem(entry, selected.Path), ResultMessage.ForItem(selected.TargetNamespace, $"error decoding \"{selected.Path}\": {ex.Message}"), recorded: false);
+                return;
+            }
+
+            RestoreItem(obj, selected.Bytes, gr, selected.TargetNamespace, selected.Path, tier, parentId: null);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (IsDecodeFailure(ex))
         {
-            Fail(NewItem(entry, selected.Path), ResultMessage.ForItem(selected.TargetNamespace, $"error decoding \"{selected.Path}\": {ex.Message}"), recorded: false);
-            return;
+            // Some JSON the reader takes is refused later, when a nested part is read or the object is written back
+            // (a lone surrogate escape, for one). It fails this item, not the restore (docs/velero-compatibility.md#undecodable-items).
+            Fail(NewItem(entry, selected.Path), ResultMessage.ForItem(selected.TargetNamespace, $"error decoding \"{selected.Path}\": {DecodeMessage(ex)}"), recorded: false);
+        }
+    }
+
+    private static bool IsDecodeFailure(Exception ex) => ex is JsonException or InvalidOperationException or ArgumentException;
+
+    /// <summary>The innermost message: the serializer's own ("could not be serialized. Path: $.") says nothing of the cause.</summary>
+    private static string DecodeMessage(Exception ex)
+    {
+        while (ex is JsonException && ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
         }
 
-        RestoreItem(obj, selected.Bytes, gr, selected.TargetNamespace, selected.Path, tier, parentId: null);
+        return ex.Message;
     }
 
     /// <summary>Queues a namespace ensure step unless the target is already ensured; returns whether one was queued.</summary>
@@ -509,6 +523,21 @@ internal sealed partial class PlanSession
 
         return include;
     }
+
+    private void NoteCreatedServiceAccount(PlannedItem item)
+    {
+        if (!createdServiceAccounts.TryGetValue(item.TargetNamespace, out var names))
+        {
+            names = new List<string>();
+            createdServiceAccounts.Add(item.TargetNamespace, names);
+        }
+
+        names.Add(item.TargetName);
+    }
+
+    /// <summary>ServiceAccounts planned for creation so far in a target namespace (the Secret action asks).</summary>
+    private IReadOnlyCollection<string> RestoredServiceAccounts(string targetNamespace) =>
+        createdServiceAccounts.TryGetValue(targetNamespace ?? string.Empty, out var names) ? names : Array.Empty<string>();
 
     private string Target(string sourceNamespace) =>
         sourceNamespace.Length > 0 && namespaceMapping.TryGetValue(sourceNamespace, out var t) ? t : sourceNamespace;
@@ -597,6 +626,10 @@ internal sealed partial class PlanSession
             else
             {
                 plan.Summary.ToCreate++;
+                if (item.TargetGroupResource == ServiceAccountsResource)
+                {
+                    NoteCreatedServiceAccount(item);
+                }
             }
 
             if (tier is not null)

@@ -124,6 +124,7 @@ public sealed class NewRestoreCommand : RestoreSpecCmdletBase
 
         // The default name has the time in it: keep the one -WhatIf showed.
         parameters.Name = preview.RestoreName;
+        parameters.NameIsDefault = preview.NameIsDefault;
         if (!Approve(preview, parameters))
         {
             return;

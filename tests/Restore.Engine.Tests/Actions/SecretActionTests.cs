@@ -63,4 +63,30 @@ public class SecretActionTests
         AssertJson(Stripped, context.Item);
         Assert.Empty(context.Warnings);
     }
+
+    [Theory]
+    [InlineData("created by this restore in the source namespace: skipped", "web", "shop", true)]
+    [InlineData("created by this restore in another namespace: stripped", "web", "shop-copy", false)]
+    [InlineData("another account created by this restore: stripped", "api", "shop", false)]
+    public void ServiceAccountsThisRestoreCreatesCountWithoutAClusterView(string name, string serviceAccount, string createdIn, bool skipped)
+    {
+        Assert.NotNull(name);
+        var created = new Dictionary<string, IReadOnlyCollection<string>> { [createdIn] = new[] { serviceAccount } };
+        var context = new RestoreItemActionContext(Json(TokenSecret), Json(TokenSecret), "secrets", "shop", "shop-copy", new RestoreActionOptions(), null)
+        {
+            RestoredServiceAccounts = ns => created.TryGetValue(ns, out var names) ? names : System.Array.Empty<string>(),
+        };
+
+        var result = Run(new SecretAction(), context);
+
+        Assert.Equal(skipped, result.Skip);
+        if (skipped)
+        {
+            Assert.Contains("this restore creates", result.SkipReason, System.StringComparison.Ordinal);
+        }
+        else
+        {
+            AssertJson(Stripped, context.Item);
+        }
+    }
 }
