@@ -14,7 +14,9 @@ namespace Restore.PowerShell.Tests.Module;
 /// </summary>
 public class PesterSuiteTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+    // The suite now also builds and installs the package and starts Azurite and the Cloud Storage emulator:
+    // about 10 minutes on two quiet cores. The limit only stops a hung suite.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(25);
 
     private readonly ITestOutputHelper output;
 
