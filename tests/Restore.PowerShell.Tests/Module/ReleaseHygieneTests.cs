@@ -35,7 +35,6 @@ public class ReleaseHygieneTests
         var root = Path.GetFullPath(ModuleUnderTest.RepoRoot).TrimEnd('/', '\\');
         yield return root;
         yield return root.Replace('\\', '/');
-        yield return "/work/";
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile).TrimEnd('/', '\\');
         // A home of '/' or '/root' is too short to tell a path from other text; the repository root still is.
         if (home.Length > 5)
