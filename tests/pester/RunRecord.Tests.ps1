@@ -15,45 +15,6 @@ BeforeAll {
     $manifestPath = Get-RestoreManifestPath
     Import-Module -Name $manifestPath -Force -ErrorAction Stop
 
-    function New-BulkBackup {
-        <#
-        .SYNOPSIS
-            Writes backup <Name>: <Count> ConfigMaps in namespace 'bulk' (Velero's layout), metadata copied from 'sample'.
-        #>
-        param([string] $StorageLocation, [string] $Name, [int] $Count)
-
-        $folder = Join-Path -Path $StorageLocation -ChildPath "backups/$Name"
-        $null = New-Item -ItemType Directory -Path $folder -Force
-        $file = [System.IO.File]::Create((Join-Path -Path $folder -ChildPath "$Name.tar.gz"))
-        try {
-            $gzip = [System.IO.Compression.GZipStream]::new($file, [System.IO.Compression.CompressionLevel]::Fastest)
-            $tar = [System.Formats.Tar.TarWriter]::new($gzip, [System.Formats.Tar.TarEntryFormat]::Pax, $false)
-            $add = {
-                param([string] $Path, [string] $Text)
-                $entry = [System.Formats.Tar.PaxTarEntry]::new([System.Formats.Tar.TarEntryType]::RegularFile, $Path)
-                $entry.DataStream = [System.IO.MemoryStream]::new([System.Text.Encoding]::UTF8.GetBytes($Text))
-                $tar.WriteEntry($entry)
-            }
-            & $add 'metadata/version' "1.1.0`n"
-            & $add 'resources/namespaces/cluster/bulk.json' '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bulk"}}'
-            for ($i = 0; $i -lt $Count; $i++) {
-                & $add ('resources/configmaps/namespaces/bulk/cm-{0:d5}.json' -f $i) ('{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"cm-{0:d5}","namespace":"bulk"}},"data":{{"i":"{0}"}}}}' -f $i)
-            }
-            $tar.Dispose()
-            $gzip.Dispose()
-        }
-        finally {
-            $file.Dispose()
-        }
-
-        $metadata = [System.Text.Json.Nodes.JsonNode]::Parse((Get-Content -LiteralPath (Join-Path -Path $StorageLocation -ChildPath 'backups/sample/velero-backup.json') -Raw))
-        $metadata['metadata']['name'] = [System.Text.Json.Nodes.JsonValue]::Create($Name)
-        $metadata['spec']['includedNamespaces'] = [System.Text.Json.Nodes.JsonArray]::new([System.Text.Json.Nodes.JsonValue]::Create('bulk'))
-        $metadata['status']['progress']['totalItems'] = [System.Text.Json.Nodes.JsonValue]::Create($Count + 1)
-        $metadata['status']['progress']['itemsBackedUp'] = [System.Text.Json.Nodes.JsonValue]::Create($Count + 1)
-        Set-Content -LiteralPath (Join-Path -Path $folder -ChildPath 'velero-backup.json') -Value $metadata.ToJsonString() -Encoding utf8
-    }
-
     function Wait-Until([scriptblock] $Condition, [int] $Seconds = 120) {
         $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
         while (-not (& $Condition)) {
@@ -63,7 +24,7 @@ BeforeAll {
     }
 
     $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'store')
-    New-BulkBackup -StorageLocation $store -Name bulk -Count 400
+    New-ConfigMapBackup -StorageLocation $store -Name bulk -Count 400
 }
 
 AfterAll {
