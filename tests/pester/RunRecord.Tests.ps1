@@ -3,11 +3,7 @@
 # creates after Stop-Job, retries counted and logged, warnings and errors by scope and progress per namespace, and a
 # record that is a Velero Restore a cluster accepts as it is.
 
-BeforeDiscovery {
-    . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
-    # The CRD case needs kubectl (it is on PATH in CI); without it that case is skipped, saying so.
-    $noKubectl = -not (Get-TestKubectlPath)
-}
+# The CRD case needs kubectl (it is on PATH in CI); without it that case is skipped, saying so.
 
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'RestoreTestHelpers.ps1')
@@ -160,7 +156,8 @@ Describe 'The record is a Velero Restore' {
         Stop-TestApiServer -Process $server
     }
 
-    It 'keeps our own fields out of spec and status, and a cluster with the Velero CRDs takes it as it is' -Skip:$noKubectl {
+    It 'keeps our own fields out of spec and status, and a cluster with the Velero CRDs takes it as it is' {
+        if (-not (Get-TestKubectlPath)) { Set-ItResult -Skipped -Because 'kubectl is not on PATH: the record is created in the cluster with it' }
         $null = New-Restore sample -Name as-velero -StorageLocation $store -KubeConfig $kubeconfig -StorageClassMapping @{ slow = 'fast' } -Description 'drill' -WarningAction SilentlyContinue
         $path = Join-Path -Path $store -ChildPath 'restores/as-velero/restore-as-velero-record.json'
         $record = Get-Content -LiteralPath $path -Raw | ConvertFrom-Json -AsHashtable
