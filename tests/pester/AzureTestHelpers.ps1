@@ -25,32 +25,10 @@ function Start-TestAzurite {
     }
     $data = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('restore-pester-azurite-' + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory -Path $data
-    $info = [System.Diagnostics.ProcessStartInfo]::new('node')
-    foreach ($argument in @($script, '--blobHost', '127.0.0.1', '--blobPort', '0', '--location', $data, '--skipApiVersionCheck', '--disableProductStyleUrl')) {
-        $info.ArgumentList.Add($argument)
-    }
-    $info.WorkingDirectory = $directory
-    $info.UseShellExecute = $false
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $process = [System.Diagnostics.Process]::Start($info)
-    $null = $process.StandardError.ReadToEndAsync()
-    $line = $process.StandardOutput.ReadLineAsync()
-    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
-    $port = $null
-    while (-not $port) {
-        if (-not $line.Wait(200)) {
-            if ([datetime]::UtcNow -gt $deadline -or $process.HasExited) {
-                Stop-TestApiServer -Process $process
-                throw "Azurite did not start within $TimeoutSeconds seconds."
-            }
-            continue
-        }
-        if ($null -eq $line.Result) { throw 'Azurite exited before it listened.' }
-        if ($line.Result -match 'listens on https?://[0-9.]+:(\d+)') { $port = [int] $Matches[1] }
-        else { $line = $process.StandardOutput.ReadLineAsync() }
-    }
-    $null = $process.StandardOutput.ReadToEndAsync()
+    $started = Start-TestNodeServer -Name 'Azurite' -Directory $directory -TimeoutSeconds $TimeoutSeconds -ListenPattern 'listens on https?://[0-9.]+:(\d+)' `
+        -Arguments $script, '--blobHost', '127.0.0.1', '--blobPort', '0', '--location', $data, '--skipApiVersionCheck', '--disableProductStyleUrl'
+    $process = $started.Process
+    $port = [int] $started.Match[1]
     [pscustomobject]@{
         Process    = $process
         Port       = $port

@@ -16,31 +16,10 @@ function Start-TestGcsServer {
     if (-not (Test-Path -LiteralPath (Join-Path -Path $directory -ChildPath 'node_modules/firebase-tools/lib/emulator/storage'))) {
         throw "The GCS emulator is not installed: run 'npm ci' in $directory (.ci/run does)."
     }
-    $info = [System.Diagnostics.ProcessStartInfo]::new('node')
-    $info.ArgumentList.Add((Join-Path -Path $directory -ChildPath 'gcs-emulator.js'))
-    $info.ArgumentList.Add('0')
-    $info.WorkingDirectory = $directory
-    $info.UseShellExecute = $false
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $process = [System.Diagnostics.Process]::Start($info)
-    $null = $process.StandardError.ReadToEndAsync()
-    $line = $process.StandardOutput.ReadLineAsync()
-    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
-    $endpoint = $null
-    while (-not $endpoint) {
-        if (-not $line.Wait(200)) {
-            if ([datetime]::UtcNow -gt $deadline -or $process.HasExited) {
-                Stop-TestApiServer -Process $process
-                throw "The GCS emulator did not start within $TimeoutSeconds seconds."
-            }
-            continue
-        }
-        if ($null -eq $line.Result) { throw 'The GCS emulator exited before it listened.' }
-        if ($line.Result -match 'listening on ([0-9.]+):(\d+)') { $endpoint = "http://$($Matches[1]):$($Matches[2])" }
-        else { $line = $process.StandardOutput.ReadLineAsync() }
-    }
-    $null = $process.StandardOutput.ReadToEndAsync()
+    $started = Start-TestNodeServer -Name 'The GCS emulator' -Directory $directory -TimeoutSeconds $TimeoutSeconds -ListenPattern 'listening on ([0-9.]+):(\d+)' `
+        -Arguments (Join-Path -Path $directory -ChildPath 'gcs-emulator.js'), '0'
+    $process = $started.Process
+    $endpoint = "http://$($started.Match[1]):$($started.Match[2])"
     [pscustomobject]@{
         Process  = $process
         Endpoint = $endpoint

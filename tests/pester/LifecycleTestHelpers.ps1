@@ -227,6 +227,51 @@ function Stop-TestApiServer {
     }
 }
 
+function Start-TestNodeServer {
+    <#
+    .SYNOPSIS
+        Starts a Node test server (s3rver, Azurite, the Cloud Storage emulator) and waits until a line of its output
+        matches ListenPattern. Returns Process and Match (the pattern's groups). Stops it and throws, naming it, when it
+        exits first or does not listen within TimeoutSeconds.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [string[]] $Arguments,
+        [Parameter(Mandatory)] [string] $ListenPattern,
+        [Parameter(Mandatory)] [int] $TimeoutSeconds
+    )
+
+    $info = [System.Diagnostics.ProcessStartInfo]::new('node')
+    foreach ($argument in $Arguments) {
+        $info.ArgumentList.Add($argument)
+    }
+    $info.WorkingDirectory = $Directory
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [System.Diagnostics.Process]::Start($info)
+    $null = $process.StandardError.ReadToEndAsync()
+    $line = $process.StandardOutput.ReadLineAsync()
+    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $match = $null
+    while (-not $match) {
+        if (-not $line.Wait(200)) {
+            if ([datetime]::UtcNow -gt $deadline -or $process.HasExited) {
+                Stop-TestApiServer -Process $process
+                throw "$Name did not start within $TimeoutSeconds seconds."
+            }
+            continue
+        }
+        if ($null -eq $line.Result) { throw "$Name exited before it listened." }
+        if ($line.Result -match $ListenPattern) { $match = $Matches.Clone() }
+        else { $line = $process.StandardOutput.ReadLineAsync() }
+    }
+    $null = $process.StandardOutput.ReadToEndAsync()
+    [pscustomobject]@{ Process = $process; Match = $match }
+}
+
 function Start-TestS3Server {
     <#
     .SYNOPSIS
@@ -244,33 +289,11 @@ function Start-TestS3Server {
     }
     $data = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('restore-pester-s3-' + [guid]::NewGuid().ToString('N'))
     $null = New-Item -ItemType Directory -Path $data
-    $info = [System.Diagnostics.ProcessStartInfo]::new('node')
     # s3rver's continuation tokens use DES, which OpenSSL 3 keeps in its legacy provider.
-    foreach ($argument in @('--openssl-legacy-provider', (Join-Path -Path $directory -ChildPath 's3rver.js'), '-d', $data, '-a', '127.0.0.1', '-p', '0', '--no-vhost-buckets')) {
-        $info.ArgumentList.Add($argument)
-    }
-    $info.WorkingDirectory = $directory
-    $info.UseShellExecute = $false
-    $info.RedirectStandardOutput = $true
-    $info.RedirectStandardError = $true
-    $process = [System.Diagnostics.Process]::Start($info)
-    $null = $process.StandardError.ReadToEndAsync()
-    $line = $process.StandardOutput.ReadLineAsync()
-    $deadline = [datetime]::UtcNow.AddSeconds($TimeoutSeconds)
-    $endpoint = $null
-    while (-not $endpoint) {
-        if (-not $line.Wait(200)) {
-            if ([datetime]::UtcNow -gt $deadline -or $process.HasExited) {
-                Stop-TestApiServer -Process $process
-                throw "s3rver did not start within $TimeoutSeconds seconds."
-            }
-            continue
-        }
-        if ($null -eq $line.Result) { throw 's3rver exited before it listened.' }
-        if ($line.Result -match 'listening on ([0-9.]+):(\d+)') { $endpoint = "http://$($Matches[1]):$($Matches[2])" }
-        else { $line = $process.StandardOutput.ReadLineAsync() }
-    }
-    $null = $process.StandardOutput.ReadToEndAsync()
+    $started = Start-TestNodeServer -Name 's3rver' -Directory $directory -TimeoutSeconds $TimeoutSeconds -ListenPattern 'listening on ([0-9.]+):(\d+)' `
+        -Arguments '--openssl-legacy-provider', (Join-Path -Path $directory -ChildPath 's3rver.js'), '-d', $data, '-a', '127.0.0.1', '-p', '0', '--no-vhost-buckets'
+    $process = $started.Process
+    $endpoint = "http://$($started.Match[1]):$($started.Match[2])"
     $secret = ConvertTo-SecureString -String 'S3RVER' -AsPlainText -Force
     [pscustomobject]@{
         Process    = $process
