@@ -194,11 +194,12 @@ internal sealed class PersistentVolumeRestorer
         var cause = restorePvs
             ? "backup method NativeSnapshot needs a Velero volume snapshotter plugin, which does not run client-side"
             : "backup method NativeSnapshot and restorePVs is false";
+        var hint = restorePvs ? ServerHint : string.Empty;
         if (!rename)
         {
             return Decision(PersistentVolumeRestoreKind.Restore, pv, pv.Name, VolumeBackupMethod.NativeSnapshot, false, fromVolumeInfo, false,
                 "Restoring persistent volume without its native snapshot.",
-                DataWarning(pv, cause, "the PersistentVolume is restored pointing at its original storage volume"));
+                DataWarning(pv, cause, "the PersistentVolume is restored pointing at its original storage volume" + hint));
         }
 
         var newName = newCloneName();
@@ -211,7 +212,7 @@ internal sealed class PersistentVolumeRestorer
 
         return Decision(PersistentVolumeRestoreKind.Rename, pv, newName, VolumeBackupMethod.NativeSnapshot, false, fromVolumeInfo, false,
             $"Renaming persistent volume to {newName}: a persistent volume named {pv.Name} already exists and its claim's namespace is remapped.",
-            DataWarning(pv, cause, $"the PersistentVolume is restored as \"{newName}\" and refers to the same storage volume as the existing PersistentVolume \"{pv.Name}\""));
+            DataWarning(pv, cause, $"the PersistentVolume is restored as \"{newName}\" and refers to the same storage volume as the existing PersistentVolume \"{pv.Name}\"" + hint));
     }
 
     private PersistentVolumeDecision RestoreAsIs(JsonObject item, VolumeFacts pv, VolumeBackupMethod method, bool fromVolumeInfo)
@@ -231,7 +232,6 @@ internal sealed class PersistentVolumeRestorer
         }
 
         const string Empty = "its claim gets a new, empty volume";
-        const string ServerHint = ". To restore its data, " + Csi.CsiSnapshotChain.ServerHint;
         string reason;
         IReadOnlyList<string> warnings;
         var dataRestored = false;
@@ -279,6 +279,9 @@ internal sealed class PersistentVolumeRestorer
     private static PersistentVolumeDecision Decision(
         PersistentVolumeRestoreKind kind, VolumeFacts pv, string name, VolumeBackupMethod method, bool dataMoved, bool fromVolumeInfo, bool dataRestored, string reason, IReadOnlyList<string> warnings) =>
         new(kind, pv.Name, name, method, dataMoved, fromVolumeInfo, pv.ClaimNamespace, pv.ClaimName, dataRestored, reason, warnings);
+
+    /// <summary>Ends a warning about volume data the client cannot restore: the cluster's Velero can.</summary>
+    private const string ServerHint = ". To restore its data, " + Csi.CsiSnapshotChain.ServerHint;
 
     private static IReadOnlyList<string> DataWarning(VolumeFacts pv, string cause, string consequence)
     {

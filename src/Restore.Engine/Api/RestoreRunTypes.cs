@@ -109,6 +109,9 @@ public sealed class RestoreRunReport
     private RestoreRunReport(RestoreRunResult result, StorageLocationOptions origin, DateTimeOffset now)
     {
         Restore = RestoreInfo.FromRecord(result.Record, origin, now);
+
+        // As Get-Restore shows it: the messages by scope, not only their counts.
+        Restore.SetResults(result.Results);
         TimedOut = result.TimedOut;
         TargetFailures = result.TargetFailures.ToDictionary(f => f.Key, f => EngineFailures.KindOf(f.Value), StringComparer.Ordinal);
         StorageProblems = result.StorageProblems;

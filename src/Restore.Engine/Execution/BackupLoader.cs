@@ -81,7 +81,7 @@ internal static class BackupLoader
         BackupVolumeData volumes;
         try
         {
-            volumes = await LoadVolumesAsync(store, backup, contents, cancellationToken).ConfigureAwait(false);
+            volumes = await LoadVolumesAsync(store, backup, contents, log, cancellationToken).ConfigureAwait(false);
         }
         catch (FormatException ex)
         {
@@ -95,7 +95,7 @@ internal static class BackupLoader
         return new LoadedBackup(contents, volumes, BackupResourceCatalog.Create(contents, log));
     }
 
-    private static async Task<BackupVolumeData> LoadVolumesAsync(BackupStore store, Backup backup, BackupContents contents, CancellationToken cancellationToken)
+    private static async Task<BackupVolumeData> LoadVolumesAsync(BackupStore store, Backup backup, BackupContents contents, IEngineLog log, CancellationToken cancellationToken)
     {
         var name = backup.Name;
         var volumeInfo = await store.ReadOptionalBackupFileAsync(name, BackupFile.VolumeInfo, cancellationToken).ConfigureAwait(false);
@@ -142,8 +142,27 @@ internal static class BackupLoader
             CsiVolumeSnapshots = csi,
             CsiVolumeSnapshotContents = contentRecords,
             DataUploads = uploads,
+            ItemOperations = await ReadItemOperationsAsync(store, name, log, cancellationToken).ConfigureAwait(false),
             SnapshotMoveData = await ReadSnapshotMoveDataAsync(store, name, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>
+    /// The plugins' operations only add warnings to the plan; Velero's restore never reads the file, so one that cannot
+    /// be read must not stop a restore.
+    /// </summary>
+    private static async Task<IReadOnlyList<BackupItemOperation>> ReadItemOperationsAsync(BackupStore store, string name, IEngineLog log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bytes = await store.ReadOptionalBackupFileAsync(name, BackupFile.ItemOperations, cancellationToken).ConfigureAwait(false);
+            return bytes is null ? Array.Empty<BackupItemOperation>() : BackupItemOperation.ParseList(bytes);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidBackupException)
+        {
+            log.Warning($"the backup's item operations file cannot be read, so the plugins that acted on its items are not named: {ex.Message}");
+            return Array.Empty<BackupItemOperation>();
+        }
     }
 
     private static async Task<bool> ReadSnapshotMoveDataAsync(BackupStore store, string name, CancellationToken cancellationToken)

@@ -495,6 +495,7 @@ internal sealed partial class PlanSession
 
     private void Finish()
     {
+        NotePluginsNamedInBackup();
         var s = plan.Summary;
         s.Warnings = results.Warnings.Count;
         s.Errors = results.Errors.Count;

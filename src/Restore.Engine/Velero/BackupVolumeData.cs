@@ -33,6 +33,12 @@ internal sealed class BackupVolumeData
     /// <summary>DataUpload items of the backup (<c>datauploads.velero.io</c>).</summary>
     public IReadOnlyList<DataUploadRecord> DataUploads { get; init; } = Array.Empty<DataUploadRecord>();
 
+    /// <summary>
+    /// Entries of <c>&lt;backup&gt;-itemoperations.json.gz</c>: asynchronous operations of backup item actions
+    /// (plugins). Not volume data as such, but read with it: the plan names the plugins that acted on items.
+    /// </summary>
+    public IReadOnlyList<BackupItemOperation> ItemOperations { get; init; } = Array.Empty<BackupItemOperation>();
+
     /// <summary>The backup's <c>spec.snapshotMoveData</c>: CSI snapshots were moved by a data mover.</summary>
     public bool SnapshotMoveData { get; init; }
 

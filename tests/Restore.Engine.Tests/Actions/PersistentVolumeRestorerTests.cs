@@ -35,10 +35,10 @@ public class PersistentVolumeRestorerTests
         "Restore", RetainReset, "backup method NativeSnapshot needs a Velero volume snapshotter plugin")]
     [InlineData("native snapshot, mapped claim namespace, PV exists: renamed clone",
         Retain, "{'volumeInfos':[{'pvName':'pv-1','backupMethod':'NativeSnapshot'}]}", "shop=shop-copy", null, true,
-        "Rename", RetainRenamed, "same storage volume as the existing PersistentVolume \"pv-1\"")]
+        "Rename", RetainRenamed, "same storage volume as the existing PersistentVolume \"pv-1\". To restore its data, restore this claim through the Velero server (New-Restore -Server)")]
     [InlineData("native snapshot, mapped claim namespace, PV absent: not renamed",
         Retain, "{'volumeInfos':[{'pvName':'pv-1','backupMethod':'NativeSnapshot'}]}", "shop=shop-copy", null, false,
-        "Restore", RetainRemapped, "pointing at its original storage volume")]
+        "Restore", RetainRemapped, "pointing at its original storage volume. To restore its data, restore this claim through the Velero server (New-Restore -Server)")]
     [InlineData("native snapshot, PV exists but namespace not mapped: not renamed",
         Retain, "{'volumeInfos':[{'pvName':'pv-1','backupMethod':'NativeSnapshot'}]}", "other=x", null, true,
         "Restore", RetainReset, "NativeSnapshot")]
@@ -126,6 +126,12 @@ public class PersistentVolumeRestorerTests
             Assert.StartsWith("volume data not restored for PersistentVolume \"pv-1\" (", warning, System.StringComparison.Ordinal);
             Assert.Contains(warningPart, warning, System.StringComparison.Ordinal);
             Assert.False(decision.DataRestored);
+
+            if (warning.Contains("NativeSnapshot"))
+            {
+                // Only the server can restore from a native snapshot; unless the user asked for no volume data, say so.
+                Assert.Equal(restorePvs != false, warning.Contains("New-Restore -Server"));
+            }
             if (pv != DeleteUnclaimed)
             {
                 Assert.Contains("(claim shop/data)", warning, System.StringComparison.Ordinal);
