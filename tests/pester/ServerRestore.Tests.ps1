@@ -11,6 +11,12 @@ BeforeDiscovery {
         if ($env:CI -eq 'true') { throw 'kubectl is not on PATH: the New-Restore -Server tests need it (CI=true).' }
         Write-Warning 'New-Restore -Server tests skipped: kubectl is not on PATH (they give the clusters their Velero objects with it).'
     }
+
+    # Ctrl+C is pressed in a terminal: util-linux's 'script' gives the child pwsh one. Windows has no way for a test to
+    # press Ctrl+C in another process's console and macOS's 'script' takes other arguments, so the case runs on Linux;
+    # there (CI) a missing 'script' fails.
+    $script:noTerminal = -not $IsLinux -or -not (Get-Command -Name script -CommandType Application -ErrorAction SilentlyContinue)
+    if ($noTerminal -and $IsLinux -and $env:CI -eq 'true') { throw "'script' (util-linux) is not on PATH: the Ctrl+C test needs it (CI=true)." }
 }
 
 Describe 'New-Restore -Server' -Skip:$noKubectl {
@@ -311,6 +317,68 @@ Describe 'New-Restore -Server' -Skip:$noKubectl {
             $failures[-1].FullyQualifiedErrorId | Should -Be 'NewRestoreTimedOut,Restore.PowerShell.Cmdlets.NewRestoreCommand'
             "$($failures[-1])" | Should -Match 'keeps running'
             Wait-Until { (Get-Restore timed -Context east-token -KubeConfig $kubeConfig).Phase -eq 'Completed' }
+        }
+
+        It 'stops waiting on Ctrl+C, says the server keeps running, and the server finishes the restore' -Skip:$noTerminal {
+            # Skipped off Linux, or without util-linux's 'script' outside CI (see BeforeDiscovery).
+            $child = Join-Path -Path $TestDrive -ChildPath 'ctrl-c.ps1'
+            @(
+                "Import-Module -Name '$(Get-RestoreManifestPath)' -ErrorAction Stop"
+                "New-Restore sample -Server -Name ctrl-c -Context east-token -KubeConfig '$kubeConfig' -Label @{ 'velero-standin.test/item-delay-ms' = '1500' }"
+                "'child went on after New-Restore'"
+            ) | Set-Content -LiteralPath $child
+            $start = [System.Diagnostics.ProcessStartInfo]::new('script')
+            foreach ($argument in '-qfec', "'$(Get-TestPwshPath)' -NoProfile -NonInteractive -File '$child'", '/dev/null') { $start.ArgumentList.Add($argument) }
+            $start.RedirectStandardInput = $true
+            $start.RedirectStandardOutput = $true
+            $start.UseShellExecute = $false
+            $process = [System.Diagnostics.Process]::Start($start)
+
+            # Plays the terminal: keeps what the child writes and answers its cursor-position queries (ESC[6n, sent
+            # while it draws the progress bar) as a real terminal does; unanswered, each query stalls the child.
+            $terminal = @{ Text = [System.Text.StringBuilder]::new(); Answered = 0; Read = $null; Buffer = [char[]]::new(4096) }
+            $pump = {
+                param([int] $Milliseconds)
+                $until = [datetime]::UtcNow.AddMilliseconds($Milliseconds)
+                do {
+                    $terminal.Read ??= $process.StandardOutput.ReadAsync($terminal.Buffer, 0, $terminal.Buffer.Length)
+                    if (-not $terminal.Read.Wait(50)) { continue }
+                    $count = $terminal.Read.Result
+                    $terminal.Read = $null
+                    if ($count -eq 0) { return }
+                    $null = $terminal.Text.Append($terminal.Buffer, 0, $count)
+                    $queries = ([regex]::Matches($terminal.Text.ToString(), '\e\[6n')).Count
+                    for (; $terminal.Answered -lt $queries; $terminal.Answered++) { $process.StandardInput.Write("$([char]27)[1;1R") }
+                    $process.StandardInput.Flush()
+                } while ([datetime]::UtcNow -lt $until)
+            }
+            try {
+                $deadline = [datetime]::UtcNow.AddSeconds(60)
+                while (-not ((Get-Restore ctrl-c -Context east-token -KubeConfig $kubeConfig -ErrorAction SilentlyContinue).ItemsRestored -gt 0)) {
+                    if ([datetime]::UtcNow -gt $deadline) { throw "restore 'ctrl-c' did not start on the stand-in: $($terminal.Text)" }
+                    & $pump 200
+                }
+
+                # The terminal turns this byte into SIGINT for the child, as when a user presses Ctrl+C.
+                $process.StandardInput.Write([char] 3)
+                $process.StandardInput.Flush()
+                $deadline = [datetime]::UtcNow.AddSeconds(5)
+                while (-not $process.HasExited -and [datetime]::UtcNow -lt $deadline) { & $pump 100 }
+                $process.HasExited | Should -BeTrue -Because 'Ctrl+C ends the waiting at once'
+                & $pump 500
+            }
+            finally {
+                if (-not $process.HasExited) { $process.Kill($true) }
+            }
+
+            # The terminal's own escape sequences and line ends out, so the message reads as one line.
+            $text = ($terminal.Text.ToString() -replace '\e\[[0-9;?]*[A-Za-z]|\e[=>]', '') -replace '\r?\n', ''
+            $text | Should -Match 'Velero server restore ctrl-c \(Ctrl\+C sto.*east-token: InProgress' -Because 'the progress bar was drawn as the restore went on'
+            $text | Should -Match "Stopped waiting for restore 'ctrl-c'\. Velero cannot cancel a restore: the Velero server in east-token keeps running it"
+            $text | Should -Not -Match 'child went on'
+            $live = Get-Restore ctrl-c -Context east-token -KubeConfig $kubeConfig
+            $live.Phase | Should -Be 'InProgress' -Because 'the client stopped waiting long before the server could have finished'
+            Wait-Until { (Get-Restore ctrl-c -Context east-token -KubeConfig $kubeConfig).Phase -eq 'Completed' } -Seconds 60
         }
 
         It 'runs as a job with -AsJob' {
