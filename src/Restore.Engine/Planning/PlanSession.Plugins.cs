@@ -10,7 +10,7 @@ namespace Restore.Engine.Planning;
 /// <summary>
 /// Plugins named in the backup: a backup item action that started an asynchronous operation for an item is
 /// recorded in the backup's item operations file. Its restore side runs only in a Velero server, so the client
-/// restores such items as stored and says so, naming <c>New-Restore -Server</c>
+/// restores such items as stored and warns, naming <c>New-Restore -Server</c>
 /// (docs/velero-compatibility.md#plugins-named-in-the-backup).
 /// </summary>
 internal sealed partial class PlanSession
@@ -26,7 +26,7 @@ internal sealed partial class PlanSession
             .GroupBy(o => OperationKey(o.GroupResource, o.Namespace, o.Name), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
-    /// <summary>Notes and warns on an item that a plugin outside Velero's built-in actions acted on at backup time.</summary>
+    /// <summary>Warns on an item that a plugin outside Velero's built-in actions acted on at backup time.</summary>
     private void NotePluginOperations(PlannedItem item)
     {
         if (PluginOperations.Count == 0
@@ -42,8 +42,6 @@ internal sealed partial class PlanSession
             var text = $"Velero plugin \"{plugin.Key}\" acted on this item when it was backed up{operation}; "
                 + "a plugin's restore actions run only in the Velero server, so the item is restored as stored. "
                 + "To have the plugin restore it, restore through the Velero server (New-Restore -Server) in a cluster where the plugin is installed";
-            item.AddNote(text);
-
             // Ours, like the volume data warnings: in the results, not counted by Velero's skipped/failed rule.
             AddWarning(item, ResultMessage.ForItem(item.TargetNamespace, text), counts: false);
             pluginItemCounts[plugin.Key] = pluginItemCounts.TryGetValue(plugin.Key, out var n) ? n + 1 : 1;

@@ -7,8 +7,8 @@ using Xunit;
 namespace Restore.Engine.Tests.Planning;
 
 /// <summary>
-/// Plugins named in the backup's item operations: an item a plugin acted on is restored as stored, with a note and a
-/// warning naming the plugin and New-Restore -Server (docs/velero-compatibility.md#plugins-named-in-the-backup).
+/// Plugins named in the backup's item operations: an item a plugin acted on is restored as stored, with a warning naming the
+/// plugin and New-Restore -Server (docs/velero-compatibility.md#plugins-named-in-the-backup).
 /// </summary>
 public class PluginOperationPlanTests
 {
@@ -37,20 +37,18 @@ public class PluginOperationPlanTests
     private static BackupVolumeData Operations() => new() { ItemOperations = BackupItemOperation.ParseList(OperationsJson) };
 
     [Fact]
-    public void ItemAPluginActedOn_IsCreatedAsStored_WithANoteAndAWarningNamingThePluginAndServer()
+    public void ItemAPluginActedOn_IsCreatedAsStored_WithAWarningNamingThePluginAndServer()
     {
         var plan = Planner.Plan(Backup(), new RestoreSpec { IncludedNamespaces = new List<string> { "shop" } }, volumes: Operations());
 
         var db = plan.Items.Single(i => i.GroupResource == "deployments.apps" && i.SourceNamespace == "shop" && i.Name == "db");
         Assert.Equal(PlanDecision.Create, db.Decision);
-        var note = Assert.Single(db.Notes);
-        Assert.Contains("\"example.io/db-backupper\"", note);
-        Assert.Contains("operation op-1, Completed", note);
-        Assert.Contains("New-Restore -Server", note);
         var warning = Assert.Single(db.Warnings);
+        Assert.Contains("\"example.io/db-backupper\"", warning.Text);
+        Assert.Contains("operation op-1, Completed", warning.Text);
+        Assert.Contains("New-Restore -Server", warning.Text);
         Assert.Equal("shop", warning.Namespace);
-        Assert.Equal(note, warning.Text);
-        Assert.Contains(plan.Results.Warnings.All(), w => w.Text == note);
+        Assert.Contains(plan.Results.Warnings.All(), w => w.Text == warning.Text);
 
         // Ours, not Velero's: a warning here must not turn the item's resource-list entry into "failed".
         Assert.Equal(0, db.VeleroMessageCount);
@@ -67,7 +65,7 @@ public class PluginOperationPlanTests
         var both = Planner.Plan(Backup(), new RestoreSpec(), volumes: Operations());
         Assert.Contains(both.Notes, n => n.Contains("\"example.io/db-backupper\" (2 items)"));
         var other = both.Items.Single(i => i.GroupResource == "deployments.apps" && i.SourceNamespace == "other" && i.Name == "db");
-        Assert.Contains("operation op-2, Failed", Assert.Single(other.Notes));
+        Assert.Contains("operation op-2, Failed", Assert.Single(other.Warnings).Text);
     }
 
     [Theory]
@@ -92,6 +90,6 @@ public class PluginOperationPlanTests
 
         var none = Planner.Plan(Backup(), new RestoreSpec());
         Assert.DoesNotContain(none.Notes, n => n.Contains("Velero plugins"));
-        Assert.Empty(none.Item("deployments.apps", "db").Notes);
+        Assert.All(none.Items, i => Assert.Empty(i.Warnings));
     }
 }
