@@ -290,7 +290,7 @@ Describe 'New-Restore -Server' -Skip:$noKubectl {
     }
 
     Context 'following' {
-        It 'returns at once with -NoWait; Get-Restore -Context shows the live phase; Get-RestoreLog says the server has not written it yet' {
+        It 'returns at once with -NoWait; Get-Restore -Context shows the live phase; Get-RestoreLog and Get-RestoreItem say the server has not written its files yet' {
             $restore = New-Restore sample -Server -Name no-wait -Context east-token -Label @{ 'velero-standin.test/item-delay-ms' = '400' } -NoWait @common -ErrorAction Stop
 
             $restore.Phase | Should -BeIn @('New', 'InProgress')
@@ -301,6 +301,8 @@ Describe 'New-Restore -Server' -Skip:$noKubectl {
             $live.TotalItems | Should -Be 9
             $thrown = Get-ThrownError { Get-RestoreLog no-wait -StorageLocation $store -ErrorAction Stop }
             "$thrown" | Should -Match 'Velero server.*has not written'
+            $thrownItems = Get-ThrownError { Get-RestoreItem no-wait -StorageLocation $store -ErrorAction Stop }
+            "$thrownItems" | Should -Match 'Velero server.*has not written'
             Wait-Until { (Get-Restore no-wait -Context east-token -KubeConfig $kubeConfig).Phase -eq 'Completed' }
         }
 
