@@ -1,6 +1,4 @@
 using System;
-using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using System.Reflection;
 using System.Text.RegularExpressions;
@@ -36,15 +34,12 @@ public sealed class AzuriteServer : IDisposable
         return server;
     });
 
-    private readonly Process process;
-    private readonly string dataDirectory;
+    private readonly NodeServerProcess process;
     private int containerCounter;
 
-    private AzuriteServer(Process process, string dataDirectory, int port)
+    private AzuriteServer(NodeServerProcess process)
     {
         this.process = process;
-        this.dataDirectory = dataDirectory;
-        Port = port;
     }
 
     /// <summary>tests/azurite, where package.json pins Azurite.</summary>
@@ -60,7 +55,7 @@ public sealed class AzuriteServer : IDisposable
     public static AzuriteServer Shared => SharedServer.Value;
 
     /// <summary>The port.</summary>
-    public int Port { get; }
+    public int Port => process.Port;
 
     /// <summary>The account's blob service URL, path style: <c>http://127.0.0.1:port/devstoreaccount1</c>.</summary>
     public string ServiceUrl => $"http://127.0.0.1:{Port}/{Account}";
@@ -75,44 +70,8 @@ public sealed class AzuriteServer : IDisposable
 
         var data = Path.Combine(Path.GetTempPath(), "restore-azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
-        var start = new ProcessStartInfo(ToolLocator.Find("node", "NODE")!)
-        {
-            WorkingDirectory = PackageDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { BlobScript, "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", data, "--skipApiVersionCheck", "--disableProductStyleUrl" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var readLine = Task.Run(() =>
-        {
-            string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null)
-            {
-                var match = Listening.Match(line);
-                if (match.Success)
-                {
-                    return int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-                }
-            }
-
-            return -1;
-        });
-        if (!readLine.Wait(TimeSpan.FromSeconds(180)) || readLine.Result <= 0)
-        {
-            Kill(process);
-            Directory.Delete(data, recursive: true);
-            var error = stderr.IsCompleted ? stderr.Result : "(no output)";
-            throw new InvalidOperationException($"Azurite did not start within 180 s: {error}");
-        }
-
-        _ = Task.Run(() => process.StandardOutput.ReadToEnd());
-        return new AzuriteServer(process, data, readLine.Result);
+        var arguments = new[] { BlobScript, "--blobHost", "127.0.0.1", "--blobPort", "0", "--location", data, "--skipApiVersionCheck", "--disableProductStyleUrl" };
+        return new AzuriteServer(NodeServerProcess.Start("Azurite", PackageDirectory, arguments, Listening, TimeSpan.FromSeconds(180), data));
     }
 
     /// <summary>
@@ -150,45 +109,9 @@ public sealed class AzuriteServer : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        Kill(process);
-        process.Dispose();
-        try
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => process.Dispose();
 
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private static string? FindUnavailableReason()
-    {
-        if (ToolLocator.Find("node", "NODE") is null)
-        {
-            return "'node' was not found on PATH or in $NODE; install Node.js and run 'npm ci' in tests/azurite to run the Azure storage tests.";
-        }
-
-        return File.Exists(BlobScript)
-            ? null
-            : $"Azurite is not installed ({BlobScript} is missing); run 'npm ci' in tests/azurite to run the Azure storage tests.";
-    }
+    private static string? FindUnavailableReason() => NodeServerProcess.UnavailableReason("Azurite", BlobScript, "azurite", "Azure storage tests");
 }
 
 /// <summary>A fact that needs Azurite; reported as skipped, with the reason, when node or the npm packages are missing.</summary>

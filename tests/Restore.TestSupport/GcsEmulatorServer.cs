@@ -1,6 +1,4 @@
 using System;
-using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using System.Net.Http;
 using System.Text.RegularExpressions;
@@ -20,10 +18,10 @@ public sealed class GcsEmulatorServer : IDisposable
 {
     private static readonly Regex Listening = new(@"listening on ([0-9.]+):(\d+)", RegexOptions.CultureInvariant);
     private static readonly HttpClient Http = new();
-    private readonly Process process;
+    private readonly NodeServerProcess process;
     private int bucketCounter;
 
-    private GcsEmulatorServer(Process process, string endpoint)
+    private GcsEmulatorServer(NodeServerProcess process, string endpoint)
     {
         this.process = process;
         Endpoint = endpoint;
@@ -52,40 +50,8 @@ public sealed class GcsEmulatorServer : IDisposable
             throw new InvalidOperationException(UnavailableReason);
         }
 
-        var start = new ProcessStartInfo(ToolLocator.Find("node", "NODE")!)
-        {
-            WorkingDirectory = PackageDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Script);
-        start.ArgumentList.Add("0");
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var readLine = Task.Run(() =>
-        {
-            string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null)
-            {
-                var match = Listening.Match(line);
-                if (match.Success)
-                {
-                    return int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-                }
-            }
-
-            return -1;
-        });
-        if (!readLine.Wait(TimeSpan.FromSeconds(60)) || readLine.Result <= 0)
-        {
-            Kill(process);
-            var error = stderr.IsCompleted ? stderr.Result : "(no output)";
-            throw new InvalidOperationException($"The GCS emulator did not start within 60 s: {error}");
-        }
-
-        _ = Task.Run(() => process.StandardOutput.ReadToEnd());
-        return new GcsEmulatorServer(process, $"http://127.0.0.1:{readLine.Result}");
+        var process = NodeServerProcess.Start("The GCS emulator", PackageDirectory, new[] { Script, "0" }, Listening, TimeSpan.FromSeconds(60));
+        return new GcsEmulatorServer(process, $"http://127.0.0.1:{process.Port}");
     }
 
     /// <summary>A fresh bucket name (the emulator creates buckets on first use).</summary>
@@ -117,38 +83,9 @@ public sealed class GcsEmulatorServer : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        Kill(process);
-        process.Dispose();
-    }
+    public void Dispose() => process.Dispose();
 
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private static string? FindUnavailableReason()
-    {
-        if (ToolLocator.Find("node", "NODE") is null)
-        {
-            return "'node' was not found on PATH or in $NODE; install Node.js and run 'npm ci' in tests/gcs to run the GCS tests.";
-        }
-
-        return File.Exists(PackageModule)
-            ? null
-            : $"The GCS emulator is not installed ({PackageModule} is missing); run 'npm ci' in tests/gcs to run the GCS tests.";
-    }
+    private static string? FindUnavailableReason() => NodeServerProcess.UnavailableReason("The GCS emulator", PackageModule, "gcs", "GCS tests");
 }
 
 /// <summary>One GCS emulator shared by a test collection, started on first use and killed on dispose.</summary>

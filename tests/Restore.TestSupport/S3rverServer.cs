@@ -1,6 +1,5 @@
 using System;
-using System.Diagnostics;
-using System.Globalization;
+using System.Collections.Generic;
 using System.IO;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -22,14 +21,12 @@ public sealed class S3rverServer : IDisposable
     public const string AccessKey = "S3RVER";
 
     private static readonly Regex Listening = new(@"listening on ([0-9.]+):(\d+)", RegexOptions.CultureInvariant);
-    private readonly Process process;
-    private readonly string dataDirectory;
+    private readonly NodeServerProcess process;
     private int bucketCounter;
 
-    private S3rverServer(Process process, string dataDirectory, string endpoint)
+    private S3rverServer(NodeServerProcess process, string endpoint)
     {
         this.process = process;
-        this.dataDirectory = dataDirectory;
         Endpoint = endpoint;
     }
 
@@ -58,55 +55,16 @@ public sealed class S3rverServer : IDisposable
 
         var data = Path.Combine(Path.GetTempPath(), "restore-s3rver-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
-        var start = new ProcessStartInfo(ToolLocator.Find("node", "NODE")!)
-        {
-            WorkingDirectory = PackageDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // s3rver's continuation tokens use DES, which OpenSSL 3 (Node 17 and later) keeps in its legacy provider.
-        foreach (var argument in new[] { "--openssl-legacy-provider", Script, "-d", data, "-a", "127.0.0.1", "-p", "0", "--silent", "--no-vhost-buckets" })
-        {
-            start.ArgumentList.Add(argument);
-        }
 
+        // s3rver's continuation tokens use DES, which OpenSSL 3 (Node 17 and later) keeps in its legacy provider.
+        var arguments = new List<string> { "--openssl-legacy-provider", Script, "-d", data, "-a", "127.0.0.1", "-p", "0", "--silent", "--no-vhost-buckets" };
         if (tlsKeyPem is not null && tlsCertPem is not null)
         {
-            start.ArgumentList.Add("--key");
-            start.ArgumentList.Add(tlsKeyPem);
-            start.ArgumentList.Add("--cert");
-            start.ArgumentList.Add(tlsCertPem);
+            arguments.AddRange(new[] { "--key", tlsKeyPem, "--cert", tlsCertPem });
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var scheme = tlsKeyPem is null ? "http" : "https";
-        var readLine = Task.Run(() =>
-        {
-            string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null)
-            {
-                var match = Listening.Match(line);
-                if (match.Success)
-                {
-                    return int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
-                }
-            }
-
-            return -1;
-        });
-        if (!readLine.Wait(TimeSpan.FromSeconds(30)) || readLine.Result <= 0)
-        {
-            Kill(process);
-            Directory.Delete(data, recursive: true);
-            var error = stderr.IsCompleted ? stderr.Result : "(no output)";
-            throw new InvalidOperationException($"s3rver did not start within 30 s: {error}");
-        }
-
-        // Keep draining stdout so node never blocks on a full pipe.
-        _ = Task.Run(() => process.StandardOutput.ReadToEnd());
-        return new S3rverServer(process, data, $"{scheme}://127.0.0.1:{readLine.Result}");
+        var process = NodeServerProcess.Start("s3rver", PackageDirectory, arguments, Listening, TimeSpan.FromSeconds(30), data);
+        return new S3rverServer(process, $"{(tlsKeyPem is null ? "http" : "https")}://127.0.0.1:{process.Port}");
     }
 
     /// <summary>Options for a location in this server (credentials S3RVER/S3RVER, few retries).</summary>
@@ -144,43 +102,7 @@ public sealed class S3rverServer : IDisposable
         });
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        Kill(process);
-        process.Dispose();
-        try
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => process.Dispose();
 
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private static string? FindUnavailableReason()
-    {
-        if (ToolLocator.Find("node", "NODE") is null)
-        {
-            return "'node' was not found on PATH or in $NODE; install Node.js and run 'npm ci' in tests/s3 to run the S3 tests.";
-        }
-
-        return File.Exists(PackageScript)
-            ? null
-            : $"s3rver is not installed ({PackageScript} is missing); run 'npm ci' in tests/s3 to run the S3 tests.";
-    }
+    private static string? FindUnavailableReason() => NodeServerProcess.UnavailableReason("s3rver", PackageScript, "s3", "S3 tests");
 }
