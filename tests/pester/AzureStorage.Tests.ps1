@@ -1,9 +1,8 @@
 #Requires -Modules Pester
-# Every cmdlet against an Azure Blob Storage location on Azurite (tests/azurite), as an AKS admin would use one: the
-# path-style URL Azurite serves with the account key, azure://account/container with -Endpoint and a SAS token, and
-# the key in AZURE_STORAGE_ACCOUNT_ACCESS_KEY as Velero's Azure plugin reads it; a restore into the test API server;
-# wrong credentials and a missing container with their error ids, never showing the secret; and our Azure.Core kept
-# apart from another version loaded first.
+# Azure Blob Storage on Azurite (tests/azurite), as an AKS admin meets it: a restore into the test API server; wrong
+# credentials and a missing container with their error ids, never showing the secret; and our Azure.Core kept apart
+# from another version loaded first. Every cmdlet on the three ways to name an Azure location (the account key, a SAS
+# token, AZURE_STORAGE_ACCOUNT_ACCESS_KEY) is in StorageLocations.Tests.ps1.
 
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'RestoreTestHelpers.ps1')
@@ -13,30 +12,6 @@ BeforeAll {
     Import-Module -Name $manifestPath -Force -ErrorAction Stop
     $azurite = Start-TestAzurite
     $sample = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'sample')
-
-    $sampleItems = @(
-        'clusterroles.rbac.authorization.k8s.io//demo:web-reader'
-        'configmaps/demo/web-config'
-        'deployments.apps/demo/web'
-        'namespaces//demo'
-        'persistentvolumeclaims/demo/web-data'
-        'persistentvolumes//pvc-3f1c2a9e-5b7d-4e8a-9c0f-1a2b3c4d5e6f'
-        'secrets/demo/web-credentials'
-        'serviceaccounts/demo/web'
-        'services/demo/web'
-    )
-    $sampleOutcomes = @($sampleItems | ForEach-Object { if ($_ -like 'persistentvolumes/*') { "$_=Skipped" } else { "$_=Created" } })
-
-    function Format-TestItem {
-        param([Parameter(ValueFromPipeline)] $Item, [switch] $Action)
-        begin { $lines = [System.Collections.Generic.List[string]]::new() }
-        process {
-            $resource = if ($Item.PSObject.Properties['GroupResource']) { $Item.GroupResource } else { $Item.Resource }
-            $line = '{0}/{1}/{2}' -f $resource, $Item.Namespace, $Item.Name
-            $lines.Add($(if ($Action) { "$line=$($Item.Action)" } else { $line }))
-        }
-        end { ($lines | Sort-Object) -join ',' }
-    }
 }
 
 AfterAll {
@@ -45,125 +20,6 @@ AfterAll {
         Remove-Item -LiteralPath $azurite.Data -Recurse -Force -ErrorAction SilentlyContinue
     }
     Remove-Module -Name Restore -Force -ErrorAction SilentlyContinue
-}
-
-Describe 'Azure location: <Kind>' -ForEach @(
-    @{ Kind = 'Azurite URL with the account key (-Credential)'; Key = 'key'; Container = 'velero'; Prefix = 'aks/prod' }
-    @{ Kind = 'azure://account/container with -Endpoint and -SasToken'; Key = 'sas'; Container = 'velero-sas'; Prefix = 'prod' }
-    @{ Kind = 'azure:// with the key in AZURE_STORAGE_ACCOUNT_ACCESS_KEY'; Key = 'env'; Container = 'velero-env'; Prefix = '' }
-) {
-    BeforeAll {
-        Copy-FolderToTestAzurite -Server $azurite -Container $Container -Prefix $Prefix -Path $sample
-        $savedKey = $env:AZURE_STORAGE_ACCOUNT_ACCESS_KEY
-        $tail = if ($Prefix) { "/$Prefix" } else { '' }
-        switch ($Key) {
-            'key' {
-                $location = "$($azurite.ServiceUrl)/$Container$tail"
-                $parameters = @{ StorageLocation = $location; Credential = $azurite.Credential }
-                $downstream = @{ Credential = $azurite.Credential }
-                $endpoint = $null
-            }
-            'sas' {
-                $location = "azure://$($azurite.Account)/$Container$tail"
-                $sas = ConvertTo-SecureString -String ('?' + (New-TestAzuriteSas -Permissions 'rwdlac')) -AsPlainText -Force
-                $parameters = @{ StorageLocation = $location; Endpoint = $azurite.ServiceUrl; SasToken = $sas }
-                $downstream = @{ SasToken = $sas }
-                $endpoint = $azurite.ServiceUrl
-            }
-            'env' {
-                $env:AZURE_STORAGE_ACCOUNT_ACCESS_KEY = $azurite.Credential.GetNetworkCredential().Password
-                $location = "azure://$($azurite.Account)/$Container"
-                $parameters = @{ StorageLocation = $location; Endpoint = $azurite.ServiceUrl }
-                $downstream = @{}
-                $endpoint = $azurite.ServiceUrl
-            }
-        }
-
-        function Get-StoredRestoreFile([string] $Restore) {
-            $under = if ($Restore) { "restores/$Restore/" } else { 'restores/' }
-            $full = if ($Prefix) { "$Prefix/$under" } else { $under }
-            Get-TestAzuriteBlob -Server $azurite -Container $Container -Prefix $full | ForEach-Object { $_.Substring($full.Length) }
-        }
-
-        $out = Join-Path -Path $TestDrive -ChildPath "restored-$Key"
-        $restore = New-Restore sample -Name az -ToDirectory $out @parameters -WarningAction SilentlyContinue
-        $null = New-Restore sample -Name az-remove -ToDirectory "$out-remove" @parameters -WarningAction SilentlyContinue
-    }
-
-    AfterAll {
-        $env:AZURE_STORAGE_ACCOUNT_ACCESS_KEY = $savedKey
-    }
-
-    It 'Get-Backup lists the sample backup, with the location it came from' {
-        $backups = @(Get-Backup @parameters)
-
-        ($backups.Name -join ',') | Should -Be 'sample'
-        $backups[0].Phase | Should -Be 'Completed'
-        $backups[0].ItemsBackedUp | Should -Be 9
-        $backups[0].StorageLocation | Should -Be $location
-        "$($backups[0].Endpoint)" | Should -Be "$endpoint"
-    }
-
-    It 'Get-BackupItem lists the items of the backup, by name and from Get-Backup' {
-        Get-BackupItem sample @parameters | Format-TestItem | Should -Be ($sampleItems -join ',')
-        Get-Backup sample @parameters | Get-BackupItem @downstream | Format-TestItem | Should -Be ($sampleItems -join ',')
-    }
-
-    It 'Get-RestorePlan plans a restore into a folder and writes nothing' {
-        $before = @(Get-StoredRestoreFile)
-        $target = Join-Path -Path $TestDrive -ChildPath "plan-$Key"
-
-        $plan = @(Get-RestorePlan sample -ToDirectory $target @parameters)
-
-        $plan.Count | Should -Be 10
-        @($plan | Where-Object Action -EQ 'Create').Count | Should -Be 8
-        (@(Get-StoredRestoreFile) -join ',') | Should -Be ($before -join ',')
-        Test-Path -LiteralPath $target | Should -BeFalse
-    }
-
-    It 'New-Restore restores into a folder and writes the record, log and results to the container' {
-        $restore.Phase | Should -Be 'Completed'
-        $restore.ItemsRestored | Should -Be 9
-        $restore.StorageLocation | Should -Be $location
-        @(Get-ChildItem -LiteralPath $out -Recurse -File -Filter *.yaml).Count | Should -Be 8
-        $stored = @(Get-StoredRestoreFile az)
-        foreach ($file in 'restore-az-record.json', 'restore-az-logs.gz', 'restore-az-results.gz', 'restore-az-resource-list.json.gz') {
-            $stored | Should -Contain $file
-        }
-    }
-
-    It 'Get-Restore reads the record back from the container' {
-        $read = Get-Restore az @parameters
-
-        $read.HasRecord | Should -BeTrue
-        $read.Phase | Should -Be 'Completed'
-        $read.Backup | Should -Be 'sample'
-        $read.ItemsRestored | Should -Be 9
-        $read.StorageLocation | Should -Be $location
-    }
-
-    It 'Get-RestoreItem reads the item outcomes, by name and from Get-Restore' {
-        Get-RestoreItem az @parameters | Format-TestItem -Action | Should -Be ($sampleOutcomes -join ',')
-        Get-Restore az @parameters | Get-RestoreItem @downstream | Format-TestItem -Action | Should -Be ($sampleOutcomes -join ',')
-    }
-
-    It 'Get-RestoreLog reads the log, by name and from Get-Restore' {
-        $entries = @(Get-RestoreLog az @parameters)
-
-        $entries[0].Message | Should -Be 'starting restore'
-        $entries[-1].Message | Should -Be 'restore completed'
-        (Get-Restore az @parameters | Get-RestoreLog @downstream -Tail 1).Message | Should -Be 'restore completed'
-    }
-
-    It 'Remove-Restore deletes the restore from the container, not what it restored' {
-        @(Get-StoredRestoreFile az-remove) | Should -Contain 'restore-az-remove-record.json'
-
-        Remove-Restore az-remove @parameters -Confirm:$false
-
-        @(Get-StoredRestoreFile az-remove).Count | Should -Be 0
-        @(Get-ChildItem -LiteralPath "$out-remove" -Recurse -File).Count | Should -Be 8
-        @(Get-StoredRestoreFile az) | Should -Contain 'restore-az-record.json'
-    }
 }
 
 Describe 'A restore from Azure Blob Storage into a cluster' {

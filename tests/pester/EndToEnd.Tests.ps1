@@ -1,9 +1,8 @@
 #Requires -Version 7.0
 # End to end, through the public cmdlets of the built module only: the README quick start as written, every
-# parameter set of every cmdlet, the three ways to name a storage location (a folder, S3 on s3rver,
-# $env:RESTORE_STORAGE_LOCATION), restores into a cluster and into a folder (tests/Restore.TestApiServer, checked with
-# kubectl as an admin would), and into a fleet of two clusters. s3rver runs once for the file; each cluster block
-# starts its own test API servers.
+# parameter set of every cmdlet, restores into a cluster and into a folder (tests/Restore.TestApiServer, checked with
+# kubectl as an admin would), and into a fleet of two clusters; each cluster block starts its own test API servers.
+# Every kind of storage location is in StorageLocations.Tests.ps1.
 
 BeforeDiscovery {
     # One case per parameter set: the named parameters of a call that binds it (-StorageLocation is added), and what
@@ -83,40 +82,12 @@ BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'RestoreTestHelpers.ps1')
     . (Join-Path -Path $PSScriptRoot -ChildPath 'LifecycleTestHelpers.ps1')
     Import-Module -Name (Get-RestoreManifestPath) -Force -ErrorAction Stop
-    $s3 = Start-TestS3Server
     $kubectlMissing = 'kubectl is not on PATH; it is optional (README.md, Requirements)'
 
-    # The sample backup item by item ('resource/namespace/name'), and what a restore does with each: the volume has no
-    # snapshot and reclaim policy Delete, so Velero leaves it to be provisioned again.
-    $sampleItems = @(
-        'clusterroles.rbac.authorization.k8s.io//demo:web-reader'
-        'configmaps/demo/web-config'
-        'deployments.apps/demo/web'
-        'namespaces//demo'
-        'persistentvolumeclaims/demo/web-data'
-        'persistentvolumes//pvc-3f1c2a9e-5b7d-4e8a-9c0f-1a2b3c4d5e6f'
-        'secrets/demo/web-credentials'
-        'serviceaccounts/demo/web'
-        'services/demo/web'
-    )
-    $sampleOutcomes = @($sampleItems | ForEach-Object { if ($_ -like 'persistentvolumes/*') { "$_=Skipped" } else { "$_=Created" } })
-
-    function Format-TestItem {
-        # 'resource/namespace/name' of backup items and item outcomes, sorted; with -Action, '=<action>' appended.
-        param([Parameter(ValueFromPipeline)] $Item, [switch] $Action)
-        begin { $lines = [System.Collections.Generic.List[string]]::new() }
-        process {
-            $resource = if ($Item.PSObject.Properties['GroupResource']) { $Item.GroupResource } else { $Item.Resource }
-            $line = '{0}/{1}/{2}' -f $resource, $Item.Namespace, $Item.Name
-            $lines.Add($(if ($Action) { "$line=$($Item.Action)" } else { $line }))
-        }
-        end { ($lines | Sort-Object) -join ',' }
-    }
+    $sampleOutcomes = (Get-TestSampleItem -Outcome) -join ','
 }
 
 AfterAll {
-    Stop-TestApiServer -Process $s3.Process
-    Remove-Item -LiteralPath $s3.Data -Recurse -Force -ErrorAction SilentlyContinue
     Remove-Module -Name Restore -Force -ErrorAction SilentlyContinue
 }
 
@@ -238,150 +209,6 @@ Describe 'Every parameter set' {
     }
 }
 
-Describe 'Storage location: <Kind>' -ForEach @(
-    @{ Kind = 'a folder'; Key = 'folder' }
-    @{ Kind = 's3://bucket/prefix on s3rver'; Key = 's3' }
-    @{ Kind = '$env:RESTORE_STORAGE_LOCATION (S3)'; Key = 'env' }
-) {
-    BeforeAll {
-        $copy = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath "location-$Key")
-        $savedLocation = $env:RESTORE_STORAGE_LOCATION
-        # Objects from Get-Backup and Get-Restore carry the location, endpoint and region, never the credential.
-        $s3Parameters = @{ Endpoint = $s3.Endpoint; Region = 'us-east-1'; Credential = $s3.Credential }
-        switch ($Key) {
-            'folder' {
-                $bucket, $prefix, $endpoint, $location = $null, $null, $null, $copy
-                $parameters = @{ StorageLocation = $copy }
-                $downstream = @{}
-            }
-            's3' {
-                $bucket, $prefix, $endpoint = 'velero', 'prod', $s3.Endpoint
-                $location = "s3://$bucket/$prefix"
-                $parameters = $s3Parameters + @{ StorageLocation = $location }
-                $downstream = @{ Credential = $s3.Credential }
-            }
-            'env' {
-                $bucket, $prefix, $endpoint = 'velero-env', 'team/prod', $s3.Endpoint
-                $location = "s3://$bucket/$prefix"
-                $env:RESTORE_STORAGE_LOCATION = $location
-                $parameters = $s3Parameters
-                $downstream = @{ Credential = $s3.Credential }
-            }
-        }
-        if ($bucket) { Copy-FolderToTestS3 -Server $s3 -Bucket $bucket -Prefix $prefix -Path $copy }
-
-        function Get-StoredRestoreFile([string] $Restore) {
-            # The files under restores/<Restore>/ (all restores without a name), wherever the location keeps them.
-            $under = if ($Restore) { "restores/$Restore/" } else { 'restores/' }
-            if ($Key -eq 'folder') {
-                $folder = Join-Path -Path $copy -ChildPath $under
-                Get-ChildItem -LiteralPath $folder -Recurse -File -ErrorAction SilentlyContinue |
-                    ForEach-Object { [System.IO.Path]::GetRelativePath($folder, $_.FullName).Replace('\', '/') } | Sort-Object
-            }
-            else {
-                Get-TestS3Key -Server $s3 -Bucket $bucket -Prefix "$prefix/$under" | ForEach-Object { $_.Substring("$prefix/$under".Length) }
-            }
-        }
-
-        $out = Join-Path -Path $TestDrive -ChildPath "restored-$Key"
-        $restore = New-Restore sample -Name e2e -ToDirectory $out @parameters -WarningAction SilentlyContinue
-        $null = New-Restore sample -Name e2e-remove -ToDirectory "$out-remove" @parameters -WarningAction SilentlyContinue
-    }
-
-    AfterAll {
-        $env:RESTORE_STORAGE_LOCATION = $savedLocation
-    }
-
-    It 'Get-Backup lists the sample backup, with the location it came from' {
-        $backups = @(Get-Backup @parameters)
-
-        ($backups.Name -join ',') | Should -Be 'sample'
-        $backups[0].Phase | Should -Be 'Completed'
-        $backups[0].ItemsBackedUp | Should -Be 9
-        $backups[0].StorageLocation | Should -Be $location
-        "$($backups[0].Endpoint)" | Should -Be "$endpoint"
-    }
-
-    It 'Get-BackupItem lists the items of the backup, by name and from Get-Backup' {
-        Get-BackupItem sample @parameters | Format-TestItem | Should -Be ($sampleItems -join ',')
-        Get-Backup sample @parameters | Get-BackupItem @downstream | Format-TestItem | Should -Be ($sampleItems -join ',')
-    }
-
-    It 'Get-RestorePlan plans a restore into a folder and writes nothing' {
-        $before = @(Get-StoredRestoreFile)
-        $target = Join-Path -Path $TestDrive -ChildPath "plan-$Key"
-
-        $plan = @(Get-RestorePlan sample -ToDirectory $target @parameters)
-
-        $plan.Count | Should -Be 10
-        (@($plan | Where-Object Action -EQ 'Create' | Sort-Object Order | ForEach-Object { "$($_.Order):$($_.Resource)" }) -join ',') |
-            Should -Be '1:namespaces,2:persistentvolumeclaims,3:clusterroles.rbac.authorization.k8s.io,4:serviceaccounts,5:secrets,6:configmaps,7:services,8:deployments.apps'
-        (@(Get-StoredRestoreFile) -join ',') | Should -Be ($before -join ',')
-        Test-Path -LiteralPath $target | Should -BeFalse
-    }
-
-    It 'New-Restore restores into a folder and writes the record, log and results to the location' {
-        $restore.Phase | Should -Be 'Completed'
-        $restore.ItemsRestored | Should -Be 9
-        $restore.TotalItems | Should -Be 9
-        $restore.StorageLocation | Should -Be $location
-        $restore.Cluster | Should -Be $out
-        @(Get-ChildItem -LiteralPath $out -Recurse -File -Filter *.yaml).Count | Should -Be 8
-        $stored = @(Get-StoredRestoreFile e2e)
-        foreach ($file in 'restore-e2e-record.json', 'restore-e2e-logs.gz', 'restore-e2e-results.gz', 'restore-e2e-resource-list.json.gz') {
-            $stored | Should -Contain $file
-        }
-    }
-
-    It 'New-Restore takes the backup, with its location, from Get-Backup' {
-        $piped = Get-Backup sample @parameters | New-Restore -Name e2e-piped -ToDirectory "$out-piped" @downstream -WarningAction SilentlyContinue
-
-        $piped.Phase | Should -Be 'Completed'
-        $piped.StorageLocation | Should -Be $location
-        @(Get-StoredRestoreFile e2e-piped) | Should -Contain 'restore-e2e-piped-record.json'
-    }
-
-    It 'Get-Restore reads the record back from the location' {
-        $read = Get-Restore e2e @parameters
-
-        $read.HasRecord | Should -BeTrue
-        $read.Phase | Should -Be 'Completed'
-        $read.Backup | Should -Be 'sample'
-        $read.ItemsRestored | Should -Be 9
-        $read.Cluster | Should -Be $out
-        $read.StorageLocation | Should -Be $location
-        "$($read.Endpoint)" | Should -Be "$endpoint"
-    }
-
-    It 'Get-RestoreItem reads the item outcomes, by name and from Get-Restore' {
-        Get-RestoreItem e2e @parameters | Format-TestItem -Action | Should -Be ($sampleOutcomes -join ',')
-        Get-Restore e2e @parameters | Get-RestoreItem @downstream | Format-TestItem -Action | Should -Be ($sampleOutcomes -join ',')
-    }
-
-    It 'Get-RestoreLog reads the log, parsed and raw, by name and from Get-Restore' {
-        $entries = @(Get-RestoreLog e2e @parameters)
-        $raw = @(Get-RestoreLog e2e @parameters -Raw)
-
-        $entries[0].Message | Should -Be 'starting restore'
-        $entries[-1].Message | Should -Be 'restore completed'
-        @($entries | Where-Object Level -EQ 'Warning').Count | Should -Be 2
-        $raw.Count | Should -Be $entries.Count
-        (Get-Restore e2e @parameters | Get-RestoreLog @downstream -Tail 1).Message | Should -Be 'restore completed'
-    }
-
-    It 'Remove-Restore deletes the restore from the location, not what it restored' {
-        @(Get-StoredRestoreFile e2e-remove) | Should -Contain 'restore-e2e-remove-record.json'
-
-        Remove-Restore e2e-remove @parameters -Confirm:$false
-
-        @(Get-StoredRestoreFile e2e-remove).Count | Should -Be 0
-        Get-Restore e2e-remove @parameters -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'GetRestoreRestoreNotFound,*'
-        @(Get-ChildItem -LiteralPath "$out-remove" -Recurse -File).Count | Should -Be 8
-        @(Get-StoredRestoreFile e2e) | Should -Contain 'restore-e2e-record.json'
-    }
-}
-
 Describe 'Restore into a cluster and into a folder' {
     BeforeAll {
         $store = New-TestStorageLocation -Path (Join-Path -Path $TestDrive -ChildPath 'cluster-store')
@@ -405,7 +232,7 @@ Describe 'Restore into a cluster and into a folder' {
         $restore.Cluster | Should -Be 'restore-test-cert'
         $restore.ItemsRestored | Should -Be 9
         (@($restore.Targets | ForEach-Object { '{0}:{1}:{2}' -f $_.Name, $_.Kind, $_.Phase }) -join ',') | Should -Be 'restore-test-cert:cluster:Completed'
-        Get-RestoreItem into-cluster -StorageLocation $store | Format-TestItem -Action | Should -Be ($sampleOutcomes -join ',')
+        Get-RestoreItem into-cluster -StorageLocation $store | Format-TestItem -Action | Should -Be $sampleOutcomes
     }
 
     It 'leaves the objects on the server, labelled with the restore (kubectl)' {
@@ -462,7 +289,7 @@ Describe 'Restore into a fleet of two clusters' {
         $items = @(Get-RestoreItem fleet -StorageLocation $store)
 
         (@($items | Group-Object Target | ForEach-Object { '{0}:{1}' -f $_.Name, $_.Count } | Sort-Object) -join ',') | Should -Be 'east-token:9,west-token:9'
-        $items | Where-Object Target -EQ 'west-token' | Format-TestItem -Action | Should -Be ($sampleOutcomes -join ',')
+        $items | Where-Object Target -EQ 'west-token' | Format-TestItem -Action | Should -Be $sampleOutcomes
     }
 
     It 'leaves the objects on both servers (kubectl)' {

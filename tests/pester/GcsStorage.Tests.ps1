@@ -2,8 +2,8 @@
 # gs:// storage locations through the cmdlets of the built module, against the Cloud Storage emulator of firebase-tools
 # (tests/gcs: a real Google Cloud Storage JSON API server, started here on 127.0.0.1 and a free port). The emulator
 # takes requests without credentials; an http:// -Endpoint gets none from the module unless -GoogleCredentialFile is
-# given. Every cmdlet on a gs:// location, a restore into the test API server, the errors an admin meets first, and
-# Google's Newtonsoft.Json kept apart from the one pwsh itself loads.
+# given. A restore into the test API server, the errors an admin meets first, and Google's Newtonsoft.Json kept apart
+# from the one pwsh itself loads; every cmdlet on a gs:// location is in StorageLocations.Tests.ps1.
 
 BeforeAll {
     . (Join-Path -Path $PSScriptRoot -ChildPath 'RestoreTestHelpers.ps1')
@@ -17,18 +17,6 @@ BeforeAll {
     Copy-FolderToTestGcs -Server $gcs -Bucket $bucket -Prefix $prefix -Path $copy
     $location = "gs://$bucket/$prefix"
     $parameters = @{ StorageLocation = $location; Endpoint = $gcs.Endpoint }
-    $kubectlMissing = 'kubectl is not on PATH; it is optional (README.md, Requirements)'
-    $sampleItems = @(
-        'clusterroles.rbac.authorization.k8s.io//demo:web-reader'
-        'configmaps/demo/web-config'
-        'deployments.apps/demo/web'
-        'namespaces//demo'
-        'persistentvolumeclaims/demo/web-data'
-        'persistentvolumes//pvc-3f1c2a9e-5b7d-4e8a-9c0f-1a2b3c4d5e6f'
-        'secrets/demo/web-credentials'
-        'serviceaccounts/demo/web'
-        'services/demo/web'
-    )
     function Get-StoredRestoreKey([string] $Name) {
         Get-TestGcsKey -Server $gcs -Bucket $bucket -Prefix "$prefix/restores/$Name/" | ForEach-Object { $_.Substring("$prefix/restores/$Name/".Length) }
     }
@@ -39,60 +27,9 @@ AfterAll {
     Remove-Module -Name Restore -Force -ErrorAction SilentlyContinue
 }
 
-Describe 'Reading backups from gs://' {
-    It 'Get-Backup lists the backup, and its object carries the location and the endpoint' {
-        $backup = @(Get-Backup @parameters)
-        $backup.Name | Should -Be 'sample'
-        $backup.Phase | Should -Be 'Completed'
-        $backup.StorageLocation | Should -Be $location
-        $backup.Endpoint | Should -Be $gcs.Endpoint
-    }
-
-    It 'Get-BackupItem reads the tarball, by name and from Get-Backup' {
-        $items = @(Get-BackupItem sample @parameters | ForEach-Object { '{0}/{1}/{2}' -f $_.GroupResource, $_.Namespace, $_.Name } | Sort-Object)
-        ($items -join ',') | Should -Be ($sampleItems -join ',')
-        @(Get-Backup sample @parameters | Get-BackupItem -Namespace demo -Resource deployments).Name | Should -Be 'web'
-    }
-
-    It 'Get-RestorePlan plans from the backup' {
-        $plan = @(Get-RestorePlan sample @parameters -ToDirectory (Join-Path -Path $TestDrive -ChildPath 'plan'))
-        $plan.Count | Should -Be 10
-        @($plan | Where-Object Action -EQ 'Create').Count | Should -Be 8
-    }
-}
-
-Describe 'Restores from gs://, their records in the bucket' {
-    BeforeAll {
-        $folder = Join-Path -Path $TestDrive -ChildPath 'out'
-        $toFolder = New-Restore sample -Name gcs-folder @parameters -ToDirectory $folder -WarningAction SilentlyContinue
-    }
-
-    It 'New-Restore restores into a folder and writes its records under restores/<name>/ in the bucket' {
-        $toFolder.Phase | Should -Be 'Completed'
-        $toFolder.ItemsRestored | Should -Be 9
-        @(Get-ChildItem -LiteralPath $folder -Recurse -File -Filter *.yaml).Count | Should -BeGreaterThan 0
-        Get-StoredRestoreKey gcs-folder | Should -Contain 'restore-gcs-folder-record.json'
-        Get-StoredRestoreKey gcs-folder | Should -Contain 'restore-gcs-folder-logs.gz'
-        # Nothing outside restores/ was written.
-        (@(Get-TestGcsKey -Server $gcs -Bucket $bucket -Prefix "$prefix/backups/") -join ',') |
-            Should -Be (@(Get-ChildItem -LiteralPath (Join-Path $copy 'backups') -Recurse -File | ForEach-Object { "$prefix/backups/" + [System.IO.Path]::GetRelativePath((Join-Path $copy 'backups'), $_.FullName).Replace('\', '/') } | Sort-Object) -join ',')
-    }
-
-    It 'Get-Restore reads the record back, by name and from Get-Backup' {
-        $read = Get-Restore gcs-folder @parameters
-        $read.Phase | Should -Be 'Completed'
-        $read.Backup | Should -Be 'sample'
-        $read.StorageLocation | Should -Be $location
-        (Get-Backup sample @parameters | Get-Restore).Name | Should -Contain 'gcs-folder'
-    }
-
-    It 'Get-RestoreLog reads the log, parsed and raw' {
-        @(Get-RestoreLog gcs-folder @parameters).Count | Should -BeGreaterThan 0
-        (Get-RestoreLog gcs-folder @parameters -Raw -Tail 1) | Should -Match 'restore completed'
-        (Get-Restore gcs-folder @parameters | Get-RestoreLog -Tail 1).Message | Should -Be 'restore completed'
-    }
-
-    It 'New-Restore restores into a cluster (the test API server)' {
+Describe 'A restore from gs:// into a cluster' {
+    # The lifecycle on gs:// (every cmdlet, a restore into a folder) is in StorageLocations.Tests.ps1.
+    It 'New-Restore restores into a cluster (the test API server), and Remove-Restore deletes only its files' {
         $kubeconfig = Join-Path -Path $TestDrive -ChildPath 'cluster.kubeconfig'
         $server = Start-TestApiServer -KubeConfig $kubeconfig
         try {
@@ -109,13 +46,11 @@ Describe 'Restores from gs://, their records in the bucket' {
         finally {
             Stop-TestApiServer -Process $server
         }
-    }
 
-    It 'Remove-Restore deletes the restore from the bucket, and only that one' {
         Remove-Restore gcs-cluster @parameters -Confirm:$false | Should -BeNullOrEmpty
         @(Get-StoredRestoreKey gcs-cluster).Count | Should -Be 0
-        @(Get-StoredRestoreKey gcs-folder).Count | Should -BeGreaterThan 0
         @(Get-Restore @parameters).Name | Should -Not -Contain 'gcs-cluster'
+        @(Get-TestGcsKey -Server $gcs -Bucket $bucket -Prefix "$prefix/backups/sample/").Count | Should -BeGreaterThan 0
     }
 }
 

@@ -449,3 +449,45 @@ function New-ConfigMapBackup {
     $metadata['status']['phase'] = [System.Text.Json.Nodes.JsonValue]::Create($Phase)
     Set-Content -LiteralPath (Join-Path -Path $folder -ChildPath 'velero-backup.json') -Value $metadata.ToJsonString() -Encoding utf8
 }
+
+function Get-TestSampleItem {
+    <#
+    .SYNOPSIS
+        The sample backup item by item ('resource/namespace/name', sorted); with -Outcome, what a restore does with each
+        ('=Created', or '=Skipped' for the volume: it has no snapshot and reclaim policy Delete, so Velero leaves it to
+        be provisioned again).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([switch] $Outcome)
+
+    $items = @(
+        'clusterroles.rbac.authorization.k8s.io//demo:web-reader'
+        'configmaps/demo/web-config'
+        'deployments.apps/demo/web'
+        'namespaces//demo'
+        'persistentvolumeclaims/demo/web-data'
+        'persistentvolumes//pvc-3f1c2a9e-5b7d-4e8a-9c0f-1a2b3c4d5e6f'
+        'secrets/demo/web-credentials'
+        'serviceaccounts/demo/web'
+        'services/demo/web'
+    )
+    if (-not $Outcome) { return $items }
+    $items | ForEach-Object { if ($_ -like 'persistentvolumes/*') { "$_=Skipped" } else { "$_=Created" } }
+}
+
+function Format-TestItem {
+    <#
+    .SYNOPSIS
+        'resource/namespace/name' of backup items and item outcomes, sorted and joined with ','; with -Action,
+        '=<action>' appended to each (compare with (Get-TestSampleItem [-Outcome]) -join ',').
+    #>
+    param([Parameter(ValueFromPipeline)] $Item, [switch] $Action)
+    begin { $lines = [System.Collections.Generic.List[string]]::new() }
+    process {
+        $resource = if ($Item.PSObject.Properties['GroupResource']) { $Item.GroupResource } else { $Item.Resource }
+        $line = '{0}/{1}/{2}' -f $resource, $Item.Namespace, $Item.Name
+        $lines.Add($(if ($Action) { "$line=$($Item.Action)" } else { $line }))
+    }
+    end { ($lines | Sort-Object) -join ',' }
+}
