@@ -51,16 +51,7 @@ internal sealed class BackupItemOperation
 
     /// <summary>Parses the decompressed file: a JSON array or the literal <c>null</c>; null elements are skipped.</summary>
     /// <exception cref="FormatException">The text is not JSON, or not an array of objects.</exception>
-    public static IReadOnlyList<BackupItemOperation> ParseList(string json)
-    {
-        var list = new List<BackupItemOperation>();
-        foreach (var obj in VeleroJson.ParseArray(json, "backup item operations"))
-        {
-            list.Add(FromJson(obj));
-        }
-
-        return list;
-    }
+    public static IReadOnlyList<BackupItemOperation> ParseList(string json) => VeleroJson.ParseList(json, "backup item operations", obj => FromJson(obj));
 
     /// <inheritdoc cref="ParseList(string)"/>
     public static IReadOnlyList<BackupItemOperation> ParseList(byte[] utf8Json) => ParseList(VeleroJson.Utf8(utf8Json));

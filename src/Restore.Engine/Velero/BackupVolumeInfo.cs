@@ -85,16 +85,7 @@ internal sealed class BackupVolumeInfo
     /// literal <c>null</c> (no entries). Null elements are skipped, as a Go slice of pointers allows.
     /// </summary>
     /// <exception cref="FormatException">The text is not JSON, or not an array of objects.</exception>
-    public static IReadOnlyList<BackupVolumeInfo> ParseList(string json)
-    {
-        var list = new List<BackupVolumeInfo>();
-        foreach (var obj in VeleroJson.ParseArray(json, "volume info"))
-        {
-            list.Add(FromJson(obj));
-        }
-
-        return list;
-    }
+    public static IReadOnlyList<BackupVolumeInfo> ParseList(string json) => VeleroJson.ParseList(json, "volume info", obj => FromJson(obj));
 
     /// <inheritdoc cref="ParseList(string)"/>
     public static IReadOnlyList<BackupVolumeInfo> ParseList(byte[] utf8Json) => ParseList(VeleroJson.Utf8(utf8Json));

@@ -32,16 +32,7 @@ internal sealed class CsiVolumeSnapshotContentRecord
 
     /// <summary>Parses a JSON array of VolumeSnapshotContent objects, or the literal <c>null</c>.</summary>
     /// <exception cref="FormatException">The text is not JSON, or not an array of objects.</exception>
-    public static IReadOnlyList<CsiVolumeSnapshotContentRecord> ParseList(string json)
-    {
-        var list = new List<CsiVolumeSnapshotContentRecord>();
-        foreach (var obj in VeleroJson.ParseArray(json, "CSI volume snapshot contents"))
-        {
-            list.Add(FromJson(obj, inTarball: false));
-        }
-
-        return list;
-    }
+    public static IReadOnlyList<CsiVolumeSnapshotContentRecord> ParseList(string json) => VeleroJson.ParseList(json, "CSI volume snapshot contents", obj => FromJson(obj, inTarball: false));
 
     /// <inheritdoc cref="ParseList(string)"/>
     public static IReadOnlyList<CsiVolumeSnapshotContentRecord> ParseList(byte[] utf8Json) => ParseList(VeleroJson.Utf8(utf8Json));

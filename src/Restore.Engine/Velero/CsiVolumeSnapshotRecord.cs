@@ -31,16 +31,7 @@ internal sealed class CsiVolumeSnapshotRecord
 
     /// <summary>Parses a JSON array of VolumeSnapshot objects, or the literal <c>null</c>.</summary>
     /// <exception cref="FormatException">The text is not JSON, or not an array of objects.</exception>
-    public static IReadOnlyList<CsiVolumeSnapshotRecord> ParseList(string json)
-    {
-        var list = new List<CsiVolumeSnapshotRecord>();
-        foreach (var obj in VeleroJson.ParseArray(json, "CSI volume snapshots"))
-        {
-            list.Add(FromJson(obj, inTarball: false));
-        }
-
-        return list;
-    }
+    public static IReadOnlyList<CsiVolumeSnapshotRecord> ParseList(string json) => VeleroJson.ParseList(json, "CSI volume snapshots", obj => FromJson(obj, inTarball: false));
 
     /// <inheritdoc cref="ParseList(string)"/>
     public static IReadOnlyList<CsiVolumeSnapshotRecord> ParseList(byte[] utf8Json) => ParseList(VeleroJson.Utf8(utf8Json));

@@ -42,16 +42,7 @@ internal sealed class NativeVolumeSnapshot
 
     /// <summary>Parses the decompressed file: a JSON array or the literal <c>null</c>; null elements are skipped.</summary>
     /// <exception cref="FormatException">The text is not JSON, or not an array of objects.</exception>
-    public static IReadOnlyList<NativeVolumeSnapshot> ParseList(string json)
-    {
-        var list = new List<NativeVolumeSnapshot>();
-        foreach (var obj in VeleroJson.ParseArray(json, "volume snapshots"))
-        {
-            list.Add(FromJson(obj));
-        }
-
-        return list;
-    }
+    public static IReadOnlyList<NativeVolumeSnapshot> ParseList(string json) => VeleroJson.ParseList(json, "volume snapshots", obj => FromJson(obj));
 
     /// <inheritdoc cref="ParseList(string)"/>
     public static IReadOnlyList<NativeVolumeSnapshot> ParseList(byte[] utf8Json) => ParseList(VeleroJson.Utf8(utf8Json));

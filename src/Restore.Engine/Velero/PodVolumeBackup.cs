@@ -57,16 +57,7 @@ internal sealed class PodVolumeBackup
 
     /// <summary>Parses the decompressed file: a JSON array of PodVolumeBackup objects or the literal <c>null</c>.</summary>
     /// <exception cref="FormatException">The text is not JSON, or not an array of objects.</exception>
-    public static IReadOnlyList<PodVolumeBackup> ParseList(string json)
-    {
-        var list = new List<PodVolumeBackup>();
-        foreach (var obj in VeleroJson.ParseArray(json, "pod volume backups"))
-        {
-            list.Add(FromJson(obj));
-        }
-
-        return list;
-    }
+    public static IReadOnlyList<PodVolumeBackup> ParseList(string json) => VeleroJson.ParseList(json, "pod volume backups", obj => FromJson(obj));
 
     /// <inheritdoc cref="ParseList(string)"/>
     public static IReadOnlyList<PodVolumeBackup> ParseList(byte[] utf8Json) => ParseList(VeleroJson.Utf8(utf8Json));

@@ -14,6 +14,10 @@ namespace Restore.Engine.Velero;
 /// </summary>
 internal static class VeleroJson
 {
+    /// <summary>Reads each object of <see cref="ParseArray"/> with <paramref name="read"/>: a Velero side file's entries.</summary>
+    public static IReadOnlyList<T> ParseList<T>(string json, string what, Func<JsonObject, T> read) =>
+        ParseArray(json, what).ConvertAll(obj => read(obj));
+
     /// <summary>Parses a document that must be a JSON array (or <c>null</c>) of objects; null elements are skipped.</summary>
     public static List<JsonObject> ParseArray(string json, string what)
     {
