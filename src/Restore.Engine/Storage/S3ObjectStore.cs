@@ -134,12 +134,13 @@ internal sealed class S3ObjectStore : IObjectStore
     {
         var request = new GetObjectRequest { BucketName = Bucket, Key = CheckKey(key) };
         var response = await Call(() => client.GetObjectAsync(request, cancellationToken), key, cancellationToken).ConfigureAwait(false);
-        return new ResponseStream(response, (ex, read) => new StorageException(
+        var broken = (Exception ex, long read) => new StorageException(
             StorageErrorKind.Unreachable,
             location,
             $"The connection to {EndpointDescription} broke while reading '{key}' after {read} of {response.ContentLength} bytes: {Innermost(ex).Message}",
             key,
-            ex));
+            ex);
+        return new ObjectBodyStream(response.ResponseStream, response.ContentLength, broken, owner: response);
     }
 
     /// <inheritdoc />
@@ -361,76 +362,5 @@ internal sealed class S3ObjectStore : IObjectStore
         return $"No S3 credentials for {location}: no -Credential or -ProfileName was given, and the default AWS credential chain found none (it tried {tried}). "
             + "Give -Credential with the access key id as user name and the secret access key as password, give -ProfileName with a profile of ~/.aws/credentials, "
             + "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE).";
-    }
-
-    /// <summary>The body of a GetObject response; disposing it releases the response. Network failures become <see cref="StorageException"/>.</summary>
-    private sealed class ResponseStream : Stream
-    {
-        private readonly GetObjectResponse response;
-        private readonly Stream body;
-        private readonly Func<Exception, long, StorageException> broken;
-        private long read;
-
-        public ResponseStream(GetObjectResponse response, Func<Exception, long, StorageException> broken)
-        {
-            this.response = response;
-            this.broken = broken;
-            body = response.ResponseStream;
-        }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => response.ContentLength;
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var n = await body.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
-                read += n;
-                return n;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                throw broken(ex, read);
-            }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                body.Dispose();
-                response.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

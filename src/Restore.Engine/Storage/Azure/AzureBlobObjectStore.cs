@@ -157,12 +157,15 @@ internal sealed class AzureBlobObjectStore : IObjectStore
         var blob = client.GetBlobClient(CheckKey(key));
         var response = await Call(() => blob.DownloadStreamingAsync(new BlobDownloadOptions(), cancellationToken), key, cancellationToken).ConfigureAwait(false);
         var result = response.Value;
-        return new DownloadStream(result.Content, result.Details.ContentLength, (ex, read) => new StorageException(
+        var broken = (Exception ex, long read) => new StorageException(
             StorageErrorKind.Unreachable,
             location,
             $"The connection to {EndpointDescription} broke while reading '{key}' after {read} of {result.Details.ContentLength} bytes, and resuming failed: {Innermost(ex).Message}",
             key,
-            ex));
+            ex);
+
+        // The SDK resumes broken reads itself; what it cannot resume comes as its own failure types.
+        return new ObjectBodyStream(result.Content, result.Details.ContentLength, broken, isSdkFailure: ex => ex is RequestFailedException or AggregateException);
     }
 
     /// <inheritdoc />
@@ -357,74 +360,4 @@ internal sealed class AzureBlobObjectStore : IObjectStore
         "KeyBasedAuthenticationNotPermitted" => "The account does not allow shared key access: use Entra ID (-AzureCredentialSource) instead.",
         _ => created.UsesEntraId ? "Check the identity's role assignments on the account." : "Check the key or SAS token.",
     };
-
-    /// <summary>A download's body with its length; the SDK resumes broken reads, and what it cannot resume becomes a <see cref="StorageException"/>.</summary>
-    private sealed class DownloadStream : Stream
-    {
-        private readonly Stream body;
-        private readonly long length;
-        private readonly Func<Exception, long, StorageException> broken;
-        private long read;
-
-        public DownloadStream(Stream body, long length, Func<Exception, long, StorageException> broken)
-        {
-            this.body = body;
-            this.length = length;
-            this.broken = broken;
-        }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => length;
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var n = await body.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
-                read += n;
-                return n;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or SocketException or OperationCanceledException or ObjectDisposedException or RequestFailedException or AggregateException)
-            {
-                throw broken(ex, read);
-            }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                body.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
 }

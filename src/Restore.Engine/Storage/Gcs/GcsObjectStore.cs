@@ -168,12 +168,15 @@ internal sealed class GcsObjectStore : IObjectStore
         }
 
         var length = response.Content.Headers.ContentLength ?? -1;
-        return new ResponseStream(response, body, length, (ex, read) => new StorageException(
+        var broken = (Exception ex, long read) => new StorageException(
             StorageErrorKind.Unreachable,
             location,
             $"The connection to {factory.EndpointDescription} broke while reading '{key}' after {read} of {length} bytes: {Innermost(ex).Message}",
             key,
-            ex));
+            ex);
+
+        // HttpClient hands over a body that ends early without an error: the length tells.
+        return new ObjectBodyStream(body, length, broken, owner: response, failOnShortBody: true);
     }
 
     /// <inheritdoc />
@@ -372,83 +375,5 @@ internal sealed class GcsObjectStore : IObjectStore
         }
 
         return new StorageException(StorageErrorKind.Unreachable, location, $"Cannot reach {factory.EndpointDescription} for {what}: {reason}", key, ex);
-    }
-
-    /// <summary>The body of a media download; disposing it releases the response. Network failures become <see cref="StorageException"/>.</summary>
-    private sealed class ResponseStream : Stream
-    {
-        private readonly HttpResponseMessage response;
-        private readonly Stream body;
-        private readonly long length;
-        private readonly Func<Exception, long, StorageException> broken;
-        private long read;
-
-        public ResponseStream(HttpResponseMessage response, Stream body, long length, Func<Exception, long, StorageException> broken)
-        {
-            this.response = response;
-            this.body = body;
-            this.length = length;
-            this.broken = broken;
-        }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => length >= 0 ? length : throw new NotSupportedException("The server did not give the object's length.");
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-        public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-        {
-            try
-            {
-                var n = await body.ReadAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
-                read += n;
-                if (n == 0 && length >= 0 && read < length)
-                {
-                    throw new IOException($"the response ended early");
-                }
-
-                return n;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or SocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                throw broken(ex, read);
-            }
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                body.Dispose();
-                response.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }
