@@ -66,45 +66,25 @@ BeforeAll {
         $items['customresourcedefinitions.apiextensions.k8s.io|cluster|rockbands.music.example.io|v1'] = (Get-RockbandCrd)
         $band = @{ kind = 'RockBand'; metadata = @{ name = 'beatles'; namespace = 'shop' }; spec = @{ members = 4 } }
 
-        $folder = Join-Path -Path $StorageLocation -ChildPath "backups/$Name"
-        $null = New-Item -ItemType Directory -Path $folder -Force
-        $file = [System.IO.File]::Create((Join-Path -Path $folder -ChildPath "$Name.tar.gz"))
-        try {
-            $gzip = [System.IO.Compression.GZipStream]::new($file, [System.IO.Compression.CompressionLevel]::Fastest)
-            $tar = [System.Formats.Tar.TarWriter]::new($gzip, [System.Formats.Tar.TarEntryFormat]::Pax, $false)
-            $add = {
-                param([string] $Path, [string] $Text)
-                $entry = [System.Formats.Tar.PaxTarEntry]::new([System.Formats.Tar.TarEntryType]::RegularFile, $Path)
-                $entry.DataStream = [System.IO.MemoryStream]::new([System.Text.Encoding]::UTF8.GetBytes($Text))
-                $tar.WriteEntry($entry)
-            }
-            & $add 'metadata/version' "1.1.0`n"
-            foreach ($key in $items.Keys) {
-                $resource, $scope, $itemName, $version = $key -split '\|'
-                $where = if ($scope -eq 'cluster') { 'cluster' } else { "namespaces/$scope" }
-                $json = $items[$key] | ConvertTo-Json -Depth 20 -Compress
-                & $add "resources/$resource/$where/$itemName.json" $json
-                & $add "resources/$resource/$version-preferredversion/$where/$itemName.json" $json
-            }
-            $band['apiVersion'] = 'music.example.io/v2beta1'
-            $old = $band | ConvertTo-Json -Depth 10 -Compress
-            & $add 'resources/rockbands.music.example.io/namespaces/shop/beatles.json' $old
-            & $add 'resources/rockbands.music.example.io/v2beta1-preferredversion/namespaces/shop/beatles.json' $old
-            $band['apiVersion'] = 'music.example.io/v2beta2'
-            & $add 'resources/rockbands.music.example.io/v2beta2/namespaces/shop/beatles.json' ($band | ConvertTo-Json -Depth 10 -Compress)
-            $tar.Dispose()
-            $gzip.Dispose()
+        $files = [ordered]@{}
+        foreach ($key in $items.Keys) {
+            $resource, $scope, $itemName, $version = $key -split '\|'
+            $where = if ($scope -eq 'cluster') { 'cluster' } else { "namespaces/$scope" }
+            $json = $items[$key] | ConvertTo-Json -Depth 20 -Compress
+            $files["resources/$resource/$where/$itemName.json"] = $json
+            $files["resources/$resource/$version-preferredversion/$where/$itemName.json"] = $json
         }
-        finally {
-            $file.Dispose()
+        $band['apiVersion'] = 'music.example.io/v2beta1'
+        $old = $band | ConvertTo-Json -Depth 10 -Compress
+        $files['resources/rockbands.music.example.io/namespaces/shop/beatles.json'] = $old
+        $files['resources/rockbands.music.example.io/v2beta1-preferredversion/namespaces/shop/beatles.json'] = $old
+        $band['apiVersion'] = 'music.example.io/v2beta2'
+        $files['resources/rockbands.music.example.io/v2beta2/namespaces/shop/beatles.json'] = $band | ConvertTo-Json -Depth 10 -Compress
+        $count = $items.Count + 1
+        Write-TestBackup -StorageLocation $StorageLocation -Name $Name -File $files -EditMetadata {
+            param($metadata)
+            Set-TestBackupScope -Metadata $metadata -Namespace shop -Items $count
         }
-
-        $metadata = [System.Text.Json.Nodes.JsonNode]::Parse((Get-Content -LiteralPath (Join-Path -Path $StorageLocation -ChildPath 'backups/sample/velero-backup.json') -Raw))
-        $metadata['metadata']['name'] = [System.Text.Json.Nodes.JsonValue]::Create($Name)
-        $metadata['spec']['includedNamespaces'] = [System.Text.Json.Nodes.JsonArray]::new([System.Text.Json.Nodes.JsonValue]::Create('shop'))
-        $metadata['status']['progress']['totalItems'] = [System.Text.Json.Nodes.JsonValue]::Create($items.Count + 1)
-        $metadata['status']['progress']['itemsBackedUp'] = [System.Text.Json.Nodes.JsonValue]::Create($items.Count + 1)
-        Set-Content -LiteralPath (Join-Path -Path $folder -ChildPath 'velero-backup.json') -Value $metadata.ToJsonString() -Encoding utf8
     }
 
     function Get-RockbandCrd {

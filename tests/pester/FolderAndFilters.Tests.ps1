@@ -15,29 +15,7 @@ BeforeAll {
         #>
         param([string] $Name, [System.Collections.Specialized.OrderedDictionary] $Files)
 
-        $folder = Join-Path -Path $store -ChildPath "backups/$Name"
-        $null = New-Item -ItemType Directory -Path $folder -Force
-        $file = [System.IO.File]::Create((Join-Path -Path $folder -ChildPath "$Name.tar.gz"))
-        try {
-            $gzip = [System.IO.Compression.GZipStream]::new($file, [System.IO.Compression.CompressionLevel]::Fastest)
-            $tar = [System.Formats.Tar.TarWriter]::new($gzip, [System.Formats.Tar.TarEntryFormat]::Pax, $false)
-            $Files['metadata/version'] = "1.1.0`n"
-            foreach ($path in $Files.Keys) {
-                $entry = [System.Formats.Tar.PaxTarEntry]::new([System.Formats.Tar.TarEntryType]::RegularFile, $path)
-                $entry.DataStream = [System.IO.MemoryStream]::new([System.Text.Encoding]::UTF8.GetBytes($Files[$path]))
-                $tar.WriteEntry($entry)
-            }
-
-            $tar.Dispose()
-            $gzip.Dispose()
-        }
-        finally {
-            $file.Dispose()
-        }
-
-        $metadata = [System.Text.Json.Nodes.JsonNode]::Parse((Get-Content -LiteralPath (Join-Path -Path $store -ChildPath 'backups/sample/velero-backup.json') -Raw))
-        $metadata['metadata']['name'] = [System.Text.Json.Nodes.JsonValue]::Create($Name)
-        Set-Content -LiteralPath (Join-Path -Path $folder -ChildPath 'velero-backup.json') -Value $metadata.ToJsonString() -Encoding utf8
+        Write-TestBackup -StorageLocation $store -Name $Name -File $Files
     }
 
     function Out-Folder([string] $Name) { Join-Path -Path $TestDrive -ChildPath "out-$Name" }

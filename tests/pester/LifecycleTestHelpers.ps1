@@ -409,6 +409,58 @@ function Resolve-TestParameterSet {
     ($complete.Name | Sort-Object) -join ','
 }
 
+function Write-TestBackup {
+    <#
+    .SYNOPSIS
+        Writes backup <Name> into a storage location as Velero lays it out: <Name>.tar.gz holding metadata/version and
+        the given files (tar path -> text, in order), and velero-backup.json copied from 'sample' with its name set,
+        then changed by -EditMetadata (given the JsonNode) when given.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $StorageLocation,
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [System.Collections.IDictionary] $File,
+        [scriptblock] $EditMetadata
+    )
+
+    $folder = Join-Path -Path $StorageLocation -ChildPath "backups/$Name"
+    $null = New-Item -ItemType Directory -Path $folder -Force
+    $stream = [System.IO.File]::Create((Join-Path -Path $folder -ChildPath "$Name.tar.gz"))
+    try {
+        $gzip = [System.IO.Compression.GZipStream]::new($stream, [System.IO.Compression.CompressionLevel]::Fastest)
+        $tar = [System.Formats.Tar.TarWriter]::new($gzip, [System.Formats.Tar.TarEntryFormat]::Pax, $false)
+        $entries = [ordered]@{ 'metadata/version' = "1.1.0`n" }
+        foreach ($path in $File.Keys) { $entries[$path] = $File[$path] }
+        foreach ($path in $entries.Keys) {
+            $entry = [System.Formats.Tar.PaxTarEntry]::new([System.Formats.Tar.TarEntryType]::RegularFile, $path)
+            $entry.DataStream = [System.IO.MemoryStream]::new([System.Text.Encoding]::UTF8.GetBytes($entries[$path]))
+            $tar.WriteEntry($entry)
+        }
+        $tar.Dispose()
+        $gzip.Dispose()
+    }
+    finally {
+        $stream.Dispose()
+    }
+
+    $metadata = [System.Text.Json.Nodes.JsonNode]::Parse((Get-Content -LiteralPath (Join-Path -Path $StorageLocation -ChildPath 'backups/sample/velero-backup.json') -Raw))
+    $metadata['metadata']['name'] = [System.Text.Json.Nodes.JsonValue]::Create($Name)
+    if ($EditMetadata) { & $EditMetadata $metadata }
+    Set-Content -LiteralPath (Join-Path -Path $folder -ChildPath 'velero-backup.json') -Value $metadata.ToJsonString() -Encoding utf8
+}
+
+function Set-TestBackupScope {
+    <#
+    .SYNOPSIS
+        In a backup's metadata (a JsonNode): the one namespace it included and how many items it holds.
+    #>
+    param($Metadata, [string] $Namespace, [int] $Items)
+
+    $Metadata['spec']['includedNamespaces'] = [System.Text.Json.Nodes.JsonArray]::new([System.Text.Json.Nodes.JsonValue]::Create($Namespace))
+    $Metadata['status']['progress']['totalItems'] = [System.Text.Json.Nodes.JsonValue]::Create($Items)
+    $Metadata['status']['progress']['itemsBackedUp'] = [System.Text.Json.Nodes.JsonValue]::Create($Items)
+}
+
 function New-ConfigMapBackup {
     <#
     .SYNOPSIS
@@ -417,37 +469,15 @@ function New-ConfigMapBackup {
     #>
     param([string] $StorageLocation, [string] $Name, [int] $Count, [string] $Phase = 'Completed')
 
-    $folder = Join-Path -Path $StorageLocation -ChildPath "backups/$Name"
-    $null = New-Item -ItemType Directory -Path $folder -Force
-    $file = [System.IO.File]::Create((Join-Path -Path $folder -ChildPath "$Name.tar.gz"))
-    try {
-        $gzip = [System.IO.Compression.GZipStream]::new($file, [System.IO.Compression.CompressionLevel]::Fastest)
-        $tar = [System.Formats.Tar.TarWriter]::new($gzip, [System.Formats.Tar.TarEntryFormat]::Pax, $false)
-        $add = {
-            param([string] $Path, [string] $Text)
-            $entry = [System.Formats.Tar.PaxTarEntry]::new([System.Formats.Tar.TarEntryType]::RegularFile, $Path)
-            $entry.DataStream = [System.IO.MemoryStream]::new([System.Text.Encoding]::UTF8.GetBytes($Text))
-            $tar.WriteEntry($entry)
-        }
-        & $add 'metadata/version' "1.1.0`n"
-        & $add 'resources/namespaces/cluster/bulk.json' '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bulk"}}'
-        for ($i = 0; $i -lt $Count; $i++) {
-            & $add ('resources/configmaps/namespaces/bulk/cm-{0:d5}.json' -f $i) ('{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"cm-{0:d5}","namespace":"bulk"}},"data":{{"i":"{0}"}}}}' -f $i)
-        }
-        $tar.Dispose()
-        $gzip.Dispose()
+    $files = [ordered]@{ 'resources/namespaces/cluster/bulk.json' = '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"bulk"}}' }
+    for ($i = 0; $i -lt $Count; $i++) {
+        $files['resources/configmaps/namespaces/bulk/cm-{0:d5}.json' -f $i] = '{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"cm-{0:d5}","namespace":"bulk"}},"data":{{"i":"{0}"}}}}' -f $i
     }
-    finally {
-        $file.Dispose()
+    Write-TestBackup -StorageLocation $StorageLocation -Name $Name -File $files -EditMetadata {
+        param($metadata)
+        Set-TestBackupScope -Metadata $metadata -Namespace bulk -Items ($Count + 1)
+        $metadata['status']['phase'] = [System.Text.Json.Nodes.JsonValue]::Create($Phase)
     }
-
-    $metadata = [System.Text.Json.Nodes.JsonNode]::Parse((Get-Content -LiteralPath (Join-Path -Path $StorageLocation -ChildPath 'backups/sample/velero-backup.json') -Raw))
-    $metadata['metadata']['name'] = [System.Text.Json.Nodes.JsonValue]::Create($Name)
-    $metadata['spec']['includedNamespaces'] = [System.Text.Json.Nodes.JsonArray]::new([System.Text.Json.Nodes.JsonValue]::Create('bulk'))
-    $metadata['status']['progress']['totalItems'] = [System.Text.Json.Nodes.JsonValue]::Create($Count + 1)
-    $metadata['status']['progress']['itemsBackedUp'] = [System.Text.Json.Nodes.JsonValue]::Create($Count + 1)
-    $metadata['status']['phase'] = [System.Text.Json.Nodes.JsonValue]::Create($Phase)
-    Set-Content -LiteralPath (Join-Path -Path $folder -ChildPath 'velero-backup.json') -Value $metadata.ToJsonString() -Encoding utf8
 }
 
 function Get-TestSampleItem {
