@@ -56,7 +56,7 @@ internal sealed partial class PlanSession
         }
 
         // From here on the item is in the resource list: skipped, failed or created.
-        NotePluginOperations(item);
+        WarnPluginOperations(item);
 
         // 6. Mirror pods belong to their node.
         if (gr == "pods" && !string.IsNullOrEmpty(PlanObjects.Annotation(obj, "kubernetes.io/config.mirror")))

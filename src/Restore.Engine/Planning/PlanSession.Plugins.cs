@@ -27,7 +27,7 @@ internal sealed partial class PlanSession
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
     /// <summary>Warns on an item that a plugin outside Velero's built-in actions acted on at backup time.</summary>
-    private void NotePluginOperations(PlannedItem item)
+    private void WarnPluginOperations(PlannedItem item)
     {
         if (PluginOperations.Count == 0
             || !PluginOperations.TryGetValue(OperationKey(item.GroupResource, item.SourceNamespace, item.Name), out var operations))
@@ -42,6 +42,7 @@ internal sealed partial class PlanSession
             var text = $"Velero plugin \"{plugin.Key}\" acted on this item when it was backed up{operation}; "
                 + "a plugin's restore actions run only in the Velero server, so the item is restored as stored. "
                 + "To have the plugin restore it, restore through the Velero server (New-Restore -Server) in a cluster where the plugin is installed";
+
             // Ours, like the volume data warnings: in the results, not counted by Velero's skipped/failed rule.
             AddWarning(item, ResultMessage.ForItem(item.TargetNamespace, text), counts: false);
             pluginItemCounts[plugin.Key] = pluginItemCounts.TryGetValue(plugin.Key, out var n) ? n + 1 : 1;
